@@ -1,0 +1,1 @@
+"""STS domain: plain dataclasses and rules, no framework imports."""

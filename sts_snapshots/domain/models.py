@@ -1,0 +1,179 @@
+"""Records of the STS domain as plain dataclasses, with the rules for creating them."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from .imo import normalize_imo
+
+ROOM_STATUSES = ("draft", "docs_pending", "ready", "active", "completed", "cancelled")
+DOCUMENT_STATUSES = ("missing", "under_review", "approved", "rejected")
+EFFECTIVE_STATUSES = (*DOCUMENT_STATUSES, "expired")
+APPROVAL_STATUSES = ("pending", "approved", "rejected")
+VESSEL_ROLES = ("mother", "daughter")
+
+PARTY_ROLES: dict[str, str] = {
+    "mother_owner": "Mother vessel owner",
+    "daughter_owner": "Daughter vessel owner",
+    "sts_provider": "STS service provider",
+    "mooring_master": "Mooring master (POAC)",
+    "charterer": "Charterer",
+    "broker": "Broker",
+    "terminal": "Terminal",
+    "surveyor": "Surveyor",
+    "viewer": "Viewer",
+}
+# Parties whose role lets them approve or reject documents (admins always can).
+REVIEWER_ROLES = frozenset({"sts_provider", "mooring_master", "charterer", "terminal"})
+# Viewers and surveyors read; everyone else may also upload documents.
+UPLOADER_ROLES = frozenset(PARTY_ROLES) - {"viewer", "surveyor"}
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def now_iso() -> str:
+    return utcnow().isoformat(timespec="seconds")
+
+
+def require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValueError(message)
+
+
+def clean_text(value: Any, name: str, *, max_len: int = 200, required: bool = False) -> str:
+    text = "" if value is None else str(value).strip()
+    require(not required or bool(text), f"{name} is required")
+    require(len(text) <= max_len, f"{name} is longer than {max_len} characters")
+    return text
+
+
+@dataclass
+class Record:
+    def to_record(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> Any:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass
+class Room(Record):
+    title: str
+    location: str = ""
+    sts_eta: str | None = None
+    cargo_type: str = ""
+    cargo_quantity: str = ""
+    description: str = ""
+    status: str = "draft"
+    created_by: str = ""
+    created_at: str = field(default_factory=now_iso)
+    id: str = field(default_factory=new_id)
+
+    def __post_init__(self) -> None:
+        self.title = clean_text(self.title, "title", required=True)
+        self.location = clean_text(self.location, "location")
+        self.cargo_type = clean_text(self.cargo_type, "cargo_type")
+        self.cargo_quantity = clean_text(self.cargo_quantity, "cargo_quantity")
+        self.description = clean_text(self.description, "description", max_len=4000)
+        require(self.status in ROOM_STATUSES, f"status must be one of {', '.join(ROOM_STATUSES)}")
+        if self.sts_eta:
+            self.sts_eta = parse_datetime(self.sts_eta, "sts_eta").isoformat(timespec="minutes")
+
+
+@dataclass
+class Vessel(Record):
+    room_id: str
+    name: str
+    imo: str
+    role: Literal["mother", "daughter"]
+    flag: str = ""
+    vessel_type: str = "Oil tanker"
+    dwt: int | None = None
+    length_m: float | None = None
+    id: str = field(default_factory=new_id)
+
+    def __post_init__(self) -> None:
+        self.name = clean_text(self.name, "name", required=True)
+        self.imo = normalize_imo(self.imo)
+        require(self.role in VESSEL_ROLES, "role must be mother or daughter")
+        self.flag = clean_text(self.flag, "flag", max_len=60)
+        self.vessel_type = clean_text(self.vessel_type, "vessel_type", max_len=60)
+        require(self.dwt is None or 0 < int(self.dwt) < 1_000_000, "dwt must be between 1 and 999999")
+        require(self.length_m is None or 0 < float(self.length_m) < 500, "length_m must be between 0 and 500")
+
+
+@dataclass
+class Party(Record):
+    room_id: str
+    role: str
+    name: str
+    company: str = ""
+    email: str = ""
+    id: str = field(default_factory=new_id)
+
+    def __post_init__(self) -> None:
+        require(self.role in PARTY_ROLES, f"role must be one of {', '.join(PARTY_ROLES)}")
+        self.name = clean_text(self.name, "name", required=True)
+        self.company = clean_text(self.company, "company")
+        self.email = normalize_email(self.email) if self.email else ""
+
+    @property
+    def role_label(self) -> str:
+        return PARTY_ROLES[self.role]
+
+
+@dataclass
+class Approval(Record):
+    room_id: str
+    party_id: str
+    status: str = "pending"
+    comment: str = ""
+    updated_at: str = field(default_factory=now_iso)
+    updated_by: str = ""
+    id: str = field(default_factory=new_id)
+
+    def __post_init__(self) -> None:
+        require(self.status in APPROVAL_STATUSES, f"status must be one of {', '.join(APPROVAL_STATUSES)}")
+        self.comment = clean_text(self.comment, "comment", max_len=2000)
+
+
+@dataclass
+class Activity(Record):
+    room_id: str
+    actor: str
+    action: str
+    details: str = ""
+    at: str = field(default_factory=now_iso)
+    id: str = field(default_factory=new_id)
+
+
+def normalize_email(value: str) -> str:
+    """Lower-cased email, or ValueError.
+
+    >>> normalize_email(" Ingrid@Example.COM ")
+    'ingrid@example.com'
+    """
+    text = str(value).strip().lower()
+    local, _, domain = text.partition("@")
+    require(bool(local) and "." in domain and " " not in text and len(text) <= 254, f"{value!r} is not an email address")
+    return text
+
+
+def parse_datetime(value: str, name: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{name} must be an ISO 8601 date-time, e.g. 2026-12-03T06:00Z") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

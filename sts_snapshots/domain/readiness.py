@@ -1,0 +1,84 @@
+"""Derived facts: a document's effective status and a room's readiness."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from .catalogue import BY_CODE
+from .documents import parse_date
+
+
+def effective_status(doc: dict[str, Any], today: date) -> str:
+    """The stored status, except that a document past its expiry date is ``expired``.
+
+    >>> effective_status({"status": "approved", "expires_on": "2020-01-01"}, date(2026, 1, 1))
+    'expired'
+    >>> effective_status({"status": "approved", "expires_on": "2026-01-01"}, date(2026, 1, 1))
+    'approved'
+    """
+    if doc.get("expires_on") and parse_date(doc["expires_on"]) < today:
+        return "expired"
+    return str(doc["status"])
+
+
+def expiring_soon(doc: dict[str, Any], today: date) -> bool:
+    """Not yet expired, but within the type's warning days (default 30).
+
+    >>> expiring_soon({"type_code": "Q88", "status": "approved", "expires_on": "2026-01-20"}, date(2026, 1, 1))
+    True
+    >>> expiring_soon({"type_code": "Q88", "status": "approved", "expires_on": "2026-03-20"}, date(2026, 1, 1))
+    False
+    """
+    if not doc.get("expires_on"):
+        return False
+    expires = parse_date(doc["expires_on"])
+    dtype = BY_CODE.get(doc.get("type_code", ""))
+    warning = dtype.warning_days if dtype else 30
+    return today <= expires <= today + timedelta(days=warning)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    required: int
+    approved: int
+    under_review: int
+    missing: int
+    rejected: int
+    expired: int
+    expiring_soon: int
+
+    @property
+    def ready(self) -> bool:
+        return self.required > 0 and self.approved == self.required
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.approved / self.required) if self.required else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "ready": self.ready, "percent": self.percent}
+
+
+def readiness(documents: Iterable[dict[str, Any]], today: date) -> Readiness:
+    """Count required documents by effective status.
+
+    >>> docs = [{"type_code": "Q88", "status": "approved", "expires_on": None},
+    ...         {"type_code": "CLC", "status": "approved", "expires_on": "2020-01-01"},
+    ...         {"type_code": "CREW", "status": "missing", "expires_on": None}]
+    >>> r = readiness(docs, date(2026, 1, 1))
+    >>> (r.required, r.approved, r.expired, r.missing, r.ready)
+    (3, 1, 1, 1, False)
+    """
+    counts = {"approved": 0, "under_review": 0, "missing": 0, "rejected": 0, "expired": 0}
+    required = soon = 0
+    for doc in documents:
+        dtype = BY_CODE.get(doc.get("type_code", ""))
+        if dtype is not None and not dtype.required:
+            continue
+        required += 1
+        counts[effective_status(doc, today)] += 1
+        soon += expiring_soon(doc, today) and effective_status(doc, today) != "expired"
+    return Readiness(required=required, expiring_soon=soon, **counts)

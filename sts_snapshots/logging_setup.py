@@ -1,0 +1,32 @@
+"""Logging to the console and to a rotating ``logs/backend.log`` in the data folder."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_HANDLER_NAME = "sts-snapshots-file"
+
+
+def setup_logging(log_file: Path | None, level: str, console: bool = True) -> None:
+    root = logging.getLogger()
+    root.setLevel(level.upper())
+    for handler in list(root.handlers):
+        if handler.get_name() == _HANDLER_NAME:
+            root.removeHandler(handler)
+            handler.close()
+    if log_file is not None:
+        file_handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=5_000_000, backupCount=5,
+                                                            encoding="utf-8")
+        file_handler.set_name(_HANDLER_NAME)
+        file_handler.setFormatter(logging.Formatter(FORMAT))
+        root.addHandler(file_handler)
+    if console and not any(isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler)
+                           for h in root.handlers):
+        stream = logging.StreamHandler()
+        stream.setFormatter(logging.Formatter(FORMAT))
+        root.addHandler(stream)
+    for noisy in ("apscheduler", "httpx", "fontTools", "borb"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -1,0 +1,111 @@
+"""Uploading document versions and reviewing them."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from pathlib import Path
+from typing import Any
+
+from ..domain.documents import parse_date, version_record
+from ..domain.models import UPLOADER_ROLES, clean_text, new_id, now_iso
+from ..domain.readiness import effective_status, expiring_soon
+from ..store.storage import atomic_write_bytes
+from .errors import Forbidden, Invalid, NotFound
+from .rooms import RoomService
+from .users import User
+
+REVIEW_STATUSES = ("approved", "rejected")
+
+
+class DocumentService:
+    def __init__(self, rooms: RoomService, files_dir: Path) -> None:
+        self.rooms = rooms
+        self.files_dir = files_dir
+
+    def list(self, user: User, room_id: str, status: str | None = None) -> list[dict[str, Any]]:
+        self.rooms.room(user, room_id)
+        docs = [self.view(d) for d in self.rooms.documents_of(room_id)]
+        if status:
+            docs = [d for d in docs if d["effective_status"] == status]
+        return docs
+
+    def view(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The stored record plus derived fields (effective status, expiry flags, type facts)."""
+        from ..domain.catalogue import BY_CODE
+
+        today = self.rooms.today()
+        dtype = BY_CODE[record["type_code"]]
+        return {
+            **record,
+            "type_name": dtype.name, "category": dtype.category, "required": dtype.required,
+            "criticality": dtype.criticality, "has_expiry": dtype.has_expiry,
+            "effective_status": effective_status(record, today),
+            "expired": effective_status(record, today) == "expired",
+            "expiring_soon": expiring_soon(record, today) and effective_status(record, today) != "expired",
+            "latest_version": record["versions"][-1] if record["versions"] else None,
+        }
+
+    def upload(self, user: User, room_id: str, doc_id: str, file_name: str, data: bytes,
+               mime: str | None = None) -> dict[str, Any]:
+        self.rooms.room(user, room_id)
+        party = self.rooms.member_party(user, room_id)
+        if not user.is_admin and (party is None or party["role"] not in UPLOADER_ROLES):
+            raise Forbidden("your role in this room may not upload documents")
+        doc = self.rooms.document(room_id, doc_id)
+        if not data:
+            raise Invalid("file: the uploaded file is empty")
+        name = Path(file_name or "upload").name[-200:] or "upload"
+        file_id = new_id()
+        atomic_write_bytes(self.files_dir / file_id, data)
+        version = version_record(
+            file_id=file_id, file_name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+            mime=mime or mimetypes.guess_type(name)[0] or "application/octet-stream", uploaded_by=user.email,
+            number=len(doc.versions) + 1)
+        record = self.rooms.documents.update(doc_id, {"versions": [*doc.versions, version], "status": "under_review",
+                                                      "reviewed_by": None, "reviewed_at": None})
+        self.rooms.log(room_id, user.email, "document uploaded", f"{doc.type.name} v{version['number']} ({name})")
+        return self.view(record or {})
+
+    def review(self, user: User, room_id: str, doc_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        self.rooms.room(user, room_id)
+        doc = self.rooms.document(room_id, doc_id)
+        unknown = set(changes) - {"status", "notes", "expires_on"}
+        if unknown:
+            raise Invalid(f"unknown field(s): {', '.join(sorted(unknown))}")
+        if not self.rooms.can_review(user, room_id):
+            raise Forbidden("your role in this room may not review documents")
+        update: dict[str, Any] = {}
+        if changes.get("status") is not None:
+            status = changes["status"]
+            if status not in REVIEW_STATUSES:
+                raise Invalid("status must be approved or rejected")
+            if status == "approved" and not doc.versions:
+                raise Invalid("status: a document with no uploaded file cannot be approved")
+            update |= {"status": status, "reviewed_by": user.email, "reviewed_at": now_iso()}
+        if changes.get("notes") is not None:
+            try:
+                update["notes"] = clean_text(changes["notes"], "notes", max_len=4000)
+            except ValueError as exc:
+                raise Invalid(str(exc)) from None
+        if "expires_on" in changes:
+            try:
+                update["expires_on"] = parse_date(changes["expires_on"]).isoformat() if changes["expires_on"] else None
+            except ValueError as exc:
+                raise Invalid(f"expires_on: {exc}") from None
+        if not update:
+            raise Invalid("nothing to change: give status, notes or expires_on")
+        record = self.rooms.documents.update(doc_id, update)
+        details = ", ".join(f"{k}={v}" for k, v in update.items() if k in changes)
+        self.rooms.log(room_id, user.email, "document reviewed", f"{doc.type.name}: {details}")
+        return self.view(record or {})
+
+    def latest_file(self, user: User, room_id: str, doc_id: str) -> tuple[Path, dict[str, Any]]:
+        self.rooms.room(user, room_id)
+        doc = self.rooms.document(room_id, doc_id)
+        if not doc.latest:
+            raise NotFound("this document has no uploaded file")
+        path = self.files_dir / doc.latest["file_id"]
+        if not path.is_file():
+            raise NotFound("the stored file is missing")
+        return path, doc.latest

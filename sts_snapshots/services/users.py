@@ -1,0 +1,103 @@
+"""User accounts: argon2 passwords, roles, and slowing down repeated failed logins."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ..auth import hash_password, verify_password
+from ..domain.models import normalize_email, now_iso
+from ..store import Database
+from .errors import Conflict, Invalid, NotFound
+
+ROLES = ("admin", "user")
+LOCKOUT_FAILURES = 5
+LOCKOUT_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class User:
+    email: str
+    name: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> User:
+        return cls(email=record["email"], name=record.get("name") or record["email"], role=record["role"])
+
+
+class LockedOut(RuntimeError):
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"too many failed logins; try again in {int(seconds) + 1} s")
+
+
+class UserService:
+    def __init__(self, db: Database) -> None:
+        self._table = db.table("users")
+        self._failures: dict[str, list[float]] = {}
+        self._guard = threading.Lock()
+
+    def add(self, email: str, password: str, role: str = "user", name: str = "") -> User:
+        try:
+            email = normalize_email(email)
+            if role not in ROLES:
+                raise ValueError(f"role must be admin or user, not {role!r}")
+            record = {"id": email, "email": email, "name": name.strip() or email, "role": role,
+                      "password_hash": hash_password(password), "created_at": now_iso()}
+        except ValueError as exc:
+            raise Invalid(str(exc)) from None
+        try:
+            self._table.insert(record)
+        except KeyError:
+            raise Conflict(f"a user {email} exists already") from None
+        return User.from_record(record)
+
+    def get(self, email: str) -> User | None:
+        record = self._table.get(email.strip().lower())
+        return User.from_record(record) if record else None
+
+    def list(self) -> list[User]:
+        return sorted((User.from_record(r) for r in self._table.all()), key=lambda u: u.email)
+
+    def count(self) -> int:
+        return self._table.count()
+
+    def set_role(self, email: str, role: str) -> User:
+        if role not in ROLES:
+            raise Invalid(f"role must be admin or user, not {role!r}")
+        record = self._table.update(email.strip().lower(), {"role": role})
+        if record is None:
+            raise NotFound(f"no user {email}")
+        return User.from_record(record)
+
+    def set_password(self, email: str, password: str) -> None:
+        try:
+            hashed = hash_password(password)
+        except ValueError as exc:
+            raise Invalid(str(exc)) from None
+        if self._table.update(email.strip().lower(), {"password_hash": hashed}) is None:
+            raise NotFound(f"no user {email}")
+
+    def authenticate(self, email: str, password: str) -> User | None:
+        """The user if the password is right; None if not. Raises :class:`LockedOut` after repeated failures."""
+        key = email.strip().lower()
+        with self._guard:
+            recent = [t for t in self._failures.get(key, []) if time.monotonic() - t < LOCKOUT_SECONDS]
+            self._failures[key] = recent
+            if len(recent) >= LOCKOUT_FAILURES:
+                raise LockedOut(LOCKOUT_SECONDS - (time.monotonic() - recent[0]))
+        record = self._table.get(key)
+        if record is not None and verify_password(record["password_hash"], password):
+            with self._guard:
+                self._failures.pop(key, None)
+            return User.from_record(record)
+        with self._guard:
+            self._failures.setdefault(key, []).append(time.monotonic())
+        return None

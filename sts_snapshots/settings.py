@@ -1,0 +1,130 @@
+"""Every setting, declared once: name, type, default and help.
+
+The same declarations feed the CLI's ``--help``, the README table (a test checks it) and
+the precedence rule: CLI flag > ``STS_*`` environment variable > default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+ENV_PREFIX = "STS_"
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used."""
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("sts-snapshots", appauthor=False))
+
+
+def _setting(default: Any, help: str, **kw: Any) -> Any:  # noqa: A002 - mirrors click's name
+    if callable(default):
+        return field(default_factory=default, metadata={"help": help})
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The app's whole configuration; build it with :meth:`Settings.load`."""
+
+    host: str = _setting("127.0.0.1", "Address to listen on. 127.0.0.1 keeps the app on this computer; 0.0.0.0 opens it to the LAN.")
+    port: int = _setting(8000, "TCP port of the web UI and the REST API.")
+    data_dir: Path = _setting(_default_data_dir, "Folder for the stores, uploads, snapshots, PDF cache, logs and secret key.")
+    log_level: str = _setting("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.")
+    demo: bool = _setting(True, "Seed a demo room and demo users into an empty data folder.")
+    open_browser: bool = _setting(True, "Open the browser when the server starts (serve only).")
+    native: bool = _setting(False, "Show the app in a native window (needs the [native] extra); falls back to the browser.")
+    workers: int = _setting(2, "PDF render worker processes; 0 renders in threads of the server process (tests only).")
+    max_concurrent_generations: int = _setting(2, "Snapshots generated at once; the rest wait as pending.")
+    worker_recycle_after: int = _setting(20, "A render worker process is replaced after this many jobs (borb caches grow).")
+    max_task_attempts: int = _setting(2, "Times a task interrupted by a crash is started again before it is marked failed.")
+    memory_cache_mb: int = _setting(64, "Size limit of the in-memory PDF cache (LRU, by bytes).")
+    disk_cache_mb: int = _setting(512, "Size limit of the on-disk PDF cache in uploads/.pdf_cache (oldest evicted).")
+    max_upload_mb: int = _setting(50, "Largest document upload accepted; larger ones get 413.")
+    token_ttl_minutes: int = _setting(720, "Lifetime of an API access token.")
+    cleanup_hour: int = _setting(2, "Local hour (0-23) of the daily cleanup job.")
+    task_retention_hours: int = _setting(24, "Finished tasks older than this are removed by cleanup.")
+    cache_retention_hours: int = _setting(72, "PDF cache entries older than this are removed by cleanup.")
+    metrics_retention_hours: int = _setting(168, "Metrics older than this are removed by cleanup.")
+    min_free_disk_mb: int = _setting(1024, "verify fails when the data folder's disk has less free space than this.")
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @classmethod
+    def load(cls, cli: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Settings:
+        """Combine CLI values (``None`` means not given), ``STS_*`` variables and defaults.
+
+        >>> Settings.load({"port": 9000}, {"STS_PORT": "8500", "STS_HOST": "0.0.0.0"}).port
+        9000
+        >>> Settings.load({}, {"STS_HOST": "0.0.0.0"}).host
+        '0.0.0.0'
+        """
+        cli = cli or {}
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if cli.get(f.name) is not None:
+                values[f.name] = _coerce(f.name, cli[f.name], f.type)
+            elif (raw := env.get(ENV_PREFIX + f.name.upper())) is not None:
+                values[f.name] = _coerce(f.name, raw, f.type)
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    def validate(self) -> None:
+        if not 0 < self.port < 65536:
+            raise SettingsError(f"port must be between 1 and 65535, not {self.port}")
+        if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise SettingsError(f"log_level must be DEBUG, INFO, WARNING or ERROR, not {self.log_level!r}")
+        if not 0 <= self.cleanup_hour <= 23:
+            raise SettingsError(f"cleanup_hour must be 0-23, not {self.cleanup_hour}")
+        for name in ("workers", "max_task_attempts", "memory_cache_mb", "disk_cache_mb", "min_free_disk_mb"):
+            if getattr(self, name) < 0:
+                raise SettingsError(f"{name} must not be negative")
+        for name in ("max_concurrent_generations", "worker_recycle_after", "max_upload_mb", "token_ttl_minutes"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be at least 1")
+
+
+def describe() -> list[tuple[str, str, str, str]]:
+    """(name, environment variable, default, help) of every setting, for docs and ``--help``."""
+    rows = []
+    for f in fields(Settings):
+        default = f.default if f.default is not dataclasses.MISSING else "platform user data folder"
+        rows.append((f.name, ENV_PREFIX + f.name.upper(), str(default), f.metadata["help"]))
+    return rows
+
+
+def _coerce(name: str, value: Any, kind: Any) -> Any:
+    kind = str(kind)
+    try:
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(value)
+        if kind == "int":
+            return int(value)
+        if kind == "Path":
+            return Path(value).expanduser()
+        return str(value)
+    except ValueError:
+        raise SettingsError(f"setting {name} ({ENV_PREFIX}{name.upper()}): {value!r} is not a valid {kind}") from None

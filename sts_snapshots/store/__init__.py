@@ -1,0 +1,6 @@
+"""TinyDB access behind a small interface: :class:`Database` and :class:`Table`."""
+
+from .database import Database, StoreCorruptError, Table
+from .storage import AtomicJSONStorage
+
+__all__ = ["AtomicJSONStorage", "Database", "StoreCorruptError", "Table"]

@@ -1,0 +1,154 @@
+"""A small record store over TinyDB: string ids, copies out, one lock per file.
+
+Records are plain dicts with a string ``id``. Every call takes the database's lock, so the
+server's threads and the scheduler's jobs can write at once; a file lock next to a file-backed
+database also keeps a second process (a CLI command) from interleaving its writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from tinydb import Query, TinyDB
+from tinydb.storages import MemoryStorage
+
+from .storage import AtomicJSONStorage, StorageFormatError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+Record = dict[str, Any]
+
+
+class StoreCorruptError(RuntimeError):
+    """A store file could not be read; the message names it and says how to recover."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        super().__init__(
+            f"The data file {path} cannot be read: {reason}.\n"
+            f"Nothing was changed. Restore it from a backup with 'sts-snapshots restore BACKUP.tar.gz', "
+            f"or move the file aside to start that store empty."
+        )
+
+
+class Database:
+    """One TinyDB file (or an in-memory TinyDB when ``path`` is None)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._depth = 0
+        if path is None:
+            self._db = TinyDB(storage=MemoryStorage)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = TinyDB(path, storage=AtomicJSONStorage)
+            try:
+                self._db.storage.read()
+            except StorageFormatError as exc:
+                raise StoreCorruptError(path, str(exc)) from None
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold this file's lock (re-entrant) across several operations."""
+        with self._lock:
+            self._depth += 1
+            try:
+                if self._depth > 1 or fcntl is None or self.path is None:
+                    yield
+                    return
+                # flock is per open file, so only the outermost holder takes it (a nested one would deadlock).
+                with open(self.path.with_name(self.path.name + ".lock"), "a+") as handle:
+                    fcntl.flock(handle, fcntl.LOCK_EX)
+                    try:
+                        yield
+                    finally:
+                        fcntl.flock(handle, fcntl.LOCK_UN)
+            finally:
+                self._depth -= 1
+
+    def table(self, name: str) -> Table:
+        return Table(self, name)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _tinydb_table(self, name: str) -> Any:
+        return self._db.table(name, cache_size=0)
+
+
+class Table:
+    """Records of one kind; every method returns copies, never the store's own objects."""
+
+    def __init__(self, db: Database, name: str) -> None:
+        self._db = db
+        self.name = name
+
+    def _run(self, fn: Callable[[Any], Any]) -> Any:
+        with self._db.locked():
+            try:
+                return fn(self._db._tinydb_table(self.name))
+            except StorageFormatError as exc:
+                raise StoreCorruptError(self._db.path or Path("<memory>"), str(exc)) from None
+
+    def insert(self, record: Record) -> Record:
+        if not isinstance(record.get("id"), str) or not record["id"]:
+            raise ValueError("a record needs a non-empty string id")
+
+        def op(t: Any) -> None:
+            if t.contains(Query().id == record["id"]):
+                raise KeyError(f"{self.name} {record['id']} exists already")
+            t.insert(copy.deepcopy(record))
+
+        self._run(op)
+        return copy.deepcopy(record)
+
+    def insert_many(self, records: list[Record]) -> None:
+        self._run(lambda t: t.insert_multiple(copy.deepcopy(records)))
+
+    def get(self, record_id: str) -> Record | None:
+        found = self._run(lambda t: t.get(Query().id == record_id))
+        return copy.deepcopy(dict(found)) if found is not None else None
+
+    def all(self) -> list[Record]:
+        return [copy.deepcopy(dict(r)) for r in self._run(lambda t: t.all())]
+
+    def find(self, **equals: Any) -> list[Record]:
+        return self.search(lambda r: all(r.get(k) == v for k, v in equals.items()))
+
+    def search(self, predicate: Callable[[Record], bool]) -> list[Record]:
+        return [copy.deepcopy(dict(r)) for r in self._run(lambda t: t.search(_pred(predicate)))]
+
+    def update(self, record_id: str, changes: Record) -> Record | None:
+        def op(t: Any) -> Any:
+            ids = t.update(copy.deepcopy(changes), Query().id == record_id)
+            return t.get(Query().id == record_id) if ids else None
+
+        found = self._run(op)
+        return copy.deepcopy(dict(found)) if found is not None else None
+
+    def remove(self, record_id: str) -> bool:
+        return bool(self._run(lambda t: t.remove(Query().id == record_id)))
+
+    def remove_where(self, predicate: Callable[[Record], bool]) -> int:
+        return len(self._run(lambda t: t.remove(_pred(predicate))))
+
+    def count(self) -> int:
+        return int(self._run(lambda t: len(t)))
+
+    def clear(self) -> None:
+        self._run(lambda t: t.truncate())
+
+
+def _pred(predicate: Callable[[Record], bool]) -> Callable[[Any], bool]:
+    """Wrap a plain predicate for TinyDB (which calls it with its own Document objects)."""
+    return lambda doc: bool(predicate(dict(doc)))
