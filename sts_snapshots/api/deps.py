@@ -1,0 +1,53 @@
+"""Dependencies shared by the routers, as ``Annotated`` aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Path, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from ..app import StsApp
+from ..auth import TokenError
+from ..services.users import User
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+def get_sts(request: Request) -> StsApp:
+    return request.app.state.sts  # type: ignore[no-any-return]
+
+
+Sts = Annotated[StsApp, Depends(get_sts)]
+
+
+def get_current_user(sts: Sts, token: Annotated[str | None, Depends(oauth2)]) -> User:
+    if not token:
+        raise HTTPException(401, "not authenticated: send 'Authorization: Bearer <token>'", headers=UNAUTHORIZED)
+    try:
+        claims = sts.tokens.check(token)
+    except TokenError as exc:
+        raise HTTPException(401, str(exc), headers=UNAUTHORIZED) from None
+    user = sts.users.get(str(claims["sub"]))
+    if user is None:
+        raise HTTPException(401, "the token's user no longer exists", headers=UNAUTHORIZED)
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_admin(user: CurrentUser) -> User:
+    if not user.is_admin:
+        raise HTTPException(403, "admin only")
+    return user
+
+
+AdminUser = Annotated[User, Depends(get_admin)]
+RoomId = Annotated[str, Path(pattern=ID_PATTERN, description="room id")]
+PartyId = Annotated[str, Path(pattern=ID_PATTERN, description="party id")]
+DocId = Annotated[str, Path(pattern=ID_PATTERN, description="document id")]
+SnapshotId = Annotated[str, Path(pattern=ID_PATTERN, description="snapshot id")]
+TaskId = Annotated[str, Path(pattern=r"^snapshot-[A-Za-z0-9_-]{1,64}$", description="task id, snapshot-<id>")]

@@ -1,0 +1,54 @@
+"""``/api/v1/rooms/{room_id}/documents``: list, upload a version, download, review."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
+from fastapi.responses import FileResponse
+
+from ..domain.models import EFFECTIVE_STATUSES
+from .deps import CurrentUser, DocId, RoomId, Sts
+from .schemas import DocumentReview
+
+router = APIRouter(prefix="/rooms/{room_id}/documents", tags=["documents"])
+CHUNK = 1024 * 1024
+
+
+@router.get("")
+def list_documents(sts: Sts, user: CurrentUser, room_id: RoomId,
+                   status: Annotated[str | None, Query(description=" / ".join(EFFECTIVE_STATUSES))] = None,
+                   ) -> list[dict[str, Any]]:
+    if status is not None and status not in EFFECTIVE_STATUSES:
+        raise HTTPException(422, f"status must be one of {', '.join(EFFECTIVE_STATUSES)}")
+    return sts.documents.list(user, room_id, status)
+
+
+@router.put("/{doc_id}/file")
+async def upload(sts: Sts, user: CurrentUser, room_id: RoomId, doc_id: DocId, request: Request,
+                 file: Annotated[UploadFile, File(description="the new version")]) -> dict[str, Any]:
+    limit = sts.settings.max_upload_mb * 1024 * 1024
+    sts.rooms.room(user, room_id)
+    sts.rooms.document(room_id, doc_id)
+    chunks, size = [], 0
+    while chunk := await file.read(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"file is larger than the {sts.settings.max_upload_mb} MB limit")
+        chunks.append(chunk)
+    from nicegui import run
+
+    return await run.io_bound(sts.documents.upload, user, room_id, doc_id, file.filename or "upload",
+                              b"".join(chunks), file.content_type)
+
+
+@router.get("/{doc_id}/file", response_class=FileResponse)
+def download(sts: Sts, user: CurrentUser, room_id: RoomId, doc_id: DocId) -> FileResponse:
+    path, version = sts.documents.latest_file(user, room_id, doc_id)
+    return FileResponse(path, media_type=version["mime"], filename=version["file_name"],
+                        headers={"ETag": f'"{version["sha256"]}"'})
+
+
+@router.patch("/{doc_id}")
+def review(sts: Sts, user: CurrentUser, room_id: RoomId, doc_id: DocId, body: DocumentReview) -> dict[str, Any]:
+    return sts.documents.review(user, room_id, doc_id, body.model_dump(exclude_unset=True))

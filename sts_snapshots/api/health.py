@@ -1,0 +1,26 @@
+"""``/api/v1/health``: is the server up, its scheduler running, its data folder writable."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from typing import Any
+
+from fastapi import APIRouter
+
+from .deps import Sts
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+def health(sts: Sts) -> dict[str, Any]:
+    try:
+        with tempfile.TemporaryFile(dir=sts.layout.uploads):
+            writable = True
+    except OSError:
+        writable = False
+    running = sts.scheduler.running
+    return {"status": "ok" if running and writable else "degraded", "version": sts.version,
+            "uptime_s": round(time.monotonic() - sts.started_at, 1), "scheduler_running": running,
+            "data_dir_writable": writable}

@@ -1,0 +1,72 @@
+"""``/api/v1/rooms``: rooms, parties, vessels, approvals and activity."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from .deps import CurrentUser, PartyId, RoomId, Sts
+from .schemas import ApprovalSet, PartyCreate, RoomCreate, RoomUpdate, VesselCreate
+
+router = APIRouter(prefix="/rooms", tags=["rooms"])
+
+
+@router.get("")
+def list_rooms(sts: Sts, user: CurrentUser) -> list[dict[str, Any]]:
+    return sts.rooms.list_rooms(user)
+
+
+@router.post("", status_code=201)
+def create_room(sts: Sts, user: CurrentUser, body: RoomCreate) -> dict[str, Any]:
+    fields = body.model_dump(exclude={"party_role"})
+    room = sts.rooms.create_room(user, fields, party_role=body.party_role)
+    return room_detail(sts, user, room["id"])
+
+
+@router.get("/{room_id}")
+def get_room(sts: Sts, user: CurrentUser, room_id: RoomId) -> dict[str, Any]:
+    return room_detail(sts, user, room_id)
+
+
+@router.patch("/{room_id}")
+def update_room(sts: Sts, user: CurrentUser, room_id: RoomId, body: RoomUpdate) -> dict[str, Any]:
+    sts.rooms.update_room(user, room_id, body.model_dump(exclude_unset=True))
+    return room_detail(sts, user, room_id)
+
+
+@router.post("/{room_id}/parties", status_code=201)
+def add_party(sts: Sts, user: CurrentUser, room_id: RoomId, body: PartyCreate) -> dict[str, Any]:
+    return sts.rooms.add_party(user, room_id, body.model_dump())
+
+
+@router.delete("/{room_id}/parties/{party_id}", status_code=204)
+def remove_party(sts: Sts, user: CurrentUser, room_id: RoomId, party_id: PartyId) -> Response:
+    sts.rooms.remove_party(user, room_id, party_id)
+    return Response(status_code=204)
+
+
+@router.post("/{room_id}/vessels", status_code=201)
+def add_vessel(sts: Sts, user: CurrentUser, room_id: RoomId, body: VesselCreate) -> dict[str, Any]:
+    return sts.rooms.add_vessel(user, room_id, body.model_dump())
+
+
+@router.put("/{room_id}/approvals/{party_id}")
+def set_approval(sts: Sts, user: CurrentUser, room_id: RoomId, party_id: PartyId,
+                 body: ApprovalSet) -> dict[str, Any]:
+    return sts.rooms.set_approval(user, room_id, party_id, body.status, body.comment)
+
+
+@router.get("/{room_id}/activity")
+def activity(sts: Sts, user: CurrentUser, room_id: RoomId, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+             offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+    sts.rooms.room(user, room_id)
+    return sts.rooms.activity_for(room_id, limit=limit, offset=offset)
+
+
+def room_detail(sts: Any, user: Any, room_id: str) -> dict[str, Any]:
+    room = sts.rooms.room(user, room_id)
+    return {**room, "readiness": sts.rooms.readiness(room_id),
+            "vessels": sts.rooms.vessels.find(room_id=room_id),
+            "parties": sts.rooms.parties.find(room_id=room_id),
+            "approvals": sts.rooms.approvals.find(room_id=room_id)}

@@ -1,0 +1,67 @@
+"""Request bodies. Unknown fields are refused so a typo is a 422, not a silent no-op."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RoomCreate(Body):
+    title: str = Field(min_length=1, max_length=200)
+    location: str = Field("", max_length=200)
+    sts_eta: str | None = Field(None, description="ISO 8601 date-time, e.g. 2026-12-03T06:00Z")
+    cargo_type: str = Field("", max_length=200)
+    cargo_quantity: str = Field("", max_length=200)
+    description: str = Field("", max_length=4000)
+    status: Literal["draft", "docs_pending", "ready", "active", "completed", "cancelled"] = "draft"
+    party_role: str = Field("sts_provider", description="the creator's role in the room")
+
+
+class RoomUpdate(Body):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    location: str | None = Field(None, max_length=200)
+    sts_eta: str | None = None
+    cargo_type: str | None = Field(None, max_length=200)
+    cargo_quantity: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=4000)
+    status: Literal["draft", "docs_pending", "ready", "active", "completed", "cancelled"] | None = None
+
+
+class PartyCreate(Body):
+    role: Literal["mother_owner", "daughter_owner", "sts_provider", "mooring_master", "charterer", "broker",
+                  "terminal", "surveyor", "viewer"]
+    name: str = Field(min_length=1, max_length=200)
+    company: str = Field("", max_length=200)
+    email: str = Field("", max_length=254)
+
+
+class VesselCreate(Body):
+    name: str = Field(min_length=1, max_length=200)
+    imo: str = Field(min_length=7, max_length=12, description="7 digits with a valid check digit")
+    role: Literal["mother", "daughter"]
+    flag: str = Field("", max_length=60)
+    vessel_type: str = Field("Oil tanker", max_length=60)
+    dwt: int | None = Field(None, gt=0, lt=1_000_000)
+    length_m: float | None = Field(None, gt=0, lt=500)
+
+
+class DocumentReview(Body):
+    status: Literal["approved", "rejected"] | None = None
+    notes: str | None = Field(None, max_length=4000)
+    expires_on: str | None = Field(None, description="YYYY-MM-DD, or null to clear")
+
+
+class ApprovalSet(Body):
+    status: Literal["pending", "approved", "rejected"]
+    comment: str = Field("", max_length=2000)
+
+
+class SnapshotCreate(Body):
+    title: str | None = Field(None, max_length=200)
+    snapshot_type: Literal["pdf"] = "pdf"
+    include_documents: bool = False

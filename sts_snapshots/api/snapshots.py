@@ -1,0 +1,73 @@
+"""Snapshots, their tasks and the metrics summary: the deployment guide's paths."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Response
+from fastapi.responses import FileResponse
+
+from ..snapshots.tasks import public as public_task
+from .deps import AdminUser, CurrentUser, RoomId, SnapshotId, Sts, TaskId
+from .schemas import SnapshotCreate
+
+router = APIRouter(tags=["snapshots"])
+
+
+@router.post("/rooms/{room_id}/snapshots", status_code=200)
+def create_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId,
+                    body: Annotated[SnapshotCreate | None, Body()] = None) -> dict[str, Any]:
+    """Record the snapshot and queue its generation; answers at once with ``status: generating``."""
+    body = body or SnapshotCreate()
+    return sts.engine.create(user, room_id, body.title, body.snapshot_type, body.include_documents)
+
+
+@router.get("/rooms/{room_id}/snapshots")
+def list_snapshots(sts: Sts, user: CurrentUser, room_id: RoomId, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                   offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+    return sts.engine.list(user, room_id, limit, offset)
+
+
+@router.get("/rooms/{room_id}/snapshots/{snapshot_id}")
+def get_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId, snapshot_id: SnapshotId) -> dict[str, Any]:
+    from ..snapshots.engine import public
+
+    return public(sts.engine.get(user, room_id, snapshot_id))
+
+
+@router.get("/rooms/{room_id}/snapshots/{snapshot_id}/download", response_class=FileResponse)
+def download_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId, snapshot_id: SnapshotId,
+                      inline: bool = False) -> FileResponse:
+    path, record = sts.engine.download(user, room_id, snapshot_id)
+    return FileResponse(path, media_type="application/pdf", filename=safe_filename(record["title"]),
+                        content_disposition_type="inline" if inline else "attachment",
+                        headers={"ETag": f'"{record["sha256"]}"'})
+
+
+@router.delete("/rooms/{room_id}/snapshots/{snapshot_id}", status_code=204)
+def delete_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId, snapshot_id: SnapshotId) -> Response:
+    sts.engine.delete(user, room_id, snapshot_id)
+    return Response(status_code=204)
+
+
+@router.get("/snapshots/tasks/{task_id}")
+def get_task(sts: Sts, user: CurrentUser, task_id: TaskId) -> dict[str, Any]:
+    return public_task(sts.engine.task_for(user, task_id))
+
+
+@router.get("/snapshots/metrics/summary")
+def metrics_summary(sts: Sts, user: AdminUser, hours: Annotated[float, Query(gt=0, le=24 * 31)] = 1) -> dict[str, Any]:
+    return sts.summary(hours)
+
+
+def safe_filename(title: str) -> str:
+    """A file name from a title: letters, digits, dot, dash, underscore; ``.pdf`` at the end.
+
+    >>> safe_filename("Room Status Snapshot - 2026-11-28 14:05")
+    'Room_Status_Snapshot_-_2026-11-28_14-05.pdf'
+    >>> safe_filename("../../etc/passwd")
+    'etc_passwd.pdf'
+    """
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", title.replace(":", "-")).strip("._") or "snapshot"
+    return name[:120] + ".pdf"

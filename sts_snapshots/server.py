@@ -1,0 +1,120 @@
+"""Running the server: single-instance lock, logging, banner, and ``ui.run`` with safe defaults."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from .paths import DataDirError, DataLayout
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+class AlreadyRunning(RuntimeError):
+    pass
+
+
+def acquire_instance_lock(layout: DataLayout) -> IO[str] | None:
+    """Hold an exclusive lock on ``server.lock`` for the life of the process; a second server is refused."""
+    if fcntl is None:
+        return None
+    handle = open(layout.lock_file, "a+")  # noqa: SIM115 - held open on purpose
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        other = handle.read().strip()
+        handle.close()
+        raise AlreadyRunning(f"Another STS Snapshots server is already using {layout.root}"
+                             + (f" ({other})" if other else "") + ". Stop it first, or use --data-dir.") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}")
+    handle.flush()
+    return handle
+
+
+def native_available() -> bool:
+    try:
+        import webview  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def lan_addresses() -> list[str]:
+    found = set()
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            found.add(str(info[4][0]))
+    except OSError:
+        pass
+    return sorted(a for a in found if not a.startswith("127."))
+
+
+def run_server(settings: Settings) -> int:
+    layout = DataLayout(settings.data_dir)
+    os.environ["NICEGUI_STORAGE_PATH"] = str(layout.nicegui_storage)
+    from .app import create_app
+    from .demo import DEMO_LOGINS
+    from .logging_setup import setup_logging
+    from .store import StoreCorruptError
+
+    try:
+        layout.prepare()
+        lock = acquire_instance_lock(layout)
+        setup_logging(layout.log_file, settings.log_level)
+        sts = create_app(settings)
+    except (DataDirError, StoreCorruptError, AlreadyRunning) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return 2
+
+    native = settings.native
+    if native and not native_available():
+        click.echo("Native window unavailable: pywebview is not installed (pip install 'sts-snapshots[native]'; "
+                   "Windows needs WebView2, Linux needs Qt or GTK). Opening the browser instead.", err=True)
+        native = False
+    url = f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '::') else settings.host}:{settings.port}"
+    click.echo(f"STS Snapshots {sts.version} at {url}")
+    if settings.host in ("0.0.0.0", "::"):
+        for address in lan_addresses():
+            click.echo(f"  on the LAN: http://{address}:{settings.port}")
+    click.echo(f"Data folder: {layout.root}")
+    demo_in_use = [d for d in DEMO_LOGINS if sts.users.authenticate(d.email, d.password)]
+    for login in demo_in_use:
+        click.echo(f"Demo login ({login.role}): {login.email} / {login.password}")
+    if demo_in_use and settings.host not in ("127.0.0.1", "localhost", "::1"):
+        click.secho("WARNING: the app is open to the network and demo passwords are still in use. "
+                    "Change them (Users page) or remove the demo users.", fg="red", bold=True, err=True)
+
+    from nicegui import ui
+
+    kwargs: dict[str, Any] = {}
+    if native:
+        kwargs["native"] = True
+    ui.run(host=settings.host, port=settings.port, reload=False, show=settings.open_browser and not native,
+           title="STS Snapshots", fastapi_docs=True, storage_secret=layout.secret_key(), show_welcome_message=False,
+           favicon=_favicon(), uvicorn_logging_level="warning", **kwargs)
+    del lock
+    return 0
+
+
+def _favicon() -> str | None:
+    from .app import static_dir
+
+    icon = static_dir() / "favicon.svg"
+    return str(icon) if icon.exists() else None
+
+
+__all__ = ["AlreadyRunning", "Path", "acquire_instance_lock", "run_server"]

@@ -1,0 +1,159 @@
+"""Generation and API metrics, kept cheap to record as history grows.
+
+Records are buffered in memory and flushed in batches into one TinyDB file per hour under
+``uploads/.metrics`` (``metrics-YYYYMMDDHH.json``). Recording never rewrites history; a summary
+reads only the shards of its period; old metrics go by deleting whole files.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..domain.models import new_id, parse_datetime, utcnow
+from ..store import Database
+
+SHARD_FORMAT = "%Y%m%d%H"
+
+
+def percentiles(values: list[float]) -> dict[str, float | int]:
+    """count/min/max/mean/p50/p95/p99 (nearest-rank) of ``values``.
+
+    >>> percentiles([10, 20, 30, 40])["p50"]
+    20
+    >>> percentiles([])["count"]
+    0
+    """
+    if not values:
+        return {"count": 0, "min": 0, "max": 0, "mean": 0, "p50": 0, "p95": 0, "p99": 0}
+    ordered = sorted(values)
+
+    def rank(p: float) -> float:
+        return ordered[max(0, min(len(ordered) - 1, int(-(-p * len(ordered) // 100)) - 1))]
+
+    return {"count": len(ordered), "min": ordered[0], "max": ordered[-1],
+            "mean": round(statistics.fmean(ordered), 2), "p50": rank(50), "p95": rank(95), "p99": rank(99)}
+
+
+class MetricsRecorder:
+    def __init__(self, folder: Path | None, flush_every: int = 200) -> None:
+        self.folder = folder
+        self.flush_every = flush_every
+        self._buffer: list[dict[str, Any]] = []
+        self._memory_shards: dict[str, list[dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+
+    def record_generation(self, *, duration_ms: float, was_cached: bool, size: int, pages: int, room_id: str = "",
+                          status: str = "completed") -> None:
+        self._add({"kind": "generation", "duration_ms": round(duration_ms, 2), "was_cached": was_cached,
+                   "size": size, "pages": pages, "room_id": room_id, "status": status})
+
+    def record_request(self, *, route: str, method: str, status_code: int, duration_ms: float) -> None:
+        self._add({"kind": "request", "route": route, "method": method, "status_code": status_code,
+                   "duration_ms": round(duration_ms, 3)})
+
+    def _add(self, record: dict[str, Any]) -> None:
+        record |= {"id": new_id(), "at": utcnow().isoformat(timespec="microseconds")}
+        with self._lock:
+            self._buffer.append(record)
+            full = len(self._buffer) >= self.flush_every
+        if full:
+            self.flush()
+
+    def flush(self) -> int:
+        """Write buffered records to their hourly shards; returns how many."""
+        with self._flush_lock:
+            with self._lock:
+                batch, self._buffer = self._buffer, []
+            by_shard: dict[str, list[dict[str, Any]]] = {}
+            for record in batch:
+                by_shard.setdefault(_shard_name(parse_datetime(record["at"], "at")), []).append(record)
+            for name, records in by_shard.items():
+                if self.folder is None:
+                    self._memory_shards.setdefault(name, []).extend(records)
+                else:
+                    db = Database(self.folder / f"metrics-{name}.json")
+                    db.table("metrics").insert_many(records)
+                    db.close()
+            return len(batch)
+
+    def records(self, since: datetime, kind: str | None = None) -> list[dict[str, Any]]:
+        first = _shard_name(since)
+        found: list[dict[str, Any]] = []
+        for name, loader in self._shards():
+            if name >= first:
+                found += loader()
+        with self._lock:
+            found += list(self._buffer)
+        return [r for r in found if parse_datetime(r["at"], "at") >= since and (kind is None or r["kind"] == kind)]
+
+    def _shards(self) -> list[tuple[str, Callable[[], list[dict[str, Any]]]]]:
+        if self.folder is None:
+            return [(name, lambda recs=recs: list(recs)) for name, recs in sorted(self._memory_shards.items())]
+        shards = []
+        for path in sorted(self.folder.glob("metrics-*.json")):
+            shards.append((path.stem.removeprefix("metrics-"), lambda p=path: Database(p).table("metrics").all()))
+        return shards
+
+    def clear_old_metrics(self, hours: float = 168) -> int:
+        """Delete metrics older than ``hours``; returns how many records went."""
+        self.flush()
+        cutoff = utcnow() - timedelta(hours=hours)
+        removed = 0
+        boundary = _shard_name(cutoff)
+        if self.folder is None:
+            for name in list(self._memory_shards):
+                keep = [r for r in self._memory_shards[name] if parse_datetime(r["at"], "at") >= cutoff]
+                removed += len(self._memory_shards[name]) - len(keep)
+                self._memory_shards[name] = keep
+            return removed
+        for path in sorted(self.folder.glob("metrics-*.json")):
+            name = path.stem.removeprefix("metrics-")
+            if name < boundary:
+                removed += Database(path).table("metrics").count()
+                path.unlink()
+                path.with_name(path.name + ".lock").unlink(missing_ok=True)
+            elif name == boundary:
+                removed += Database(path).table("metrics").remove_where(
+                    lambda r: parse_datetime(r["at"], "at") < cutoff)
+        return removed
+
+    def summary(self, hours: float, cache: dict[str, Any], tasks: dict[str, int]) -> dict[str, Any]:
+        since = utcnow() - timedelta(hours=hours)
+        records = self.records(since)
+        gens = [r for r in records if r["kind"] == "generation" and r.get("status", "completed") == "completed"]
+        cached = sum(1 for r in gens if r["was_cached"])
+        api: dict[str, Any] = {"total_requests": 0, "routes": {}, "by_status_code": {}}
+        latencies: list[float] = []
+        for r in (r for r in records if r["kind"] == "request"):
+            key = f"{r['method']} {r['route']}"
+            api["routes"].setdefault(key, []).append(r["duration_ms"])
+            code = str(r["status_code"])
+            api["by_status_code"][code] = api["by_status_code"].get(code, 0) + 1
+            latencies.append(r["duration_ms"])
+        api["total_requests"] = len(latencies)
+        api["latency_ms"] = percentiles(latencies)
+        api["routes"] = {k: percentiles(v) for k, v in sorted(api["routes"].items())}
+        return {
+            "timestamp": utcnow().isoformat(timespec="seconds"),
+            "period_hours": hours,
+            "pdf_generation": {
+                "total_generations": len(gens), "cached_count": cached, "generated_count": len(gens) - cached,
+                "failed_count": sum(1 for r in records if r["kind"] == "generation" and r.get("status") == "failed"),
+                "cache_hit_rate_percent": round(100 * cached / len(gens), 1) if gens else 0.0,
+                "duration_ms": percentiles([r["duration_ms"] for r in gens]),
+                "pages_total": sum(r["pages"] for r in gens),
+            },
+            "api_performance": api,
+            "cache": cache,
+            "tasks": {**tasks, "pending_queue": tasks.get("pending", 0)},
+        }
+
+
+def _shard_name(moment: datetime) -> str:
+    return moment.astimezone(utcnow().tzinfo).strftime(SHARD_FORMAT)

@@ -1,0 +1,58 @@
+"""What a render worker process does with one job. Runs outside the server's event loop and GIL.
+
+A worker never touches the TinyDB stores (they belong to the server process): it gets everything
+in the job, writes the PDF to a temporary file and renames it into place, and returns facts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def init_worker() -> None:
+    """Process initializer: borb must not phone home or install signal handlers in our workers."""
+    from ..report import disable_borb_telemetry
+
+    disable_borb_telemetry()
+
+
+def build_pdf(job: dict[str, Any]) -> dict[str, Any]:
+    """Render (or reuse) the report body, add the cover and appendix, and write ``job["output"]`` atomically.
+
+    :param job: ``model``, ``facts``, ``body`` (cached body bytes or None), ``fonts_dir``, ``output``, ``appendix``.
+    :return: ``pages``, ``size``, ``sha256``, ``body`` (the newly rendered body, or None when it was given),
+        ``render_ms``.
+    :raises ValueError: an included document cannot be read.
+    """
+    from ..report import assemble, clear_borb_caches, disable_borb_telemetry, render_body, render_cover
+
+    disable_borb_telemetry()
+    started = time.perf_counter()
+    fonts_dir = Path(job["fonts_dir"])
+    try:
+        body = job.get("body")
+        rendered = None
+        if body is None:
+            body = rendered = render_body(job["model"], fonts_dir)
+        cover = render_cover(job["model"], job["facts"], fonts_dir)
+        pdf, pages = assemble(cover, body, job["facts"], job.get("appendix") or [])
+    finally:
+        clear_borb_caches()
+    output = Path(job["output"])
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pdf)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return {"pages": pages, "size": len(pdf), "sha256": hashlib.sha256(pdf).hexdigest(), "body": rendered,
+            "render_ms": round((time.perf_counter() - started) * 1000, 1)}
