@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -136,12 +135,13 @@ def seed_if_empty(sts: StsApp) -> bool:
 def create_app(settings: Settings) -> StsApp:
     """Build the app and register its REST API, UI pages and start/stop hooks on NiceGUI's server."""
     from nicegui import app
+    from nicegui.storage import Storage
 
     from .api import register_api
     from .ui import register_pages
 
-    os.environ.setdefault("NICEGUI_STORAGE_PATH", str(DataLayout(settings.data_dir).nicegui_storage))
     sts = build_app(settings)
+    Storage.path = sts.layout.nicegui_storage  # NiceGUI would otherwise write .nicegui/ into the working directory
     seed_if_empty(sts)
     register_api(app, sts)
     register_pages(sts)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from pathlib import Path
@@ -85,9 +84,10 @@ def users_add(email: str, role: str, name: str, password: str | None, data_dir: 
 
     sts = open_app(data_dir)
     if password is None:
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Repeat password: ") != password:
-            raise click.ClickException("the passwords do not match")
+        try:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt="Repeat password")
+        except click.Abort:
+            raise click.ClickException("the passwords do not match, or none was given") from None
     try:
         user = sts.users.add(email, password, role=role, name=name)
     except (Conflict, Invalid) as exc:

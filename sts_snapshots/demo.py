@@ -53,7 +53,8 @@ DAUGHTER = [("Q88", "approved", None, ""), ("PI_COE", "approved", 150, ""), ("CL
 OPERATION = [("FENDER", "approved", 100, "4 × Yokohama 3.3 × 6.5 m primary fenders, 2 secondary."),
              ("HOSE", "approved", 45, "2 × 10\" hoses, pressure tested 2026-06-12 at 22.5 bar."),
              ("JPO", "under_review", None, ""), ("MCA", "approved", None, ""), ("MSDS", "approved", None, ""),
-             ("RISK", "under_review", None, ""), ("PERMIT", "missing", None, "Application filed with the Danish Maritime Authority."),
+             ("RISK", "under_review", None, ""),
+             ("PERMIT", "missing", None, "Application filed with the Danish Maritime Authority."),
              ("CHECKLIST", "missing", None, "")]
 
 
@@ -101,9 +102,10 @@ def seed_demo(users: UserService, rooms: RoomService, documents: DocumentService
             rooms.set_approval(admin, room_id, party["id"], "approved", "Cleared from our side.")
         if party["role"] == "daughter_owner":
             rooms.set_approval(admin, room_id, party["id"], "rejected", "IOPP supplement to be resent.")
-    for days, actor, action, details in [(9, ADMIN_EMAIL, "operation nominated", "Charter party fixture recap received"),
-                                         (8, "eleni.p@aegeancrude.example", "comment", "Laycan 3–5 December confirmed"),
-                                         (7, member.email, "comment", "Fender and hose certificates requested")]:
+    history = [(9, ADMIN_EMAIL, "operation nominated", "Charter party fixture recap received"),
+               (8, "eleni.p@aegeancrude.example", "comment", "Laycan 3–5 December confirmed"),
+               (7, member.email, "comment", "Fender and hose certificates requested")]
+    for days, actor, action, details in history:
         at = (utcnow() - timedelta(days=days)).isoformat(timespec="seconds")
         rooms.activity.insert(Activity(room_id=room_id, actor=actor, action=action, details=details, at=at).to_record())
     return rooms.rooms.get(room_id) or room

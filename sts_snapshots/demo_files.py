@@ -7,7 +7,8 @@ import zlib
 
 
 def _pdf_escape(text: str) -> str:
-    return text.encode("latin-1", "replace").decode("latin-1").replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    text = text.encode("latin-1", "replace").decode("latin-1")
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
 def simple_pdf(title: str, lines: list[str]) -> bytes:

@@ -29,7 +29,7 @@ def acquire_instance_lock(layout: DataLayout) -> IO[str] | None:
     """Hold an exclusive lock on ``server.lock`` for the life of the process; a second server is refused."""
     if fcntl is None:
         return None
-    handle = open(layout.lock_file, "a+")  # noqa: SIM115 - held open on purpose
+    handle = open(layout.lock_file, "a+")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
@@ -103,18 +103,20 @@ def run_server(settings: Settings) -> int:
     kwargs: dict[str, Any] = {}
     if native:
         kwargs["native"] = True
-    ui.run(host=settings.host, port=settings.port, reload=False, show=settings.open_browser and not native,
-           title="STS Snapshots", fastapi_docs=True, storage_secret=layout.secret_key(), show_welcome_message=False,
-           favicon=_favicon(), uvicorn_logging_level="warning", **kwargs)
+    ui.run(host=settings.host, port=settings.port, show=settings.open_browser and not native,
+           uvicorn_logging_level="warning", **ui_run_options(sts), **kwargs)
     del lock
     return 0
 
 
-def _favicon() -> str | None:
+def ui_run_options(sts: Any) -> dict[str, Any]:
+    """The ``ui.run`` options every way of running the app shares (server, tests, packaged binary)."""
     from .app import static_dir
 
     icon = static_dir() / "favicon.svg"
-    return str(icon) if icon.exists() else None
+    return {"reload": False, "title": "STS Snapshots", "fastapi_docs": True, "show_welcome_message": False,
+            "storage_secret": sts.layout.secret_key() if sts.layout.root.exists() else "in-memory-secret",
+            "favicon": str(icon) if icon.exists() else None}
 
 
 __all__ = ["AlreadyRunning", "Path", "acquire_instance_lock", "run_server"]

@@ -26,7 +26,7 @@ def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("sts-snapshots", appauthor=False))
 
 
-def _setting(default: Any, help: str, **kw: Any) -> Any:  # noqa: A002 - mirrors click's name
+def _setting(default: Any, help: str, **kw: Any) -> Any:
     if callable(default):
         return field(default_factory=default, metadata={"help": help})
     return field(default=default, metadata={"help": help})
@@ -36,17 +36,23 @@ def _setting(default: Any, help: str, **kw: Any) -> Any:  # noqa: A002 - mirrors
 class Settings:
     """The app's whole configuration; build it with :meth:`Settings.load`."""
 
-    host: str = _setting("127.0.0.1", "Address to listen on. 127.0.0.1 keeps the app on this computer; 0.0.0.0 opens it to the LAN.")
+    host: str = _setting("127.0.0.1", "Address to listen on. 127.0.0.1 keeps the app on this computer; "
+                                      "0.0.0.0 opens it to the LAN.")
     port: int = _setting(8000, "TCP port of the web UI and the REST API.")
-    data_dir: Path = _setting(_default_data_dir, "Folder for the stores, uploads, snapshots, PDF cache, logs and secret key.")
+    data_dir: Path = _setting(_default_data_dir,
+                              "Folder for the stores, uploads, snapshots, PDF cache, logs and secret key.")
     log_level: str = _setting("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.")
     demo: bool = _setting(True, "Seed a demo room and demo users into an empty data folder.")
     open_browser: bool = _setting(True, "Open the browser when the server starts (serve only).")
-    native: bool = _setting(False, "Show the app in a native window (needs the [native] extra); falls back to the browser.")
-    workers: int = _setting(2, "PDF render worker processes; 0 renders in threads of the server process (tests only).")
+    native: bool = _setting(False, "Show the app in a native window (needs the [native] extra); "
+                                   "falls back to the browser.")
+    workers: int = _setting(2, "PDF render worker processes; 0 renders in threads of the server process "
+                               "(tests only).")
     max_concurrent_generations: int = _setting(2, "Snapshots generated at once; the rest wait as pending.")
-    worker_recycle_after: int = _setting(20, "A render worker process is replaced after this many jobs (borb caches grow).")
-    max_task_attempts: int = _setting(2, "Times a task interrupted by a crash is started again before it is marked failed.")
+    worker_recycle_after: int = _setting(20, "A render worker process is replaced after this many jobs "
+                                             "(borb caches grow).")
+    max_task_attempts: int = _setting(2, "Times a task interrupted by a crash is started again before it is "
+                                         "marked failed.")
     memory_cache_mb: int = _setting(64, "Size limit of the in-memory PDF cache (LRU, by bytes).")
     disk_cache_mb: int = _setting(512, "Size limit of the on-disk PDF cache in uploads/.pdf_cache (oldest evicted).")
     max_upload_mb: int = _setting(50, "Largest document upload accepted; larger ones get 413.")

@@ -38,8 +38,10 @@ async def upload(sts: Sts, user: CurrentUser, room_id: RoomId, doc_id: DocId, re
         chunks.append(chunk)
     from nicegui import run
 
-    return await run.io_bound(sts.documents.upload, user, room_id, doc_id, file.filename or "upload",
-                              b"".join(chunks), file.content_type)
+    data = b"".join(chunks)
+    name = file.filename or "upload"
+    result = await run.io_bound(lambda: sts.documents.upload(user, room_id, doc_id, name, data, file.content_type))
+    return result or {}
 
 
 @router.get("/{doc_id}/file", response_class=FileResponse)

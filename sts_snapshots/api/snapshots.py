@@ -19,7 +19,7 @@ router = APIRouter(tags=["snapshots"])
 def create_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId,
                     body: Annotated[SnapshotCreate | None, Body()] = None) -> dict[str, Any]:
     """Record the snapshot and queue its generation; answers at once with ``status: generating``."""
-    body = body or SnapshotCreate()
+    body = body or SnapshotCreate.model_validate({})
     return sts.engine.create(user, room_id, body.title, body.snapshot_type, body.include_documents)
 
 

@@ -167,7 +167,8 @@ def normalize_email(value: str) -> str:
     """
     text = str(value).strip().lower()
     local, _, domain = text.partition("@")
-    require(bool(local) and "." in domain and " " not in text and len(text) <= 254, f"{value!r} is not an email address")
+    valid = bool(local) and "." in domain and " " not in text and len(text) <= 254
+    require(valid, f"{value!r} is not an email address")
     return text
 
 

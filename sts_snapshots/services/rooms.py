@@ -160,7 +160,8 @@ class RoomService:
                 self.approvals.update(approval.id, approval.to_record())
             else:
                 self.approvals.insert(approval.to_record())
-        self.log(room_id, user.email, "approval changed", f"{party['name']}: {status}" + (f" — {comment}" if comment else ""))
+        note = f" — {comment}" if comment else ""
+        self.log(room_id, user.email, "approval changed", f"{party['name']}: {status}{note}")
         return approval.to_record()
 
     # -- activity and readiness -------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -74,7 +75,7 @@ class SnapshotEngine:
         if len(title) > 200:
             raise Invalid("title: longer than 200 characters")
         snapshot_id = new_id()
-        record = {"id": snapshot_id, "room_id": room_id, "title": title, "snapshot_type": "pdf",
+        record: dict[str, Any] = {"id": snapshot_id, "room_id": room_id, "title": title, "snapshot_type": "pdf",
                   "include_documents": bool(include_documents), "status": "generating",
                   "task_id": f"snapshot-{snapshot_id}", "file_url": None, "file_size": None, "sha256": None,
                   "pages": None, "content_key": None, "created_by": user.email, "created_at": now_iso(),
@@ -124,7 +125,7 @@ class SnapshotEngine:
             raise NotFound("task not found")
         return task
 
-    def recover(self) -> list[str]:
+    def recover(self) -> builtins.list[str]:
         """After a restart: requeue pending tasks, retry or fail interrupted ones, fail orphaned snapshots.
 
         Returns the snapshot ids to submit again.
@@ -142,8 +143,8 @@ class SnapshotEngine:
         live = {t["payload"]["snapshot_id"] for t in self.tasks.unfinished()}
         for snap in self.records.find(status="generating"):
             if snap["id"] not in live:
-                task = self.tasks.get(snap["task_id"])
-                error = (task or {}).get("error") or "interrupted: its task was lost"
+                lost = self.tasks.get(snap["task_id"])
+                error = (lost or {}).get("error") or "interrupted: its task was lost"
                 self.records.update(snap["id"], {"status": "failed", "error": error, "completed_at": now_iso()})
         for partial in self.snapshots_dir.glob(".*.part"):
             partial.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ reads only the shards of its period; old metrics go by deleting whole files.
 
 from __future__ import annotations
 
+import functools
 import statistics
 import threading
 from collections.abc import Callable
@@ -94,11 +95,9 @@ class MetricsRecorder:
 
     def _shards(self) -> list[tuple[str, Callable[[], list[dict[str, Any]]]]]:
         if self.folder is None:
-            return [(name, lambda recs=recs: list(recs)) for name, recs in sorted(self._memory_shards.items())]
-        shards = []
-        for path in sorted(self.folder.glob("metrics-*.json")):
-            shards.append((path.stem.removeprefix("metrics-"), lambda p=path: Database(p).table("metrics").all()))
-        return shards
+            return [(name, functools.partial(list, recs)) for name, recs in sorted(self._memory_shards.items())]
+        return [(path.stem.removeprefix("metrics-"), functools.partial(_load_shard, path))
+                for path in sorted(self.folder.glob("metrics-*.json"))]
 
     def clear_old_metrics(self, hours: float = 168) -> int:
         """Delete metrics older than ``hours``; returns how many records went."""
@@ -153,6 +152,10 @@ class MetricsRecorder:
             "cache": cache,
             "tasks": {**tasks, "pending_queue": tasks.get("pending", 0)},
         }
+
+
+def _load_shard(path: Path) -> list[dict[str, Any]]:
+    return Database(path).table("metrics").all()
 
 
 def _shard_name(moment: datetime) -> str:

@@ -70,7 +70,7 @@ class TaskStore:
 
         def old(task: dict[str, Any]) -> bool:
             stamp = task.get("completed_at") or task.get("created_at")
-            return task["status"] in FINISHED and bool(stamp) and parse_datetime(stamp, "completed_at") < cutoff
+            return task["status"] in FINISHED and bool(stamp) and parse_datetime(str(stamp), "completed_at") < cutoff
 
         return self.table.remove_where(old)
 

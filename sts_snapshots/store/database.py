@@ -143,7 +143,7 @@ class Table:
         return len(self._run(lambda t: t.remove(_pred(predicate))))
 
     def count(self) -> int:
-        return int(self._run(lambda t: len(t)))
+        return int(self._run(len))
 
     def clear(self) -> None:
         self._run(lambda t: t.truncate())

@@ -1,0 +1,35 @@
+# The two commands of the README:
+#   make run    set up a virtual environment and start the app with demo data on http://127.0.0.1:8000
+#   make test   install what the tests need, then lint (ruff), type-check (mypy) and run the whole pytest suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+ARGS   ?=
+
+.PHONY: run test lint bench binary clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/sts-snapshots serve $(ARGS)
+
+test: $(STAMP)
+	./scripts/system-deps.sh
+	$(BIN)/ruff check sts_snapshots tests bench
+	$(BIN)/mypy sts_snapshots
+	$(BIN)/pytest $(ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m bench $(ARGS)
+
+binary: $(STAMP)
+	$(BIN)/pip install --quiet pyinstaller
+	$(BIN)/pyinstaller --noconfirm --clean build.spec
+
+clean:
+	rm -rf build dist .mypy_cache .ruff_cache test-output

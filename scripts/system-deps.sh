@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# System packages the tests need: Chromium and its driver for the real-browser test, poppler for PDF checks.
+# Installed with apt-get when missing and we are root (as in CI); otherwise we say what is missing.
+set -euo pipefail
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+((${#missing[@]} == 0)) && exit 0
+if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing ${missing[*]} with apt-get ..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  echo "Not installed: ${missing[*]} (the real-browser test will be skipped). Install them with your package manager." >&2
+fi

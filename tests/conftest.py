@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from sts_snapshots.settings import Settings
+from tests.harness import Harness, running_app
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for one test: its own data folder, rendering inline (no worker processes), demo data."""
+    return Settings.load({"data_dir": tmp_path / "data", "workers": 0, "open_browser": False}, env={})
+
+
+@pytest.fixture
+async def harness(settings: Settings, caplog: pytest.LogCaptureFixture,
+                  request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+    """The whole app in-process; like NiceGUI's own ``user`` fixture, an ERROR log fails the test unless marked."""
+    async with running_app(settings) as running:
+        yield running
+    errors = [r.getMessage() for r in caplog.get_records("call") if r.levelname == "ERROR"]
+    if errors and request.node.get_closest_marker("allow_error_logs") is None:
+        pytest.fail(f"unexpected ERROR logs: {errors}", pytrace=False)

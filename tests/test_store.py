@@ -1,0 +1,118 @@
+"""The store contract, run against both backends, and the atomic-write guarantee under SIGKILL."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from sts_snapshots.store import Database, StoreCorruptError
+
+
+@pytest.fixture(params=["memory", "file"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
+    return Database(None if request.param == "memory" else tmp_path / "store.json")
+
+
+def test_insert_get_update_remove(db: Database) -> None:
+    table = db.table("things")
+    table.insert({"id": "a", "n": 1, "tags": ["x"]})
+    table.insert({"id": "b", "n": 2, "tags": []})
+    assert table.get("a") == {"id": "a", "n": 1, "tags": ["x"]}
+    assert table.get("zzz") is None
+    assert table.update("a", {"n": 5}) == {"id": "a", "n": 5, "tags": ["x"]}
+    assert table.update("zzz", {"n": 5}) is None
+    assert [r["id"] for r in table.find(n=2)] == ["b"]
+    assert [r["id"] for r in table.search(lambda r: r["n"] > 1)] == ["a", "b"]
+    assert table.count() == 2
+    assert table.remove("a") is True and table.remove("a") is False
+    assert table.remove_where(lambda r: True) == 1 and table.all() == []
+
+
+def test_duplicate_id_and_missing_id_are_refused(db: Database) -> None:
+    table = db.table("things")
+    table.insert({"id": "a"})
+    with pytest.raises(KeyError):
+        table.insert({"id": "a"})
+    with pytest.raises(ValueError):
+        table.insert({"n": 1})
+
+
+def test_returns_copies_not_internals(db: Database) -> None:
+    table = db.table("things")
+    record = {"id": "a", "tags": ["x"]}
+    table.insert(record)
+    record["tags"].append("changed-after-insert")
+    got = table.get("a")
+    assert got is not None
+    got["tags"].append("changed-after-get")
+    assert table.get("a") == {"id": "a", "tags": ["x"]}
+
+
+def test_tables_are_separate(db: Database) -> None:
+    db.table("one").insert({"id": "a"})
+    assert db.table("two").all() == []
+
+
+def test_threads_write_at_once_without_loss(db: Database) -> None:
+    table = db.table("things")
+
+    def writer(n: int) -> None:
+        for i in range(50):
+            table.insert({"id": f"{n}-{i}", "n": i})
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert table.count() == 200
+
+
+def test_file_survives_reopen(tmp_path: Path) -> None:
+    Database(tmp_path / "s.json").table("t").insert({"id": "a", "name": "Ørsted"})
+    assert Database(tmp_path / "s.json").table("t").get("a") == {"id": "a", "name": "Ørsted"}
+
+
+@pytest.mark.parametrize("content", [b"", b"{not json", b"[1, 2]", b"\xff\xfe"])
+def test_unreadable_file_names_itself_and_is_left_alone(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "broken.json"
+    path.write_bytes(content)
+    with pytest.raises(StoreCorruptError) as err:
+        Database(path)
+    assert str(path) in str(err.value) and "sts-snapshots restore" in str(err.value)
+    assert path.read_bytes() == content
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from sts_snapshots.store import Database
+table = Database(Path(sys.argv[1])).table("t")
+i = 0
+while True:
+    table.insert({"id": str(i), "payload": "x" * 2000})
+    i += 1
+"""
+
+
+def test_sigkill_during_writes_never_leaves_a_broken_file(tmp_path: Path) -> None:
+    path = tmp_path / "killed.json"
+    rng = random.Random(7)
+    for _ in range(12):
+        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], env={**os.environ, "PYTHONPATH": "."})
+        time.sleep(rng.uniform(0.25, 0.6))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if path.exists():
+            data = json.loads(path.read_bytes())  # always valid JSON, never empty
+            assert isinstance(data, dict) and data["t"]
+    assert Database(path).table("t").count() > 0
