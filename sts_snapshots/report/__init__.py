@@ -1,0 +1,21 @@
+"""PDF snapshot report: cover, cacheable body and final assembly.
+
+``render_body(model)`` depends only on the model and can be cached by its content key; ``render_cover`` and
+``assemble`` are per snapshot. Call :func:`disable_borb_telemetry` once at start-up (the render functions also
+call it) and :func:`clear_borb_caches` whenever memory matters (the render functions clear them when done).
+"""
+
+from sts_snapshots.report.assemble import assemble
+from sts_snapshots.report.body import render_body
+from sts_snapshots.report.borb_setup import clear_borb_caches, disable_borb_telemetry
+from sts_snapshots.report.cover import render_cover
+from sts_snapshots.report.fonts import default_fonts_dir
+
+__all__ = [
+    "assemble",
+    "clear_borb_caches",
+    "default_fonts_dir",
+    "disable_borb_telemetry",
+    "render_body",
+    "render_cover",
+]

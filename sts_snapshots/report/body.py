@@ -1,0 +1,164 @@
+"""The report body: every page except the cover. Depends only on the model, so it can be cached by content key."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from borb.pdf.primitives import hexstr, name
+
+from sts_snapshots.report import sections, theme
+from sts_snapshots.report.borb_setup import clear_borb_caches, new_document, write_document
+from sts_snapshots.report.canvas import PageCanvas, wrap
+from sts_snapshots.report.fonts import default_fonts_dir
+from sts_snapshots.report.layout import Flow, Table, fit_columns
+from sts_snapshots.report.styles import Styles, make_styles
+
+# Document-info key under which the body carries its section -> page map for assemble()'s bookmarks.
+OUTLINE_KEY = "STSOutline"
+
+
+def _decorator(model: dict[str, Any], styles: Styles) -> Callable[[PageCanvas], None]:
+    """Running header and footer painted on every body page."""
+    title = str(model["room"].get("title") or "")
+    key = str(model.get("content_key") or "")[:12]
+    left = "STS Clearance Snapshot"
+    # the running title shares the line with the left label: cut it with an ellipsis if needed
+    room_w = theme.CONTENT_W - styles.running_strong.font.width(left, styles.running_strong.size) - 24
+    font, size = styles.running.font, styles.running.size + 0.5
+    if font.width(title, size) > room_w:
+        while title and font.width(title + "…", size) > room_w:
+            title = title[:-1]
+        title += "…"
+
+    def decorate(canvas: PageCanvas) -> None:
+        canvas.text(theme.MARGIN_X, theme.HEADER_BASELINE, left, styles.running_strong)
+        canvas.text(theme.MARGIN_X, theme.HEADER_BASELINE, title, styles.body, align="right", width=theme.CONTENT_W)
+        canvas.hline(theme.MARGIN_X, theme.PAGE_W - theme.MARGIN_X, theme.HEADER_RULE_Y, theme.NAVY, 0.8)
+        canvas.hline(theme.MARGIN_X, theme.PAGE_W - theme.MARGIN_X, theme.FOOTER_RULE_Y, theme.RULE, 0.5)
+        canvas.text(theme.MARGIN_X, theme.FOOTER_BASELINE, theme.CONFIDENTIAL, styles.running)
+        canvas.text(
+            theme.MARGIN_X,
+            theme.FOOTER_BASELINE,
+            f"Content key {key}",
+            styles.running,
+            align="right",
+            width=theme.CONTENT_W,
+        )
+
+    return decorate
+
+
+def _room_information(flow: Flow, styles: Styles, model: dict[str, Any], outline: list[dict[str, Any]]) -> None:
+    """Section: room information."""
+    room = model["room"]
+    readiness = model.get("readiness") or {}
+    verdict = "Ready for operation" if readiness.get("ready") else "Not ready"
+    summary = (
+        f"{verdict} — {readiness.get('approved', 0)} of {readiness.get('required', 0)} required documents approved"
+    )
+    pairs = [
+        ("Room", room.get("title")),
+        ("Status", theme.ROOM_STATUS_LABEL.get(room.get("status") or "", room.get("status"))),
+        ("Location", room.get("location")),
+        ("STS ETA", theme.fmt_datetime(room.get("sts_eta")) if room.get("sts_eta") else "Not set"),
+        ("Cargo type", room.get("cargo_type")),
+        ("Cargo quantity", room.get("cargo_quantity")),
+        ("Created", theme.fmt_datetime(room.get("created_at"))),
+        ("Created by", room.get("created_by")),
+        ("Readiness", summary),
+        ("Room ID", room.get("id")),
+    ]
+    table = Table(fit_columns([("", 13), ("", 37), ("", 13), ("", 37)]), styles.table_head)
+    for i in range(0, len(pairs), 2):
+        cells = []
+        for j, (label, value) in enumerate(pairs[i : i + 2]):
+            cells.append(table.cell(2 * j, (label, styles.label)))
+            cells.append(table.cell(2 * j + 1, (theme.text_or_dash(value), styles.body)))
+        while len(cells) < 4:
+            cells.append([])
+        table.add(*cells)
+    flow.table(table)
+    description = str(room.get("description") or "").strip()
+    if description:
+        flow.gap(8)
+        flow.heading(wrap("Description", styles.label, theme.CONTENT_W), keep=12)
+        flow.lines(wrap(description, styles.body, theme.CONTENT_W - 8), x=theme.MARGIN_X + 4, width=theme.CONTENT_W - 8)
+
+
+def _parties(flow: Flow, styles: Styles, model: dict[str, Any], outline: list[dict[str, Any]]) -> None:
+    """Section: parties."""
+    table = Table(fit_columns([("Role", 23), ("Name", 23), ("Company", 25), ("Email", 29)]), styles.table_head)
+    for party in model.get("parties") or []:
+        table.add(
+            table.cell(0, (party.get("role_label") or party.get("role") or "—", styles.strong)),
+            table.cell(1, (theme.text_or_dash(party.get("name")), styles.body)),
+            table.cell(2, (theme.text_or_dash(party.get("company")), styles.body)),
+            table.cell(3, (theme.text_or_dash(party.get("email")), styles.body)),
+        )
+    sections.table_or_empty(flow, styles, table, "No parties recorded.")
+
+
+def _vessels(flow: Flow, styles: Styles, model: dict[str, Any], outline: list[dict[str, Any]]) -> None:
+    """Section: vessels."""
+    spec = [
+        ("Vessel", 24),
+        ("IMO", 11),
+        ("Flag", 14),
+        ("Type", 17),
+        ("Role", 12),
+        ("DWT", 11, "right"),
+        ("Length", 11, "right"),
+    ]
+    table = Table(fit_columns(spec), styles.table_head)
+    for vessel in model.get("vessels") or []:
+        role = str(vessel.get("role") or "")
+        table.add(
+            table.cell(0, (theme.text_or_dash(vessel.get("name")), styles.strong)),
+            table.cell(1, (theme.text_or_dash(vessel.get("imo")), styles.body)),
+            table.cell(2, (theme.text_or_dash(vessel.get("flag")), styles.body)),
+            table.cell(3, (theme.text_or_dash(vessel.get("vessel_type")), styles.body)),
+            table.cell(4, (role.capitalize() or "—", styles.body)),
+            table.cell(5, (theme.fmt_number(vessel.get("dwt"), "t"), styles.body)),
+            table.cell(6, (theme.fmt_number(vessel.get("length_m"), "m"), styles.body)),
+        )
+    sections.table_or_empty(flow, styles, table, "No vessels recorded.")
+
+
+def render_body(model: dict[str, Any], fonts_dir: Path | None = None) -> bytes:
+    """Render all report pages except the cover.
+
+    The output depends only on ``model`` (no clock, no random ids), so it can be cached by ``content_key``.
+
+    :param model: the snapshot model (see the package docstring).
+    :param fonts_dir: folder holding DejaVuSans.ttf and DejaVuSans-Bold.ttf.
+    :return: PDF bytes.
+    """
+    styles = make_styles(fonts_dir or default_fonts_dir())
+    doc = new_document()
+    flow = Flow(doc, styles.fonts, _decorator(model, styles))
+    outline: list[dict[str, Any]] = []
+    parts = [
+        ("Room information", _room_information),
+        ("Parties", _parties),
+        ("Vessels", _vessels),
+        ("Documents status", sections.documents),
+        ("Approvals", sections.approvals),
+        ("Recent activity", sections.activity),
+    ]
+    if model.get("included_files"):
+        parts.append(("Included documents", sections.included_files))
+    for number, (title, build) in enumerate(parts, start=1):
+        flow.gap(14)
+        flow.heading(wrap(f"{number}. {title}", styles.section, theme.CONTENT_W), keep=60, rule=theme.NAVY)
+        outline.append({"title": title, "page": flow.page_count - 1, "level": 0})
+        build(flow, styles, model, outline)
+    # hex-encoded ASCII JSON: borb writes str values unescaped, so keep the text out of PDF string syntax
+    payload = json.dumps(outline, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    doc["Trailer"]["Info"][name(OUTLINE_KEY)] = hexstr(payload.hex().upper())
+    try:
+        return write_document(doc, seed=str(model.get("content_key") or ""))
+    finally:
+        clear_borb_caches()

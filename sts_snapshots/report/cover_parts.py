@@ -1,0 +1,146 @@
+"""Blocks of the cover page: readiness banner, count tiles, label/value lists, items needing attention."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from borb.pdf import Color
+
+from sts_snapshots.report import theme
+from sts_snapshots.report.canvas import Line, PageCanvas, Style, wrap
+from sts_snapshots.report.styles import Styles
+
+BANNER_H = 64
+TILE_H = 54
+
+
+def clip(lines: list[Line], count: int) -> list[Line]:
+    """Keep at most ``count`` lines, marking the cut with an ellipsis (the body repeats the full text)."""
+    if len(lines) <= count:
+        return lines
+    last = lines[count - 1]
+    return [*lines[: count - 1], Line(last.text.rstrip(" .,;") + "…", last.style, last.badge)]
+
+
+def banner(canvas: PageCanvas, styles: Styles, top: float, readiness: dict[str, Any]) -> float:
+    ready = bool(readiness.get("ready"))
+    required = int(readiness.get("required") or 0)
+    approved = int(readiness.get("approved") or 0)
+    x, w = theme.MARGIN_X, theme.CONTENT_W
+    canvas.rect(x, top - BANNER_H, w, BANNER_H, fill=theme.GREEN if ready else theme.RED)
+    verdict = "READY FOR OPERATION" if ready else "NOT READY"
+    canvas.text(x + 18, top - 34, verdict, Style(styles.fonts[1], 24, theme.WHITE))
+    if ready:
+        detail = f"All {required} required documents approved"
+    else:
+        detail = f"{approved} of {required} required documents approved — {max(required - approved, 0)} outstanding"
+    canvas.text(x + 18, top - 52, detail, Style(styles.fonts[0], 10, theme.WHITE))
+    canvas.text(x, top - 34, f"{approved}/{required}", Style(styles.fonts[1], 22, theme.WHITE), "right", w - 18)
+    return top - BANNER_H
+
+
+def tiles(canvas: PageCanvas, styles: Styles, top: float, readiness: dict[str, Any]) -> float:
+    tiles: list[tuple[str, str, Color, Color]] = [
+        ("approved", "Approved", theme.GREEN, theme.GREEN_TINT),
+        ("under_review", "Under review", theme.AMBER, theme.AMBER_TINT),
+        ("missing", "Missing", theme.GREY, theme.ZEBRA),
+        ("rejected", "Rejected", theme.RED, theme.RED_TINT),
+        ("expired", "Expired", theme.RED, theme.RED_TINT),
+        ("expiring_soon", "Expiring soon", theme.AMBER, theme.AMBER_TINT),
+    ]
+    gap = 7
+    width = (theme.CONTENT_W - gap * (len(tiles) - 1)) / len(tiles)
+    for i, (key, label, colour, tint) in enumerate(tiles):
+        x = theme.MARGIN_X + i * (width + gap)
+        count = int(readiness.get(key) or 0)
+        # a zero count is good news: draw it quietly so the eye goes to what needs attention
+        fill, ink = (tint, colour) if count or key == "approved" else (theme.ZEBRA, theme.MUTED)
+        canvas.rect(x, top - TILE_H, width, TILE_H, fill=fill)
+        canvas.rect(x, top - 3, width, 3, fill=ink)
+        canvas.text(x, top - 30, str(count), Style(styles.fonts[1], 20, ink), "center", width)
+        canvas.text(x, top - 45, label, Style(styles.fonts[0], 7.5, theme.INK), "center", width)
+    return top - TILE_H
+
+
+def facts_block(
+    canvas: PageCanvas, styles: Styles, x: float, top: float, width: float, title: str, rows: list[tuple[str, str]]
+) -> float:
+    canvas.text(x, top - 10, title.upper(), Style(styles.fonts[1], 8, theme.NAVY))
+    canvas.hline(x, x + width, top - 15, theme.NAVY, 0.8)
+    y = top - 22
+    for label, value in rows:
+        canvas.text(x, y - 7, label, styles.label)
+        y = canvas.lines(x, y - 10, clip(wrap(value, Style(styles.fonts[0], 9.5, theme.INK), width), 3), width)
+        y -= 7
+    return y
+
+
+_ORDER = {"rejected": 0, "expired": 1, "missing": 2, "under_review": 3}
+
+
+def _pending_documents(model: dict[str, Any]) -> list[tuple[str, str]]:
+    """(status, description) of required documents not approved, worst first, then those expiring soon."""
+    items: list[tuple[int, str, str]] = []
+    for doc in model.get("documents") or []:
+        status = "expired" if doc.get("expired") else str(doc.get("status") or "missing")
+        group = str(doc.get("group") or "").split(" — ")[0]
+        what = f"{doc.get('type_name') or doc.get('type_code')} · {group}" if group else str(doc.get("type_name"))
+        if doc.get("required") and status != "approved":
+            items.append((_ORDER.get(status, 4), status, what))
+        elif doc.get("expiring_soon"):
+            items.append((5, "expiring_soon", f"{what} · expires {doc.get('expires_on') or 'soon'}"))
+    return [(status, what) for _, status, what in sorted(items, key=lambda item: item[0])]
+
+
+def _badge_list(
+    canvas: PageCanvas,
+    styles: Styles,
+    x: float,
+    top: float,
+    width: float,
+    bottom: float,
+    items: list[tuple[str, str]],
+    empty: str,
+) -> None:
+    """One line per item: a coloured status label, then the text clipped to one line; "+ N more" if out of room."""
+    label_w = 62
+    y = top
+    text_style = Style(styles.fonts[0], 8.5, theme.INK)
+    if not items:
+        canvas.lines(x, y, wrap(empty, styles.small, width), width)
+        return
+    for index, (status, text) in enumerate(items):
+        if y - 2 * 13 < bottom and index < len(items) - 1:
+            more = f"+ {len(items) - index} more — see the documents status pages"
+            canvas.lines(x, y, wrap(more, styles.small, width), width)
+            return
+        label = "Expiring soon" if status == "expiring_soon" else theme.status_label(status)
+        colour = theme.STATUS_COLOUR.get(status, theme.AMBER)
+        canvas.lines(x + 1.5, y, [Line(label, styles.badge, colour)], label_w)
+        canvas.lines(x + label_w + 6, y - 1.5, clip(wrap(text, text_style, width - label_w - 6), 1), width)
+        y -= 13
+
+
+def attention(canvas: PageCanvas, styles: Styles, model: dict[str, Any], top: float, bottom: float) -> None:
+    """Two lists under the facts: parties' approvals and the required documents still outstanding."""
+    column = (theme.CONTENT_W - 24) / 2
+    left, right = theme.MARGIN_X, theme.MARGIN_X + column + 24
+    heading = Style(styles.fonts[1], 8, theme.NAVY)
+    for x, title in ((left, "Approvals"), (right, "Requires attention")):
+        canvas.text(x, top - 10, title.upper(), heading)
+        canvas.hline(x, x + column, top - 15, theme.NAVY, 0.8)
+    approvals = [
+        (str(a.get("status") or "pending"), f"{a.get('party_name') or '—'} · {a.get('party_role_label') or ''}")
+        for a in model.get("approvals") or []
+    ]
+    _badge_list(canvas, styles, left, top - 22, column, bottom, approvals, "No approvals requested.")
+    _badge_list(
+        canvas,
+        styles,
+        right,
+        top - 22,
+        column,
+        bottom,
+        _pending_documents(model),
+        "All required documents are approved and none expire soon.",
+    )

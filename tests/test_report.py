@@ -1,0 +1,208 @@
+"""The PDF report, checked by parsing real output with pypdf (text, pages, outline, attachments)."""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import signal
+from pathlib import Path
+
+import pypdf
+import pytest
+from pypdf.generic import Destination
+
+from sts_snapshots.report import assemble, clear_borb_caches, disable_borb_telemetry, render_body, render_cover
+from sts_snapshots.report.borb_setup import find_borb_caches
+from tests import report_model
+
+FONTS = Path(__file__).resolve().parents[1] / "static" / "fonts"
+UNICODE_SAMPLES = ["Ørsted", "Müller", "São Paulo", "Ωμέγα", "Привет", "—", "€"]
+
+
+def text_of(pdf: bytes) -> str:
+    """All page text, whitespace collapsed (wrapped lines become single spaces)."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def page_count(pdf: bytes) -> int:
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def outline_titles(reader: pypdf.PdfReader) -> list[str]:
+    titles: list[str] = []
+
+    def walk(items: list) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            elif isinstance(item, Destination):
+                titles.append(str(item.title))
+
+    walk(reader.outline)
+    return titles
+
+
+@pytest.fixture(scope="module")
+def model() -> dict:
+    return report_model.model(30)
+
+
+@pytest.fixture(scope="module")
+def facts() -> dict:
+    return report_model.facts()
+
+
+@pytest.fixture(scope="module")
+def cover(model: dict, facts: dict) -> bytes:
+    return render_cover(model, facts, FONTS)
+
+
+@pytest.fixture(scope="module")
+def body(model: dict) -> bytes:
+    return render_body(model, FONTS)
+
+
+def test_cover_is_one_page_with_identity_and_verdict(cover: bytes, model: dict, facts: dict) -> None:
+    assert page_count(cover) == 1
+    text = text_of(cover)
+    for expected in (
+        "STS Clearance Snapshot",
+        model["room"]["title"],
+        facts["snapshot_id"],
+        facts["title"],
+        model["content_key"][:12],
+        "NOT READY",
+        "Ingrid Ørsted",
+    ):
+        assert expected in text
+
+
+def test_cover_says_ready_when_every_required_document_is_approved(model: dict, facts: dict) -> None:
+    ready = copy.deepcopy(model)
+    ready["readiness"].update(approved=ready["readiness"]["required"], missing=0, rejected=0, ready=True)
+    text = text_of(render_cover(ready, facts, FONTS))
+    assert "READY FOR OPERATION" in text
+    assert "NOT READY" not in text
+
+
+def test_body_has_every_section_status_and_unicode_text(body: bytes, model: dict) -> None:
+    text = text_of(body)
+    for section in (
+        "Room information",
+        "Parties",
+        "Vessels",
+        "Documents status",
+        "Approvals",
+        "Recent activity",
+        "Included documents",
+    ):
+        assert section in text
+    for status in ("Approved", "Under review", "Missing", "Rejected", "Expired", "EXPIRED", "Pending"):
+        assert status in text
+    for sample in UNICODE_SAMPLES:
+        assert sample in text, sample
+    assert model["included_files"][0]["sha256"] in text.replace(" ", "")
+    assert f"Content key {model['content_key'][:12]}" in text
+    assert "Confidential — prepared for the parties to this STS operation" in text
+
+
+def test_long_note_wraps_without_losing_its_end(body: bytes) -> None:
+    text = text_of(body)
+    assert "Final check of the transfer hoses" in text
+    assert "Final word: acknowledged-by-POAC." in text
+
+
+def test_body_is_deterministic(model: dict, body: bytes) -> None:
+    assert render_body(copy.deepcopy(model), FONTS) == body
+
+
+def test_two_hundred_documents_continue_across_pages_with_repeated_header() -> None:
+    big = report_model.model(200, included=False)
+    pdf = render_body(big, FONTS)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) >= 12
+    pages = [page.extract_text() for page in reader.pages]
+    assert sum("Version / upload" in page for page in pages) >= 10  # header repeated on continuation pages
+    text = " ".join(" ".join(pages).split())
+    assert "Final check of the transfer hoses" in text
+    assert text.rstrip().count("acknowledged-by-POAC.") == 1
+    assert "Included documents" not in text  # no included files, no index section
+
+
+def test_characters_outside_the_font_and_very_long_words_do_not_break_rendering(model: dict) -> None:
+    odd = copy.deepcopy(model)
+    token = "X" * 400
+    odd["room"]["title"] = "中文 room 🚢 " + "very long title " * 12
+    odd["documents"][0]["notes"] = f"tab\there\nnewline {token} end-of-note"
+    odd["parties"] = []
+    odd["approvals"] = []
+    odd["activity"] = []
+    text = text_of(render_body(odd, FONTS))
+    assert token in text.replace(" ", "")
+    assert "end-of-note" in text
+    assert "No parties recorded." in text
+    assert page_count(render_cover(odd, report_model.facts(), FONTS)) == 1
+
+
+def test_assembled_report_is_stamped_and_bookmarked(cover: bytes, body: bytes, facts: dict) -> None:
+    pdf, total = assemble(cover, body, facts, [])
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert total == len(reader.pages) == page_count(cover) + page_count(body)
+    for number, page in enumerate(reader.pages, start=1):
+        assert f"Snapshot {facts['snapshot_id']} | Page {number} of {total}" in " ".join(page.extract_text().split())
+    titles = outline_titles(reader)
+    assert titles[:2] == ["Cover", "1. Room information"]
+    assert "Mother vessel — MT Nordic Ørsted" in titles
+    assert reader.metadata is not None and reader.metadata.title == facts["title"]
+
+
+def test_appendix_pdfs_are_appended_and_other_files_attached(
+    tmp_path: Path, cover: bytes, body: bytes, facts: dict
+) -> None:
+    extra = render_body(report_model.model(3, included=False), FONTS)
+    (tmp_path / "q88.pdf").write_bytes(extra)
+    (tmp_path / "crew.png").write_bytes(b"\x89PNG\r\n\x1a\n fake image")
+    appendix = [
+        {"path": str(tmp_path / "q88.pdf"), "name": "q88.pdf", "title": "Q88 questionnaire — Mother", "kind": "pdf"},
+        {"path": str(tmp_path / "crew.png"), "name": "crew.png", "title": "Crew list", "kind": "attachment"},
+    ]
+    pdf, total = assemble(cover, body, facts, appendix)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    report_pages = page_count(cover) + page_count(body)
+    assert total == len(reader.pages) == report_pages + page_count(extra)
+    assert "Q88 questionnaire — Mother" in outline_titles(reader)
+    assert reader.attachments["crew.png"] == [b"\x89PNG\r\n\x1a\n fake image"]
+    # appended pages keep their own footer: only report pages are stamped
+    assert f"Page {report_pages} of {report_pages}" in reader.pages[report_pages - 1].extract_text()
+    assert "Snapshot " + facts["snapshot_id"] not in reader.pages[report_pages].extract_text()
+
+
+def test_unreadable_appendix_pdf_raises_value_error_naming_it(
+    tmp_path: Path, cover: bytes, body: bytes, facts: dict
+) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\nthis is not really a pdf")
+    item = {"path": str(broken), "name": "hose_certificate.pdf", "title": "Hose certificates", "kind": "pdf"}
+    with pytest.raises(ValueError, match=re.escape("hose_certificate.pdf")):
+        assemble(cover, body, facts, [item])
+
+
+def test_telemetry_is_off_and_no_signal_handler_is_replaced(model: dict) -> None:
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    disable_borb_telemetry()
+    disable_borb_telemetry()  # idempotent
+    render_body(report_model.model(2, included=False), FONTS)
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+
+
+def test_clear_borb_caches_empties_every_borb_cache(model: dict) -> None:
+    caches = find_borb_caches()
+    assert len(caches) >= 10  # Chunk, paragraphs, tables, shapes...
+    from borb.pdf import Chunk
+
+    Chunk("warm the cache").get_size(available_space=(100, 100))
+    assert any(cache.cache_info().currsize for cache in caches)
+    clear_borb_caches()
+    assert all(cache.cache_info().currsize == 0 for cache in find_borb_caches())
