@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
+import json
+import os
 import re
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pypdf
@@ -116,6 +121,26 @@ def test_long_note_wraps_without_losing_its_end(body: bytes) -> None:
 
 def test_body_is_deterministic(model: dict, body: bytes) -> None:
     assert render_body(copy.deepcopy(model), FONTS) == body
+
+
+def test_body_bytes_do_not_depend_on_the_process(model: dict, body: bytes) -> None:
+    """Cached bodies are keyed by content: another process (other hash seed, later clock) must agree."""
+    script = (
+        "import sys, hashlib, json; from pathlib import Path; from sts_snapshots.report import render_body; "
+        "sys.stdout.write(hashlib.sha256(render_body(json.load(sys.stdin), Path(sys.argv[1]))).hexdigest())"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(FONTS)],
+        input=json.dumps(model),
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=120,
+    )
+    assert result.stdout == hashlib.sha256(body).hexdigest()
 
 
 def test_two_hundred_documents_continue_across_pages_with_repeated_header() -> None:

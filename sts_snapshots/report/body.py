@@ -13,7 +13,7 @@ from sts_snapshots.report import sections, theme
 from sts_snapshots.report.borb_setup import clear_borb_caches, new_document, write_document
 from sts_snapshots.report.canvas import PageCanvas, wrap
 from sts_snapshots.report.fonts import default_fonts_dir
-from sts_snapshots.report.layout import Flow, Table, fit_columns
+from sts_snapshots.report.layout import PAD_X, Flow, Table, fit_columns
 from sts_snapshots.report.styles import Styles, make_styles
 
 # Document-info key under which the body carries its section -> page map for assemble()'s bookmarks.
@@ -84,8 +84,9 @@ def _room_information(flow: Flow, styles: Styles, model: dict[str, Any], outline
     description = str(room.get("description") or "").strip()
     if description:
         flow.gap(8)
-        flow.heading(wrap("Description", styles.label, theme.CONTENT_W), keep=12)
-        flow.lines(wrap(description, styles.body, theme.CONTENT_W - 8), x=theme.MARGIN_X + 4, width=theme.CONTENT_W - 8)
+        inner = theme.CONTENT_W - 2 * PAD_X
+        flow.heading(wrap("Description", styles.label, inner), keep=12, indent=PAD_X)
+        flow.lines(wrap(description, styles.body, inner), x=theme.MARGIN_X + PAD_X, width=inner)
 
 
 def _parties(flow: Flow, styles: Styles, model: dict[str, Any], outline: list[dict[str, Any]]) -> None:

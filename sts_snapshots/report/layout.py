@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import takewhile
 from typing import Any
 
 from borb.pdf import Color, Document, Page
@@ -130,10 +131,10 @@ class Flow:
             self.ensure(line.height)
             self.y = self.canvas.lines(x, self.y, [line], width)
 
-    def heading(self, lines: list[Line], keep: float, rule: Color | None = None) -> None:
+    def heading(self, lines: list[Line], keep: float, rule: Color | None = None, indent: float = 0) -> None:
         """Paint a heading, on the next page unless ``keep`` points of what follows fit under it."""
         self.ensure(sum(line.height for line in lines) + keep)
-        self.y = self.canvas.lines(theme.MARGIN_X, self.y, lines, theme.CONTENT_W)
+        self.y = self.canvas.lines(theme.MARGIN_X + indent, self.y, lines, theme.CONTENT_W - indent)
         if rule is not None:
             self.canvas.hline(theme.MARGIN_X, theme.MARGIN_X + theme.CONTENT_W, self.y + 1, rule, 0.8)
             self.y -= 4
@@ -163,10 +164,11 @@ class Flow:
                     self._row(table, pending)
                     break
                 if height > capacity or self.left >= SPLIT_IF_LEFT:
+                    title = self._title_of(pending)
                     head, pending = self._split(pending, self.left)
                     if head is not None:
                         self._row(table, head)
-                        pending = self._mark_continued(table, pending)
+                        pending = self._mark_continued(table, pending, title)
                 self.new_page()
                 if header is not None:
                     self._row(table, header)
@@ -191,11 +193,20 @@ class Flow:
         return Row(now, row.fill, rule=False), Row(later, row.fill, row.rule)
 
     @staticmethod
-    def _mark_continued(table: Table, row: Row) -> Row:
+    def _title_of(row: Row) -> str:
+        """The entry's title: the leading lines of the first cell that share the first line's style."""
+        cell = row.cells[0] if row.cells else []
+        if not cell:
+            return ""
+        return " ".join(line.text for line in takewhile(lambda line: line.style == cell[0].style, cell))
+
+    @staticmethod
+    def _mark_continued(table: Table, row: Row, title: str) -> Row:
         """Label the rest of a split row so the reader knows which entry continues on the new page."""
         if row.cells and not row.cells[0]:
             style = Style(table.header_style.font, 7, theme.MUTED)
-            row.cells[0] = wrap("(continued)", style, table.inner_width(0 if len(row.cells) > 1 else None))
+            label = f"{title} (continued)" if title else "(continued)"
+            row.cells[0] = wrap(label, style, table.inner_width(0 if len(row.cells) > 1 else None))
         return row
 
     def _row(self, table: Table, row: Row) -> None:
