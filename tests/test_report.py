@@ -171,6 +171,25 @@ def test_characters_outside_the_font_and_very_long_words_do_not_break_rendering(
     assert page_count(render_cover(odd, report_model.facts(), FONTS)) == 1
 
 
+def test_sparse_model_with_missing_values_renders() -> None:
+    sparse = {
+        "template_version": "1",
+        "content_key": "",
+        "room": {"id": "r", "title": None, "location": None, "sts_eta": None, "status": "draft"},
+        "vessels": [{"name": "MT Solo", "imo": None, "dwt": None, "length_m": None, "role": "mother"}],
+        "parties": [],
+        "documents": [{"group": None, "type_name": "Crew list", "status": "weird_status", "notes": None}],
+        "approvals": [],
+        "activity": [],
+        "readiness": {},
+        "included_files": [],
+    }
+    text = text_of(render_body(sparse, FONTS))
+    assert "Crew list" in text and "Weird status" in text and "MT Solo" in text
+    cover_text = text_of(render_cover(sparse, {"snapshot_id": "abc"}, FONTS))
+    assert "NOT READY" in cover_text and "abc" in cover_text
+
+
 def test_assembled_report_is_stamped_and_bookmarked(cover: bytes, body: bytes, facts: dict) -> None:
     pdf, total = assemble(cover, body, facts, [])
     reader = pypdf.PdfReader(io.BytesIO(pdf))

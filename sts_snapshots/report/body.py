@@ -27,7 +27,7 @@ def _decorator(model: dict[str, Any], styles: Styles) -> Callable[[PageCanvas], 
     left = "STS Clearance Snapshot"
     # the running title shares the line with the left label: cut it with an ellipsis if needed
     room_w = theme.CONTENT_W - styles.running_strong.font.width(left, styles.running_strong.size) - 24
-    font, size = styles.running.font, styles.running.size + 0.5
+    font, size = styles.body.font, styles.body.size
     if font.width(title, size) > room_w:
         while title and font.width(title + "…", size) > room_w:
             title = title[:-1]

@@ -101,6 +101,7 @@ def _badge_list(
     bottom: float,
     items: list[tuple[str, str]],
     empty: str,
+    section: str,
 ) -> None:
     """One line per item: a coloured status label, then the text clipped to one line; "+ N more" if out of room."""
     label_w = 62
@@ -111,12 +112,12 @@ def _badge_list(
         return
     for index, (status, text) in enumerate(items):
         if y - 2 * 13 < bottom and index < len(items) - 1:
-            more = f"+ {len(items) - index} more — see the documents status pages"
+            more = f"+ {len(items) - index} more — see {section}"
             canvas.lines(x, y, wrap(more, styles.small, width), width)
             return
         label = "Expiring soon" if status == "expiring_soon" else theme.status_label(status)
         colour = theme.STATUS_COLOUR.get(status, theme.AMBER)
-        canvas.lines(x + 1.5, y, [Line(label, styles.badge, colour)], label_w)
+        canvas.lines(x, y, [Line(label, styles.badge, colour)], label_w)
         canvas.lines(x + label_w + 6, y - 1.5, clip(wrap(text, text_style, width - label_w - 6), 1), width)
         y -= 13
 
@@ -133,14 +134,8 @@ def attention(canvas: PageCanvas, styles: Styles, model: dict[str, Any], top: fl
         (str(a.get("status") or "pending"), f"{a.get('party_name') or '—'} · {a.get('party_role_label') or ''}")
         for a in model.get("approvals") or []
     ]
-    _badge_list(canvas, styles, left, top - 22, column, bottom, approvals, "No approvals requested.")
-    _badge_list(
-        canvas,
-        styles,
-        right,
-        top - 22,
-        column,
-        bottom,
-        _pending_documents(model),
-        "All required documents are approved and none expire soon.",
-    )
+    no_approvals = "No approvals requested."
+    _badge_list(canvas, styles, left, top - 22, column, bottom, approvals, no_approvals, "5. Approvals")
+    all_clear = "All required documents are approved and none expire soon."
+    pending = _pending_documents(model)
+    _badge_list(canvas, styles, right, top - 22, column, bottom, pending, all_clear, "4. Documents status")
