@@ -134,18 +134,14 @@ def assemble(
         page.merge_page(_stamp_page(_stamp_text(facts, index + 1, report_pages), float(box.width), float(box.height)))
     _add_bookmarks(writer, body, len(cover.pages))
 
-    appended_parent: IndirectObject | None = None
     used_names: set[str] = set()
     for item in appendix:
         if item.get("kind") == "pdf":
             reader = _read_pdf(item)
             start = len(writer.pages)
             writer.append(reader, import_outline=False)
-            if appended_parent is None:
-                appended_parent = writer.add_outline_item(title="Appended documents", page_number=start)
-            writer.add_outline_item(
-                title=str(item.get("title") or item.get("name")), page_number=start, parent=appended_parent
-            )
+            # top level, after the report's sections: each included file is a document of its own
+            writer.add_outline_item(title=str(item.get("title") or item.get("name")), page_number=start)
         else:
             try:
                 data = Path(item["path"]).read_bytes()
