@@ -1,4 +1,4 @@
-"""The NiceGUI pages."""
+"""The NiceGUI pages: one module per page, all registered by :func:`register_pages` (never at import time)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from ..app import StsApp
 
 
 def register_pages(sts: StsApp) -> None:
-    from nicegui import ui
+    from nicegui import app
 
-    @ui.page("/")
-    def home() -> None:
-        ui.label("STS Snapshots").classes("text-2xl")
-        ui.label(f"{sts.rooms.rooms.count()} room(s). The REST API is at /api/v1 and documented at /docs.")
+    from . import files, login_page, metrics_page, room_page, rooms_page, task_page, users_page
+
+    for page in (login_page, rooms_page, room_page, task_page, metrics_page, users_page):
+        page.register(sts)
+    files.register_files(app, sts)

@@ -1,0 +1,70 @@
+"""What every section of a room page shares: who is looking, what they may do, and a way to say "changed"."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from nicegui import ui
+
+from ..app import StsApp
+from ..domain.models import UPLOADER_ROLES
+from ..services.users import User
+from . import threads, widgets
+
+
+@dataclass
+class RoomContext:
+    sts: StsApp
+    user: User
+    room_id: str
+    can_review: bool = False
+    can_manage: bool = False
+    can_upload: bool = False
+    party: dict[str, Any] | None = None
+    listeners: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, sts: StsApp, user: User, room_id: str) -> RoomContext:
+        """Raises NotFound when the room does not exist or the user is not a member (blocking: run in a thread)."""
+        sts.rooms.room(user, room_id)
+        party = sts.rooms.member_party(user, room_id)
+        return cls(sts=sts, user=user, room_id=room_id, party=party,
+                   can_review=sts.rooms.can_review(user, room_id), can_manage=sts.rooms.can_manage(user, room_id),
+                   can_upload=user.is_admin or (party is not None and party["role"] in UPLOADER_ROLES))
+
+    def on_change(self, listener: Callable[[], Awaitable[None]]) -> None:
+        self.listeners.append(listener)
+
+    async def changed(self) -> None:
+        """Something in the room changed: every section reloads what it shows."""
+        for listener in self.listeners:
+            await listener()
+
+    async def call(self, fn: Callable[..., Any], *args: Any) -> tuple[bool, Any]:
+        """Run a blocking service call in a thread; a refusal becomes a red notice and ``(False, None)``."""
+        try:
+            return True, await threads.io(fn, *args)
+        except widgets.USER_ERRORS as exc:
+            widgets.notify_error(exc)
+            return False, None
+
+
+class LiveSection:
+    """A part of the page rebuilt from fresh data in one go, so it never flashes empty (or jumps) while loading."""
+
+    def __init__(self, load: Callable[[], Any], build: Callable[[Any], None], classes: str = "") -> None:
+        self.load = load
+        self.build = build
+        self.data: Any = None
+        self.container = ui.column().classes(f"w-full gap-4 {classes}")
+
+    async def reload(self) -> None:
+        self.data = await threads.io(self.load)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.container.clear()
+        with self.container:
+            self.build(self.data)

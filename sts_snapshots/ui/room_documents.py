@@ -1,0 +1,138 @@
+"""The room's documents, grouped by vessel and "Operation", with a status filter and per-document actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from . import formatting, widgets
+from .document_dialogs import document_file_url, open_review_dialog, open_upload_dialog
+from .room_context import LiveSection, RoomContext
+
+FILTERS = {"all": "All", "action": "Needs action", "missing": "Missing", "under_review": "Under review",
+           "approved": "Approved", "rejected": "Rejected", "expired": "Expired", "soon": "Expiring soon"}
+
+
+def keep(doc: dict[str, Any], key: str) -> bool:
+    """Whether a document passes the status filter.
+
+    >>> doc = {"effective_status": "approved", "expiring_soon": True}
+    >>> keep(doc, "all"), keep(doc, "soon"), keep(doc, "action"), keep(doc, "missing")
+    (True, True, False, False)
+    """
+    status = doc["effective_status"]
+    if key == "all":
+        return True
+    if key == "action":
+        return status in ("missing", "rejected", "expired")
+    if key == "soon":
+        return bool(doc.get("expiring_soon"))
+    return bool(status == key)
+
+
+def load_documents(ctx: RoomContext) -> dict[str, Any]:
+    """Documents in groups: the mother vessel, the daughter vessel (and any other), then the operation."""
+    docs = ctx.sts.documents.list(ctx.user, ctx.room_id)
+    vessels = sorted(ctx.sts.rooms.vessels.find(room_id=ctx.room_id), key=lambda v: (v["role"] != "mother", v["name"]))
+    groups = [(f"{v['name']}", f"{v['role'].capitalize()} vessel · IMO {v['imo']}", "directions_boat",
+               [d for d in docs if d.get("vessel_id") == v["id"]]) for v in vessels]
+    groups.append(("Operation", "Documents for the transfer itself", "handshake",
+                   [d for d in docs if not d.get("vessel_id")]))
+    return {"docs": docs, "groups": groups}
+
+
+class DocumentsSection:
+    def __init__(self, ctx: RoomContext) -> None:
+        self.ctx = ctx
+        self.filter = "all"
+        self.live = LiveSection(lambda: load_documents(ctx), self.build)
+        ctx.on_change(self.live.reload)
+
+    async def reload(self) -> None:
+        await self.live.reload()
+
+    def set_filter(self, key: str) -> None:
+        self.filter = key
+        self.live.rebuild()
+
+    def build(self, data: dict[str, Any]) -> None:
+        counts = {key: sum(1 for d in data["docs"] if keep(d, key)) for key in FILTERS}
+        with ui.row().classes("w-full items-baseline gap-3"):
+            ui.label("Documents").classes("text-[20px] font-semibold text-[#0b2545]")
+            ui.label(f"{len(data['docs'])} in this room").classes("sts-muted text-[14px]")
+        with ui.row().classes("w-full gap-2"):
+            for key, label in FILTERS.items():
+                look = "unelevated color=primary" if key == self.filter else "outline color=grey-7"
+                ui.button(f"{label} ({counts[key]})", on_click=lambda k=key: self.set_filter(k)) \
+                    .props(f"{look} no-caps rounded dense") \
+                    .classes("px-3 text-[13px]").mark(f"filter-{key}")
+        shown = 0
+        for title, subtitle, icon, group_docs in data["groups"]:
+            docs = [d for d in group_docs if keep(d, self.filter)]
+            if not docs:
+                continue
+            shown += len(docs)
+            with ui.column().classes("sts-card w-full gap-0").mark("doc-group"):
+                with ui.row().classes("sts-group-head no-wrap"):
+                    ui.icon(icon, size="22px").classes("text-[#1d5c96]")
+                    with ui.column().classes("gap-0"):
+                        ui.label(title).classes("font-semibold text-[15px] text-[#0b2545]")
+                        ui.label(subtitle).classes("sts-muted text-[13px]")
+                    ui.space()
+                    approved = sum(1 for d in docs if d["effective_status"] == "approved")
+                    ui.label(f"{approved} of {len(docs)} approved").classes("sts-muted text-[13px] font-medium")
+                with ui.column().classes("w-full gap-0"):
+                    for doc in docs:
+                        self.row(doc, title)
+        if not shown:
+            with ui.column().classes("sts-card w-full gap-0"):
+                widgets.empty_state("filter_alt_off", f"No documents are {FILTERS[self.filter].lower()}",
+                                    "Choose another filter to see the rest.")
+
+    def row(self, doc: dict[str, Any], group: str) -> None:
+        ctx, latest, status = self.ctx, doc.get("latest_version"), doc["effective_status"]
+        with ui.row().classes("sts-doc-row").mark(f"doc-{doc['id']}"):
+            with ui.column().classes("flex-1 min-w-0 gap-1"):
+                with ui.row().classes("items-center gap-2"):
+                    ui.label(doc["type_name"]).classes("font-semibold text-[15px]")
+                    if not doc.get("required"):
+                        ui.label("optional").classes("sts-muted text-[12px] border rounded px-1")
+                facts = [doc.get("category") or ""]
+                if latest:
+                    facts.append(f"v{latest['number']} · {latest['file_name']} · {formatting.size(latest['size'])}"
+                                 f" · {formatting.relative(latest['uploaded_at'])}")
+                ui.label(" · ".join(f for f in facts if f)).classes("sts-muted text-[13px] truncate")
+                if doc.get("notes"):
+                    bad = status in ("rejected", "expired")
+                    ui.label(doc["notes"]).classes(f"sts-note {'sts-note-bad' if bad else ''}")
+            with ui.column().classes("w-[150px] shrink-0 gap-1 items-start"):
+                self.expiry(doc)
+            with ui.column().classes("w-[140px] shrink-0 items-start"):
+                widgets.status_chip(status)
+            with ui.row().classes("w-[150px] shrink-0 gap-1 justify-end no-wrap"):
+                if latest:
+                    with ui.button(icon="download").props(
+                            f'flat round color=secondary href="{document_file_url(ctx.room_id, doc["id"])}"') \
+                            .mark(f"download-{doc['id']}"):
+                        ui.tooltip(f"Download {latest['file_name']}")
+                if ctx.can_upload:
+                    with ui.button(icon="upload", on_click=lambda: open_upload_dialog(ctx, doc, group)) \
+                            .props("flat round color=secondary").mark(f"upload-{doc['id']}"):
+                        ui.tooltip("Upload a new version")
+                if ctx.can_review:
+                    ui.button("Review", on_click=lambda: open_review_dialog(ctx, doc, group)) \
+                        .props("outline no-caps color=primary").mark(f"review-{doc['id']}")
+
+    @staticmethod
+    def expiry(doc: dict[str, Any]) -> None:
+        if not doc.get("expires_on"):
+            if doc.get("has_expiry"):
+                ui.label("No expiry date").classes("sts-muted text-[13px]")
+            return
+        label = "Expired" if doc.get("expired") else "Valid until"
+        ui.label(label).classes("sts-label text-[11px]")
+        css = "text-[#b42318] font-semibold" if doc.get("expired") else "text-[14px]"
+        ui.label(formatting.day(doc["expires_on"])).classes(f"{css} text-[14px]")
+        if doc.get("expiring_soon"):
+            widgets.status_chip("soon")

@@ -1,0 +1,122 @@
+"""The top of a room page: the operation's facts, its readiness, its vessels and the "Add vessel" dialog."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from . import formatting, threads, widgets
+from .room_context import LiveSection, RoomContext
+
+
+def load_header(ctx: RoomContext) -> dict[str, Any]:
+    rooms = ctx.sts.rooms
+    vessels = sorted(rooms.vessels.find(room_id=ctx.room_id), key=lambda v: (v["role"] != "mother", v["name"]))
+    return {"room": rooms.room(ctx.user, ctx.room_id), "vessels": vessels, "readiness": rooms.readiness(ctx.room_id)}
+
+
+def _fact(icon: str, label: str, value: str, extra: str = "") -> None:
+    with ui.row().classes("items-start gap-2 no-wrap min-w-[180px]"):
+        ui.icon(icon, size="20px").classes("text-[#6b7d90] mt-[2px]")
+        with ui.column().classes("gap-0"):
+            ui.label(label).classes("sts-label")
+            ui.label(value).classes("text-[15px] font-medium")
+            if extra:
+                ui.label(extra).classes("sts-muted text-[13px]")
+
+
+def _vessel(vessel: dict[str, Any]) -> None:
+    with ui.column().classes("flex-1 min-w-[260px] gap-1 rounded-lg border border-[#dfe4ea] bg-[#f8fafc] px-4 py-3") \
+            .mark(f"vessel-{vessel['imo']}"):
+        with ui.row().classes("items-center gap-2 no-wrap w-full"):
+            ui.icon("directions_boat", size="20px").classes("text-[#1d5c96]")
+            ui.label(vessel["name"]).classes("font-semibold text-[15px] text-[#0b2545] truncate")
+            ui.space()
+            ui.label(f"{vessel['role'].capitalize()} vessel").classes(
+                "text-[12px] font-semibold uppercase tracking-wide text-[#1d5c96]")
+        parts = [f"IMO {vessel['imo']}", f"Flag {vessel['flag']}" if vessel.get("flag") else ""]
+        ui.label(" · ".join(p for p in parts if p)).classes("text-[14px] text-[#34475b]")
+        details = [vessel.get("vessel_type") or "", f"{vessel['dwt']:,} DWT".replace(",", " ") if vessel.get("dwt")
+                   else "", f"LOA {vessel['length_m']:g} m" if vessel.get("length_m") else ""]
+        ui.label(" · ".join(d for d in details if d)).classes("sts-muted text-[13px]")
+
+
+def open_add_vessel_dialog(ctx: RoomContext) -> None:
+    with widgets.dialog_box("Add vessel", "Its required documents are added to the room as missing.") as dialog:
+        with widgets.dialog_body():
+            with ui.row().classes("w-full gap-3 no-wrap"):
+                name = ui.input("Vessel name *", placeholder="MT ...").props("outlined").classes("flex-[2]") \
+                    .mark("vessel-name")
+                imo = ui.input("IMO number *", placeholder="7 digits").props("outlined").classes("flex-1") \
+                    .mark("vessel-imo")
+            with ui.row().classes("w-full gap-3 no-wrap"):
+                role = ui.select({"mother": "Mother vessel", "daughter": "Daughter vessel"}, value="daughter",
+                                 label="Role").props("outlined").classes("flex-1").mark("vessel-role")
+                flag = ui.input("Flag", placeholder="e.g. Malta").props("outlined").classes("flex-1") \
+                    .mark("vessel-flag")
+            with ui.row().classes("w-full gap-3 no-wrap"):
+                kind = ui.input("Type", value="Oil tanker").props("outlined").classes("flex-[2]")
+                dwt = ui.number("DWT", min=1, precision=0).props("outlined").classes("flex-1")
+                length = ui.number("LOA (m)", min=1).props("outlined").classes("flex-1")
+            error = ui.label("").classes("text-negative text-[14px]").mark("vessel-error")
+
+        async def add() -> None:
+            fields = {"name": name.value or "", "imo": (imo.value or "").strip(), "role": role.value,
+                      "flag": flag.value or "", "vessel_type": kind.value or "",
+                      "dwt": int(dwt.value) if dwt.value else None, "length_m": length.value or None}
+            try:
+                await threads.io(ctx.sts.rooms.add_vessel, ctx.user, ctx.room_id, fields)
+            except widgets.USER_ERRORS as exc:
+                error.set_text(str(exc)[:1].upper() + str(exc)[1:])
+                widgets.notify_error(exc)
+                return
+            dialog.close()
+            widgets.notify_ok(f"{fields['name']} added")
+            await ctx.changed()
+
+        widgets.actions(dialog, "Add vessel", add, icon="add", marker="add-vessel-ok")
+    dialog.open()
+
+
+def room_header(ctx: RoomContext) -> LiveSection:
+    section = LiveSection(lambda: load_header(ctx), lambda data: build_header(ctx, data))
+    ctx.on_change(section.reload)
+    return section
+
+
+def build_header(ctx: RoomContext, data: dict[str, Any]) -> None:
+    room, ready = data["room"], data["readiness"]
+    with ui.column().classes("sts-card w-full p-6 gap-5").mark("room-header"):
+        with ui.row().classes("w-full gap-8 no-wrap items-start"):
+            with ui.column().classes("flex-1 gap-3 min-w-0"):
+                with ui.row().classes("items-center gap-3"):
+                    widgets.status_chip(room.get("status") or "draft")
+                    if ctx.party:
+                        ui.label(f"You: {widgets.role_label(ctx.party['role'])}").classes("sts-muted text-[13px]")
+                ui.label(room["title"]).classes("sts-h1").mark("room-title")
+                with ui.row().classes("gap-x-10 gap-y-3 mt-1"):
+                    _fact("place", "Location", room.get("location") or "Not set")
+                    _fact("schedule", "STS ETA", formatting.when(room.get("sts_eta"), "Not set"),
+                          formatting.relative(room.get("sts_eta")))
+                    cargo = " · ".join(c for c in (room.get("cargo_type"), room.get("cargo_quantity")) if c)
+                    _fact("oil_barrel", "Cargo", cargo or "Not set")
+                if room.get("description"):
+                    ui.label(room["description"]).classes("sts-muted text-[14px] max-w-3xl leading-relaxed")
+            with ui.column().classes("w-[300px] shrink-0 gap-2 rounded-xl bg-[#f7f9fb] border border-[#dfe4ea] p-4") \
+                    .mark("room-readiness"):
+                ui.label("Clearance readiness").classes("sts-label")
+                widgets.readiness_bar(ready)
+        with ui.column().classes("w-full gap-2"):
+            with ui.row().classes("w-full items-center"):
+                ui.label("Vessels").classes("sts-label")
+                ui.space()
+                if ctx.can_manage:
+                    ui.button("Add vessel", icon="add", on_click=lambda: open_add_vessel_dialog(ctx)) \
+                        .props("flat dense no-caps color=secondary").mark("add-vessel")
+            with ui.row().classes("w-full gap-4"):
+                for vessel in data["vessels"]:
+                    _vessel(vessel)
+                if not data["vessels"]:
+                    ui.label("No vessels yet. Add the mother and daughter vessels to list their documents.") \
+                        .classes("sts-muted text-[14px]")

@@ -1,0 +1,59 @@
+"""``/rooms/{room_id}``: one STS operation, its documents, snapshots, parties and activity."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from ..app import StsApp
+from ..services.errors import NotFound
+from . import session, theme, threads, widgets
+from .room_activity import ActivitySection
+from .room_context import RoomContext
+from .room_documents import DocumentsSection
+from .room_header import room_header
+from .room_parties import PartiesSection
+from .room_snapshots import SnapshotsSection
+
+ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def not_found() -> None:
+    widgets.message_panel("travel_explore", "Room not found",
+                          "This room does not exist, or you are not one of its parties. "
+                          "Ask the room's organiser to add you.", "room-not-found")
+
+
+def register(sts: StsApp) -> None:
+    @ui.page("/rooms/{room_id}")
+    async def room_page(request: Request, room_id: str) -> RedirectResponse | None:
+        user = await session.current_user(sts)
+        if user is None:
+            return session.to_login(request)
+        ctx = None
+        if ID.match(room_id):
+            try:
+                ctx = await threads.io(RoomContext.load, sts, user, room_id)
+            except NotFound:
+                ctx = None
+        with theme.frame(user, active="rooms", title="Room"):
+            if ctx is None:
+                not_found()
+                return None
+            with ui.row().classes("items-center gap-1 -mb-2"):
+                ui.button("All rooms", icon="arrow_back", on_click=lambda: ui.navigate.to("/")) \
+                    .props("flat dense no-caps color=secondary").mark("back-to-rooms")
+            header = room_header(ctx)
+            with ui.element("div").classes("grid grid-cols-1 xl:grid-cols-3 gap-6 w-full items-start"):
+                with ui.column().classes("xl:col-span-2 gap-4 min-w-0"):
+                    documents = DocumentsSection(ctx)
+                with ui.column().classes("gap-6 min-w-0"):
+                    snapshots = SnapshotsSection(ctx)
+                    parties = PartiesSection(ctx)
+                    activity = ActivitySection(ctx)
+            for section in (header, documents, snapshots, parties, activity):
+                await section.reload()
+        return None

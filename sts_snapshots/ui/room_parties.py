@@ -1,0 +1,124 @@
+"""The room's parties and their approvals: add or remove a party, set an approval with a comment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from ..domain.models import PARTY_ROLES
+from . import formatting, theme, widgets
+from .room_context import LiveSection, RoomContext
+
+APPROVAL_CHOICES = {"approved": "Approve", "rejected": "Reject", "pending": "Pending"}
+
+
+def load_parties(ctx: RoomContext) -> list[dict[str, Any]]:
+    rooms = ctx.sts.rooms
+    approvals = {a["party_id"]: a for a in rooms.approvals.find(room_id=ctx.room_id)}
+    order = list(PARTY_ROLES)
+    parties = sorted(rooms.parties.find(room_id=ctx.room_id),
+                     key=lambda p: (order.index(p["role"]) if p["role"] in order else 99, p["name"]))
+    return [{**p, "approval": approvals.get(p["id"]) or {"status": "pending", "comment": ""}} for p in parties]
+
+
+class PartiesSection:
+    def __init__(self, ctx: RoomContext) -> None:
+        self.ctx = ctx
+        with widgets.card("Parties & approvals", "groups", marker="parties") as head:
+            if ctx.can_manage:
+                with head:
+                    ui.button("Add party", icon="person_add", on_click=self.open_add_dialog) \
+                        .props("flat no-caps color=secondary").mark("add-party")
+            self.live = LiveSection(lambda: load_parties(ctx), self.build, classes="gap-0")
+        ctx.on_change(self.live.reload)
+
+    async def reload(self) -> None:
+        await self.live.reload()
+
+    def build(self, parties: list[dict[str, Any]]) -> None:
+        if not parties:
+            widgets.empty_state("group_off", "No parties yet")
+        for party in parties:
+            self.row(party)
+
+    def row(self, party: dict[str, Any]) -> None:
+        ctx, approval = self.ctx, party["approval"]
+        mine = bool(party.get("email")) and party.get("email") == ctx.user.email
+        with ui.row().classes("w-full px-5 py-3 gap-3 no-wrap items-start border-b border-[#edf0f3]") \
+                .mark(f"party-{party['id']}"):
+            ui.label(theme.initials(party["name"])).classes("sts-avatar shrink-0 mt-[2px]")
+            with ui.column().classes("flex-1 min-w-0 gap-0"):
+                with ui.row().classes("items-center gap-2 no-wrap"):
+                    ui.label(party["name"]).classes("font-semibold text-[14px] truncate")
+                    if mine:
+                        ui.label("you").classes("text-[11px] font-semibold uppercase text-[#1d5c96]")
+                ui.label(widgets.role_label(party["role"])).classes("text-[13px] text-[#34475b]")
+                if party.get("company"):
+                    ui.label(party["company"]).classes("sts-muted text-[12px] truncate")
+                if approval.get("comment"):
+                    ui.label(approval["comment"]).classes(
+                        f"sts-note mt-1 {'sts-note-bad' if approval['status'] == 'rejected' else ''}")
+                if approval.get("updated_by") and approval["status"] != "pending":
+                    ui.label(f"{formatting.relative(approval.get('updated_at'))}").classes("sts-muted text-[12px]")
+            with ui.column().classes("items-end gap-1 shrink-0"):
+                widgets.status_chip(approval["status"])
+                with ui.row().classes("gap-0 no-wrap"):
+                    if mine or ctx.user.is_admin:
+                        ui.button("Set approval", on_click=lambda: self.open_approval_dialog(party)) \
+                            .props("flat dense no-caps color=secondary").mark(f"approval-{party['id']}")
+                    if ctx.can_manage and not mine:
+                        with ui.button(icon="person_remove", on_click=lambda: self.remove(party)) \
+                                .props("flat round dense color=grey-7").mark(f"remove-{party['id']}"):
+                            ui.tooltip("Remove from the room")
+
+    def open_approval_dialog(self, party: dict[str, Any]) -> None:
+        approval = party["approval"]
+        with widgets.dialog_box(f"Approval of {party['name']}", widgets.role_label(party["role"])) as dialog:
+            with widgets.dialog_body():
+                choice = ui.toggle(APPROVAL_CHOICES, value=approval["status"]).props(
+                    "no-caps unelevated toggle-color=primary spread").classes("w-full").mark("approval-choice")
+                comment = ui.textarea("Comment", value=approval.get("comment") or "").props("outlined autogrow") \
+                    .classes("w-full").mark("approval-comment")
+
+            async def save() -> None:
+                ok, _ = await self.ctx.call(self.ctx.sts.rooms.set_approval, self.ctx.user, self.ctx.room_id,
+                                            party["id"], choice.value, comment.value or "")
+                if ok:
+                    dialog.close()
+                    widgets.notify_ok(f"Approval of {party['name']}: {choice.value}")
+                    await self.ctx.changed()
+
+            widgets.actions(dialog, "Save", save, marker="approval-save")
+        dialog.open()
+
+    def open_add_dialog(self) -> None:
+        with widgets.dialog_box("Add party", "Parties with an account see the room when they sign in.") as dialog:
+            with widgets.dialog_body():
+                role = ui.select(PARTY_ROLES, value="charterer", label="Role").props("outlined").classes("w-full") \
+                    .mark("party-role")
+                name = ui.input("Name *").props("outlined").classes("w-full").mark("party-name")
+                company = ui.input("Company").props("outlined").classes("w-full").mark("party-company")
+                email = ui.input("Email", placeholder="Their sign-in email, to give them access") \
+                    .props("outlined type=email").classes("w-full").mark("party-email")
+
+            async def add() -> None:
+                fields = {"role": role.value, "name": name.value or "", "company": company.value or "",
+                          "email": (email.value or "").strip()}
+                ok, _ = await self.ctx.call(self.ctx.sts.rooms.add_party, self.ctx.user, self.ctx.room_id, fields)
+                if ok:
+                    dialog.close()
+                    widgets.notify_ok(f"{fields['name']} added")
+                    await self.ctx.changed()
+
+            widgets.actions(dialog, "Add party", add, icon="person_add", marker="add-party-ok")
+        dialog.open()
+
+    async def remove(self, party: dict[str, Any]) -> None:
+        if not await widgets.confirm("Remove party?", f"{party['name']} ({widgets.role_label(party['role'])}) "
+                                     "will no longer see this room.", ok="Remove"):
+            return
+        ok, _ = await self.ctx.call(self.ctx.sts.rooms.remove_party, self.ctx.user, self.ctx.room_id, party["id"])
+        if ok:
+            widgets.notify_ok(f"{party['name']} removed")
+            await self.ctx.changed()

@@ -1,0 +1,141 @@
+"""Small building blocks the pages share: status chips, cards, readiness bars, notices and dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from nicegui import ui
+
+from ..domain.models import PARTY_ROLES
+from ..services.errors import Conflict, Forbidden, Invalid, NotFound
+from ..services.users import LockedOut
+
+# label and icon per status; the colour comes from the stylesheet class ``sts-chip-<status>``
+STATUS = {
+    "approved": ("Approved", "check_circle"), "under_review": ("Under review", "hourglass_top"),
+    "missing": ("Missing", "radio_button_unchecked"), "rejected": ("Rejected", "cancel"),
+    "expired": ("Expired", "event_busy"), "soon": ("Expiring soon", "schedule"),
+    "pending": ("Pending", "hourglass_empty"), "running": ("Running", "autorenew"),
+    "generating": ("Generating", "autorenew"), "completed": ("Completed", "check_circle"),
+    "failed": ("Failed", "error"), "cancelled": ("Cancelled", "block"),
+    "draft": ("Draft", "edit_note"), "docs_pending": ("Documents pending", "pending_actions"),
+    "ready": ("Ready", "verified"), "active": ("Active", "directions_boat"), "admin": ("Admin", "shield"),
+}
+USER_ERRORS = (NotFound, Forbidden, Conflict, Invalid, LockedOut)
+
+
+def status_chip(status: str, label: str | None = None) -> ui.element:
+    text, icon = STATUS.get(status, (status.replace("_", " ").capitalize(), "info"))
+    with ui.element("span").classes(f"sts-chip sts-chip-{status}").mark(f"status-{status}") as chip:
+        ui.icon(icon)
+        ui.label(label or text)
+    return chip
+
+
+def role_label(role: str) -> str:
+    return PARTY_ROLES.get(role, role)
+
+
+def notify_error(exc: BaseException) -> None:
+    """A service's refusal as a red notice: the message says what to fix; never a traceback."""
+    text = str(exc) or exc.__class__.__name__
+    ui.notify(text[:1].upper() + text[1:], type="negative", position="bottom", multi_line=True, close_button=True)
+
+
+def notify_ok(text: str) -> None:
+    ui.notify(text, type="positive", position="bottom")
+
+
+@contextmanager
+def card(title: str, icon: str = "", marker: str = "") -> Iterator[ui.row]:
+    """A white card with a title bar; the block's content goes below the bar, ``with head:`` adds buttons to it."""
+    with ui.column().classes("sts-card w-full gap-0") as box:
+        if marker:
+            box.mark(marker)
+        with ui.row().classes("sts-card-head no-wrap") as head:
+            if icon:
+                ui.icon(icon, size="22px").classes("text-[#1d5c96]")
+            ui.label(title).classes("sts-card-title")
+            ui.space()
+        yield head
+
+
+def readiness_bar(ready: dict[str, Any], compact: bool = False) -> None:
+    """Approved of required as a bar, with the counts that block the operation in red."""
+    percent = ready.get("percent", 0)
+    color = "positive" if ready.get("ready") else ("warning" if percent >= 50 else "negative")
+    with ui.column().classes("w-full gap-1"):
+        with ui.row().classes("w-full items-baseline no-wrap gap-2"):
+            ui.label(f"{ready['approved']} of {ready['required']} approved").classes("font-semibold text-[14px]")
+            ui.space()
+            ui.label(f"{percent}%").classes("text-[14px] sts-muted font-semibold")
+        ui.linear_progress(percent / 100, show_value=False, color=color).classes("sts-bar").props(
+            'track-color="grey-3" rounded')
+        with ui.row().classes("gap-x-3 gap-y-1 text-[13px]").mark("readiness-counts"):
+            for key, label, css in (("expired", "expired", "sts-count-bad"), ("missing", "missing", "sts-count-bad"),
+                                    ("rejected", "rejected", "sts-count-bad"),
+                                    ("under_review", "under review", "sts-count-warn"),
+                                    ("expiring_soon", "expiring soon", "sts-count-warn")):
+                if ready.get(key):
+                    ui.label(f"{ready[key]} {label}").classes(css)
+            if not compact and ready.get("ready"):
+                ui.label("All required documents approved").classes("text-positive font-semibold")
+
+
+def empty_state(icon: str, title: str, text: str = "") -> None:
+    with ui.column().classes("w-full items-center text-center py-10 gap-2"):
+        ui.icon(icon, size="44px").classes("text-[#9fb0c2]")
+        ui.label(title).classes("text-[16px] font-semibold text-[#34475b]")
+        if text:
+            ui.label(text).classes("sts-muted text-[14px] max-w-md")
+
+
+def message_panel(icon: str, title: str, text: str, marker: str) -> None:
+    """A full-width notice for pages the user cannot see (not found, admins only)."""
+    with ui.column().classes("sts-card w-full items-center text-center py-16 px-6 gap-3").mark(marker):
+        ui.icon(icon, size="56px").classes("text-[#1d5c96]")
+        ui.label(title).classes("sts-h1")
+        ui.label(text).classes("sts-muted text-[15px] max-w-lg")
+        ui.button("Back to rooms", icon="arrow_back", on_click=lambda: ui.navigate.to("/")).props(
+            "unelevated color=primary").classes("mt-3")
+
+
+@contextmanager
+def dialog_box(title: str, subtitle: str = "") -> Iterator[ui.dialog]:
+    """A titled dialog; inside the block add ``dialog_body()`` content and then ``actions(...)``."""
+    with ui.dialog() as dialog, ui.card().classes("sts-dialog"):
+        with ui.column().classes("w-full gap-0 px-6 pt-5 pb-1"):
+            ui.label(title).classes("text-[19px] font-semibold text-[#0b2545]")
+            if subtitle:
+                ui.label(subtitle).classes("sts-muted text-[14px]")
+        yield dialog
+
+
+def dialog_body() -> ui.column:
+    return ui.column().classes("sts-dialog-body")
+
+
+def actions(dialog: ui.dialog, confirm: str, on_confirm: Callable[[], Awaitable[None] | None], *,
+            color: str = "primary", icon: str = "", marker: str = "") -> ui.button:
+    """Cancel + confirm buttons at the bottom of a dialog."""
+    with ui.row().classes("sts-dialog-actions"):
+        ui.button("Cancel", on_click=dialog.close).props("flat color=grey-8")
+        button = ui.button(confirm, icon=icon or None, on_click=on_confirm).props(f"unelevated color={color}")
+        if marker:
+            button.mark(marker)
+    return button
+
+
+async def confirm(title: str, text: str, ok: str = "Delete", color: str = "negative") -> bool:
+    """Ask before something irreversible; True if confirmed."""
+    with dialog_box(title) as dialog:
+        with dialog_body():
+            ui.label(text).classes("text-[15px]")
+        with ui.row().classes("sts-dialog-actions"):
+            ui.button("Cancel", on_click=lambda: dialog.submit(False)).props("flat color=grey-8")
+            ui.button(ok, on_click=lambda: dialog.submit(True)).props(f"unelevated color={color}").mark("confirm-ok")
+    result = await dialog
+    dialog.delete()
+    return bool(result)
