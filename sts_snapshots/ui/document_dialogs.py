@@ -87,6 +87,7 @@ def open_review_dialog(ctx: RoomContext, doc: dict[str, Any], group: str) -> Non
             notes = ui.textarea("Note to the parties", value=doc.get("notes") or "",
                                 placeholder="Required when rejecting: what is missing or wrong") \
                 .props("outlined autogrow").classes("w-full").mark("review-notes")
+            notes.on_value_change(lambda: notes.props(remove="error error-message"))
             expiry = None
             if doc.get("has_expiry"):
                 expiry = ui.input("Valid until", value=(doc.get("expires_on") or "")[:10]) \

@@ -28,14 +28,18 @@ def register(sts: StsApp) -> None:
             if not email or not password:
                 error.set_text("Enter your email and password.")
                 return
+            error.set_text("")
             button.props("loading")
+            button.disable()  # one attempt at a time: a double click must not count as two failures
             try:
                 user = await threads.io(sts.users.authenticate, email, password)
             except LockedOut as exc:
                 error.set_text(f"Too many failed attempts. Try again in {int(exc.seconds) + 1} seconds.")
+                password_input.set_value("")
                 return
             finally:
                 button.props(remove="loading")
+                button.enable()
             if user is None:
                 error.set_text(WRONG)
                 password_input.set_value("")

@@ -84,7 +84,6 @@ class MetricsView:
                        {"name": "p95", "label": "p95", "field": "p95", "align": "right"}]
             self.routes = ui.table(columns=columns, rows=[], row_key="route").props("flat") \
                 .classes("w-full sts-table").mark("api-routes")
-        ui.timer(5.0, self.refresh)
 
     def maintenance(self) -> None:
         with widgets.card("Maintenance", "cleaning_services"):
@@ -147,4 +146,6 @@ def register(sts: StsApp) -> None:
                 return None
             view = MetricsView(sts)
             await view.refresh()
+            # only now: NiceGUI sends the page as soon as something (a timer) waits for the browser's connection
+            ui.timer(5.0, view.refresh, immediate=False)
         return None

@@ -18,6 +18,7 @@ def open_new_room_dialog(sts: StsApp, user: User) -> None:
         with widgets.dialog_body():
             title = ui.input("Title *", placeholder="e.g. Skaw STS — MT Nordic / MT Star").props("outlined") \
                 .classes("w-full").mark("room-title")
+            title.on_value_change(lambda: title.props(remove="error error-message"))
             location = ui.input("Location", placeholder="Anchorage or area").props("outlined").classes("w-full") \
                 .mark("room-location")
             with ui.row().classes("w-full gap-3 no-wrap"):

@@ -41,15 +41,16 @@ class ActivitySection:
     def build(data: dict[str, Any]) -> None:
         if not data["items"]:
             widgets.empty_state("history", "Nothing has happened yet")
+        esc = widgets.esc
         for item in data["items"]:
             actor = data["names"].get(item["actor"], item["actor"])
-            with ui.row().classes("w-full no-wrap gap-3 px-4 py-2.5 items-start border-b border-[#f0f2f5]"):
-                ui.icon(icon_for(item["action"]), size="18px").classes("text-[#6b7d90] mt-[2px]")
-                with ui.column().classes("flex-1 min-w-0 gap-0"):
-                    with ui.row().classes("gap-1 items-baseline"):
-                        ui.label(actor).classes("font-semibold text-[13px]")
-                        ui.label(item["action"]).classes("text-[13px]")
-                    if item.get("details"):
-                        ui.label(item["details"]).classes("sts-muted text-[12px] break-words")
-                with ui.label(formatting.relative(item["at"])).classes("sts-muted text-[12px] shrink-0"):
-                    ui.tooltip(formatting.when(item["at"]))
+            details = f'<div class="sts-muted text-[12px] break-words">{esc(item["details"])}</div>' \
+                if item.get("details") else ""
+            # one element per entry: the log shows up to 50 of them and is rebuilt after every change
+            ui.html(f'<i class="q-icon notranslate material-icons text-[18px] text-[#6b7d90] mt-[2px]" '
+                    f'aria-hidden="true">{icon_for(item["action"])}</i>'
+                    f'<div class="flex-1 min-w-0"><span class="font-semibold text-[13px]">{esc(actor)}</span> '
+                    f'<span class="text-[13px]">{esc(item["action"])}</span>{details}</div>'
+                    f'<span class="sts-muted text-[12px] shrink-0" title="{formatting.when(item["at"])}">'
+                    f'{formatting.relative(item["at"])}</span>', sanitize=False) \
+                .classes("w-full flex no-wrap gap-3 px-4 py-2.5 items-start border-b border-[#f0f2f5]")

@@ -93,36 +93,41 @@ class DocumentsSection:
     def row(self, doc: dict[str, Any], group: str) -> None:
         ctx, latest, status = self.ctx, doc.get("latest_version"), doc["effective_status"]
         with ui.row().classes("sts-doc-row").mark(f"doc-{doc['id']}"):
-            with ui.column().classes("flex-1 min-w-0 gap-1"):
-                with ui.row().classes("items-center gap-2"):
-                    ui.label(doc["type_name"]).classes("font-semibold text-[15px]")
-                    if not doc.get("required"):
-                        ui.label("optional").classes("sts-muted text-[12px] border rounded px-1")
-                facts = [doc.get("category") or ""]
-                if latest:
-                    facts.append(f"v{latest['number']} · {latest['file_name']} · {formatting.size(latest['size'])}"
-                                 f" · {formatting.relative(latest['uploaded_at'])}")
-                ui.label(" · ".join(f for f in facts if f)).classes("sts-muted text-[13px] truncate")
-                if doc.get("notes"):
-                    bad = status in ("rejected", "expired")
-                    ui.label(doc["notes"]).classes(f"sts-note {'sts-note-bad' if bad else ''}")
+            ui.html(self.describe(doc), sanitize=False).classes("flex-1 min-w-0 flex flex-col gap-1")
             with ui.column().classes("w-[150px] shrink-0 gap-1 items-start"):
                 self.expiry(doc)
             with ui.column().classes("w-[140px] shrink-0 items-start"):
                 widgets.status_chip(status)
             with ui.row().classes("w-[150px] shrink-0 gap-1 justify-end no-wrap"):
                 if latest:
-                    with ui.button(icon="download").props(
-                            f'flat round color=secondary href="{document_file_url(ctx.room_id, doc["id"])}"') \
-                            .mark(f"download-{doc['id']}"):
-                        ui.tooltip(f"Download {latest['file_name']}")
+                    button = ui.button(icon="download").props("flat round color=secondary") \
+                        .mark(f"download-{doc['id']}")
+                    button.props["href"] = document_file_url(ctx.room_id, doc["id"])
+                    button.props["title"] = button.props["aria-label"] = f"Download {latest['file_name']}"
                 if ctx.can_upload:
-                    with ui.button(icon="upload", on_click=lambda: open_upload_dialog(ctx, doc, group)) \
-                            .props("flat round color=secondary").mark(f"upload-{doc['id']}"):
-                        ui.tooltip("Upload a new version")
+                    button = ui.button(icon="upload", on_click=lambda: open_upload_dialog(ctx, doc, group)) \
+                        .props("flat round color=secondary").mark(f"upload-{doc['id']}")
+                    button.props["title"] = button.props["aria-label"] = "Upload a new version"
                 if ctx.can_review:
                     ui.button("Review", on_click=lambda: open_review_dialog(ctx, doc, group)) \
                         .props("outline no-caps color=primary").mark(f"review-{doc['id']}")
+
+    @staticmethod
+    def describe(doc: dict[str, Any]) -> str:
+        """The document's name, facts and note as one escaped HTML block (a room shows dozens of rows)."""
+        esc, latest = widgets.esc, doc.get("latest_version")
+        optional = "" if doc.get("required") else \
+            ' <span class="sts-muted text-[12px] border rounded px-1 font-normal">optional</span>'
+        facts = [doc.get("category") or ""]
+        if latest:
+            facts.append(f"v{latest['number']} · {latest['file_name']} · {formatting.size(latest['size'])}"
+                         f" · {formatting.relative(latest['uploaded_at'])}")
+        parts = [f'<div class="font-semibold text-[15px]">{esc(doc["type_name"])}{optional}</div>',
+                 f'<div class="sts-muted text-[13px] truncate">{esc(" · ".join(f for f in facts if f))}</div>']
+        if doc.get("notes"):
+            bad = " sts-note-bad" if doc["effective_status"] in ("rejected", "expired") else ""
+            parts.append(f'<div class="sts-note{bad}">{esc(doc["notes"])}</div>')
+        return "".join(parts)
 
     @staticmethod
     def expiry(doc: dict[str, Any]) -> None:
@@ -130,9 +135,9 @@ class DocumentsSection:
             if doc.get("has_expiry"):
                 ui.label("No expiry date").classes("sts-muted text-[13px]")
             return
-        label = "Expired" if doc.get("expired") else "Valid until"
-        ui.label(label).classes("sts-label text-[11px]")
-        css = "text-[#b42318] font-semibold" if doc.get("expired") else "text-[14px]"
-        ui.label(formatting.day(doc["expires_on"])).classes(f"{css} text-[14px]")
+        expired = bool(doc.get("expired"))
+        css = "text-[#b42318] font-semibold" if expired else ""
+        ui.html(f'<div class="sts-label text-[11px]">{"Expired" if expired else "Valid until"}</div>'
+                f'<div class="text-[14px] {css}">{formatting.day(doc["expires_on"])}</div>', sanitize=False)
         if doc.get("expiring_soon"):
             widgets.status_chip("soon")

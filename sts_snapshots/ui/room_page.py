@@ -56,4 +56,5 @@ def register(sts: StsApp) -> None:
                     activity = ActivitySection(ctx)
             for section in (header, documents, snapshots, parties, activity):
                 await section.reload()
+            snapshots.start_polling()
         return None

@@ -61,8 +61,9 @@ class SnapshotsSection:
     def __init__(self, ctx: RoomContext) -> None:
         self.ctx = ctx
         self.rows: dict[str, LiveRow] = {}
-        self.timer = ui.timer(0.5, self.poll, active=False)
+        self.timer: ui.timer | None = None
         with widgets.card("Snapshots", "picture_as_pdf", marker="snapshots") as head:
+            self.card = ui.context.slot.parent
             with head:
                 ui.button("Create snapshot", icon="add", on_click=self.open_create_dialog) \
                     .props("unelevated no-caps color=primary").mark("create-snapshot")
@@ -72,6 +73,12 @@ class SnapshotsSection:
     async def reload(self) -> None:
         await self.live.reload()
 
+    def start_polling(self) -> None:
+        """Create the progress timer once the page is built: a timer waits for the browser's connection, and
+        NiceGUI sends the page as soon as something waits for that, so an earlier timer would cut the page short."""
+        with self.card:  # not in the live container, which each reload clears
+            self.timer = ui.timer(0.5, self.poll, active=bool(self.rows))
+
     def build(self, snapshots: list[dict[str, Any]]) -> None:
         self.rows.clear()
         if not snapshots:
@@ -79,7 +86,8 @@ class SnapshotsSection:
                                 "A snapshot is a PDF report of the room's state, for the record or to send ashore.")
         for snap in snapshots:
             self.row(snap)
-        self.timer.active = bool(self.rows)
+        if self.timer is not None:
+            self.timer.active = bool(self.rows)
 
     def row(self, snap: dict[str, Any]) -> None:
         task = snap.get("task") or {}
@@ -158,7 +166,7 @@ class SnapshotsSection:
                 with row.chip_box:
                     widgets.status_chip(task["status"])
             finished = finished or task["status"] in FINISHED
-        if finished or not found:
+        if (finished or not found) and self.timer is not None:
             self.timer.active = False
             await self.ctx.changed()
 

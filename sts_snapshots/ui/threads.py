@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar, cast
 
-from nicegui import run
+from nicegui import core, run
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -14,7 +15,10 @@ R = TypeVar("R")
 async def io(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """``run.io_bound`` with the function's own return type.
 
-    NiceGUI answers None instead of running the call only while the app shuts down, when no page is left to
-    show a result, so the cast is safe for the pages.
+    NiceGUI 3 answers None instead of running the call while the app shuts down; like NiceGUI 4 will, this
+    raises CancelledError then, so a page never mistakes that None for the call's answer.
     """
-    return cast(R, await run.io_bound(fn, *args, **kwargs))
+    result = await run.io_bound(fn, *args, **kwargs)
+    if result is None and core.app.is_stopping:
+        raise asyncio.CancelledError("the app is shutting down")
+    return cast(R, result)

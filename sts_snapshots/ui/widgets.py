@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from nicegui import ui
+from nicegui import app, ui
 
 from ..domain.models import PARTY_ROLES
 from ..services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -26,12 +27,20 @@ STATUS = {
 USER_ERRORS = (NotFound, Forbidden, Conflict, Invalid, LockedOut)
 
 
-def status_chip(status: str, label: str | None = None) -> ui.element:
+def esc(value: object) -> str:
+    """Text for ``ui.html``: data never becomes markup.
+
+    >>> esc("<b>Tom & Jerry's</b>")
+    "&lt;b&gt;Tom &amp; Jerry's&lt;/b&gt;"
+    """
+    return html.escape(str(value), quote=False)
+
+
+def status_chip(status: str, label: str | None = None) -> ui.html:
+    """A coloured status with an icon, so it reads without colour too; one element, as pages show hundreds."""
     text, icon = STATUS.get(status, (status.replace("_", " ").capitalize(), "info"))
-    with ui.element("span").classes(f"sts-chip sts-chip-{status}").mark(f"status-{status}") as chip:
-        ui.icon(icon)
-        ui.label(label or text)
-    return chip
+    return ui.html(f'<i class="q-icon notranslate material-icons" aria-hidden="true">{icon}</i>{esc(label or text)}',
+                   tag="span", sanitize=False).classes(f"sts-chip sts-chip-{status}").mark(f"status-{status}")
 
 
 def role_label(role: str) -> str:
@@ -105,7 +114,15 @@ def message_panel(icon: str, title: str, text: str, marker: str) -> None:
 @contextmanager
 def dialog_box(title: str, subtitle: str = "") -> Iterator[ui.dialog]:
     """A titled dialog; inside the block add ``dialog_body()`` content and then ``actions(...)``."""
+    # Dialogs are built per use; closed ones are removed when the next one opens (not while their own
+    # handlers may still be running), so they do not pile up in a long-lived page.
+    opened: list[ui.dialog] = app.storage.client.setdefault("sts_dialogs", [])
+    for old in [d for d in opened if not d.value]:
+        opened.remove(old)
+        if not old.is_deleted:
+            old.delete()
     with ui.dialog() as dialog, ui.card().classes("sts-dialog"):
+        opened.append(dialog)
         with ui.column().classes("w-full gap-0 px-6 pt-5 pb-1"):
             ui.label(title).classes("text-[19px] font-semibold text-[#0b2545]")
             if subtitle:
@@ -119,10 +136,27 @@ def dialog_body() -> ui.column:
 
 def actions(dialog: ui.dialog, confirm: str, on_confirm: Callable[[], Awaitable[None] | None], *,
             color: str = "primary", icon: str = "", marker: str = "") -> ui.button:
-    """Cancel + confirm buttons at the bottom of a dialog."""
+    """Cancel + confirm buttons at the bottom of a dialog; the confirm button runs one submission at a time."""
+    busy = False
+
+    async def submit() -> None:
+        nonlocal busy
+        if busy:  # a double click on a slow line must not create the room (or user, or vessel) twice
+            return
+        busy = True
+        button.props("loading")
+        try:
+            result = on_confirm()
+            if result is not None:
+                await result
+        finally:
+            busy = False
+            if not button.is_deleted:
+                button.props(remove="loading")
+
     with ui.row().classes("sts-dialog-actions"):
         ui.button("Cancel", on_click=dialog.close).props("flat color=grey-8")
-        button = ui.button(confirm, icon=icon or None, on_click=on_confirm).props(f"unelevated color={color}")
+        button = ui.button(confirm, icon=icon or None, on_click=submit).props(f"unelevated color={color}")
         if marker:
             button.mark(marker)
     return button
@@ -136,6 +170,4 @@ async def confirm(title: str, text: str, ok: str = "Delete", color: str = "negat
         with ui.row().classes("sts-dialog-actions"):
             ui.button("Cancel", on_click=lambda: dialog.submit(False)).props("flat color=grey-8")
             ui.button(ok, on_click=lambda: dialog.submit(True)).props(f"unelevated color={color}").mark("confirm-ok")
-    result = await dialog
-    dialog.delete()
-    return bool(result)
+    return bool(await dialog)
