@@ -158,7 +158,8 @@ def test_admin_creates_a_snapshot_and_sees_it_complete(server: str, driver: Any)
     download = WebDriverWait(driver, 120).until(ec.visibility_of_element_located(
         (By.XPATH, "//a[contains(@href,'/ui/files/snapshots/')][.//span[normalize-space()='Download']]")))
     assert download.get_attribute("href")
-    time.sleep(0.5)  # let the notification fade in fully for a stable screenshot
+    # the "Generating ..." notice times out after a few seconds; the screenshot is of the room itself
+    WebDriverWait(driver, 15).until(ec.invisibility_of_element_located((By.CSS_SELECTOR, ".q-notification")))
     assert screenshot(driver, "room").stat().st_size > 10_000
     screenshot(driver, "room-full", full_page=True)
 

@@ -99,7 +99,7 @@ async def test_filter_upload_and_review_a_document(harness: Harness) -> None:
     await user.should_see("document reviewed", retries=50)
 
 
-async def test_add_vessel_shows_imo_errors_and_add_party_and_approval(harness: Harness) -> None:
+async def test_manager_adds_vessel_sets_status_adds_party_and_approval(harness: Harness) -> None:
     user, room_id, sts = harness.user, harness.demo_room_id(), harness.sts
     await sign_in(user, ADMIN_EMAIL, f"/rooms/{room_id}")
     user.find(marker="add-vessel").click()
@@ -112,6 +112,10 @@ async def test_add_vessel_shows_imo_errors_and_add_party_and_approval(harness: H
     await user.should_see("MT Gamma added", retries=50)
     await user.should_see(marker="vessel-9074729", retries=50)
     assert len(sts.rooms.vessels.find(room_id=room_id)) == 3
+
+    user.find(marker="room-status-active").click()
+    await wait_for(lambda: sts.rooms.rooms.get(room_id)["status"] == "active", what="the status change")  # type: ignore[index]
+    await user.should_see(marker="status-active", retries=50)
 
     user.find(marker="add-party").click()
     user.find(marker="party-name").type("Tom Terminal")

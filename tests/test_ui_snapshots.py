@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from sts_snapshots.demo import ADMIN_EMAIL, MEMBER_EMAIL
 from tests.harness import Harness
 from tests.test_ui_support import OUTSIDER_EMAIL, add_people, elements, prop, sign_in, texts, wait_for
@@ -66,3 +70,18 @@ async def test_create_snapshot_watch_it_complete_then_outsider_and_admin(harness
     await user.should_see("Snapshot deleted", retries=50)
     await user.should_see("No snapshots yet", retries=50)
     assert sts.engine.records.get(snapshot["id"]) is None
+
+
+@pytest.mark.allow_error_logs  # the failed generation is logged as an ERROR on purpose
+async def test_failed_snapshot_shows_its_error(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(job: dict[str, Any]) -> dict[str, Any]:
+        raise RuntimeError("the PDF renderer ran out of disk space")
+
+    monkeypatch.setattr(harness.sts.pool, "run", broken)
+    user = harness.user
+    await sign_in(user, ADMIN_EMAIL, f"/rooms/{harness.demo_room_id()}")
+    user.find(marker="create-snapshot").click()
+    user.find(marker="create-snapshot-ok").click()
+    await wait_for(lambda: elements(user, "status-failed"), timeout=30, what="the failure to show")
+    await user.should_see("the PDF renderer ran out of disk space", retries=50)
+    await user.should_not_see(marker="snapshot-download")

@@ -34,7 +34,7 @@ def kpi_texts(summary: dict[str, Any]) -> dict[str, tuple[str, str]]:
                         f"{gen['generated_count']} rendered · {gen['cached_count']} cached · "
                         f"{gen['failed_count']} failed"),
         "hit_rate": (f"{gen['cache_hit_rate_percent']:g}%",
-                     f"cache lookups: {cache.get('memory_hits', 0)} memory, {cache.get('disk_hits', 0)} disk, "
+                     f"{cache.get('memory_hits', 0)} memory · {cache.get('disk_hits', 0)} disk hits · "
                      f"{cache.get('misses', 0)} misses"),
         "p95": (formatting.duration(gen["duration_ms"]["p95"]) if gen["duration_ms"]["count"] else "—",
                 f"median {formatting.duration(gen['duration_ms']['p50'])}" if gen["duration_ms"]["count"]

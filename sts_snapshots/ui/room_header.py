@@ -6,6 +6,7 @@ from typing import Any
 
 from nicegui import ui
 
+from ..domain.models import ROOM_STATUSES
 from . import formatting, threads, widgets
 from .room_context import LiveSection, RoomContext
 
@@ -79,6 +80,22 @@ def open_add_vessel_dialog(ctx: RoomContext) -> None:
     dialog.open()
 
 
+def status_menu(ctx: RoomContext, current: str) -> None:
+    """The room's status (draft → documents pending → ready → active → completed, or cancelled), for managers."""
+    async def choose(status: str) -> None:
+        ok, _ = await ctx.call(ctx.sts.rooms.update_room, ctx.user, ctx.room_id, {"status": status})
+        if ok:
+            widgets.notify_ok(f"Room status: {widgets.STATUS[status][0]}")
+            await ctx.changed()
+
+    with ui.button("Change status", icon="expand_more").props("flat dense no-caps color=secondary size=sm") \
+            .mark("room-status"):
+        with ui.menu():
+            for status in ROOM_STATUSES:
+                ui.menu_item(widgets.STATUS[status][0], on_click=lambda s=status: choose(s)) \
+                    .props("disable" if status == current else "").mark(f"room-status-{status}")
+
+
 def room_header(ctx: RoomContext) -> LiveSection:
     section = LiveSection(lambda: load_header(ctx), lambda data: build_header(ctx, data))
     ctx.on_change(section.reload)
@@ -92,6 +109,8 @@ def build_header(ctx: RoomContext, data: dict[str, Any]) -> None:
             with ui.column().classes("flex-1 gap-3 min-w-0"):
                 with ui.row().classes("items-center gap-3"):
                     widgets.status_chip(room.get("status") or "draft")
+                    if ctx.can_manage:
+                        status_menu(ctx, room.get("status") or "draft")
                     if ctx.party:
                         ui.label(f"You: {widgets.role_label(ctx.party['role'])}").classes("sts-muted text-[13px]")
                 ui.label(room["title"]).classes("sts-h1").mark("room-title")
