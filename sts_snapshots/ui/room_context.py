@@ -61,7 +61,10 @@ class LiveSection:
         self.container = ui.column().classes(f"w-full gap-4 {classes}")
 
     async def reload(self) -> None:
-        self.data = await threads.io(self.load)
+        data = await threads.io(self.load)
+        if self.container.is_deleted:  # the page went away while the data was loading
+            return
+        self.data = data
         self.rebuild()
 
     def rebuild(self) -> None:

@@ -39,21 +39,56 @@ def matches(room: dict[str, Any], query: str) -> bool:
 
 
 def room_card(room: dict[str, Any]) -> None:
-    with ui.link(target=f"/rooms/{room['id']}").classes("no-underline text-inherit block").mark("room-card"):
-        with ui.column().classes("sts-card sts-row-link w-full h-full p-5 gap-3"):
-            with ui.row().classes("w-full items-center no-wrap"):
-                widgets.status_chip(room.get("status") or "draft")
-                ui.space()
-                if room.get("sts_eta"):
-                    ui.label(formatting.relative(room["sts_eta"])).classes("sts-muted text-[13px] font-medium")
-            ui.label(room["title"]).classes("text-[17px] font-semibold text-[#0b2545] leading-snug line-clamp-2")
-            with ui.column().classes("gap-1.5 text-[14px] text-[#34475b]"):
-                _fact("place", room.get("location") or "Location not set")
-                _fact("schedule", f"ETA {formatting.when(room.get('sts_eta'), 'not set')}")
-                names = " ⇄ ".join(v["name"] for v in room["vessels"]) or "No vessels yet"
-                _fact("directions_boat", names)
-            ui.separator().classes("my-1")
-            widgets.readiness_bar(room["readiness"], compact=True)
+    """One operation as a full-width row: what and where on the left, how ready on the right."""
+    with ui.link(target=f"/rooms/{room['id']}").classes("no-underline text-inherit block w-full").mark("room-card"):
+        with ui.row().classes("sts-card sts-row-link w-full px-6 py-5 gap-8 no-wrap items-center"):
+            with ui.column().classes("flex-1 min-w-0 gap-2"):
+                with ui.row().classes("items-center gap-3"):
+                    widgets.status_chip(room.get("status") or "draft")
+                    if room.get("sts_eta"):
+                        ui.label(f"STS {formatting.relative(room['sts_eta'])}").classes(
+                            "sts-muted text-[13px] font-medium")
+                ui.label(room["title"]).classes("text-[18px] font-semibold text-[#0b2545] leading-snug")
+                with ui.row().classes("gap-x-6 gap-y-1 text-[14px] text-[#34475b]"):
+                    _fact("place", room.get("location") or "Location not set")
+                    _fact("schedule", f"ETA {formatting.when(room.get('sts_eta'), 'not set')}")
+                    names = " ⇄ ".join(v["name"] for v in room["vessels"]) or "No vessels yet"
+                    _fact("directions_boat", names)
+            with ui.column().classes("w-[340px] shrink-0 gap-1"):
+                widgets.readiness_bar(room["readiness"], compact=True)
+            ui.icon("chevron_right", size="28px").classes("text-[#9fb0c2] shrink-0")
+
+
+def summary(rooms: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+    """(icon, label, value, detail) tiles over all the user's rooms: what needs attention first.
+
+    >>> rooms = [{"title": "A", "sts_eta": "2999-01-01T06:00", "readiness": {"ready": False, "missing": 2,
+    ...           "rejected": 1, "expired": 0, "expiring_soon": 1}}]
+    >>> [t[2] for t in summary(rooms)]
+    ['1', '0 of 1', '3', '1']
+    """
+    upcoming = sorted((r for r in rooms if r.get("sts_eta") and formatting.relative(r["sts_eta"]).startswith("in")),
+                      key=lambda r: str(r["sts_eta"]))
+    action = sum(r["readiness"]["missing"] + r["readiness"]["rejected"] + r["readiness"]["expired"] for r in rooms)
+    ready = sum(1 for r in rooms if r["readiness"]["ready"])
+    soon = sum(r["readiness"]["expiring_soon"] for r in rooms)
+    next_eta = (f"next {formatting.relative(upcoming[0]['sts_eta'])}: {upcoming[0]['title']}" if upcoming
+                else "No transfer scheduled")
+    return [("sailing", "Upcoming transfers", str(len(upcoming)), next_eta),
+            ("verified", "Cleared for transfer", f"{ready} of {len(rooms)}", "all required documents approved"),
+            ("report", "Documents needing action", str(action), "missing, rejected or expired"),
+            ("schedule", "Expiring soon", str(soon), "certificates within their warning period")]
+
+
+def summary_tiles(rooms: list[dict[str, Any]]) -> None:
+    with ui.element("div").classes("grid grid-cols-2 xl:grid-cols-4 gap-4 w-full"):
+        for icon, label, value, detail in summary(rooms):
+            with ui.column().classes("sts-card sts-kpi gap-1 px-5 py-4 min-w-0").mark(f"summary-{icon}"):
+                with ui.row().classes("items-center gap-2 no-wrap"):
+                    ui.icon(icon, size="18px").classes("text-[#1d5c96]")
+                    ui.label(label).classes("sts-label")
+                ui.label(value).classes("sts-kpi-value")
+                ui.label(detail).classes("sts-muted text-[13px] truncate w-full")
 
 
 def _fact(icon: str, text: str) -> None:
@@ -80,7 +115,7 @@ def register(sts: StsApp) -> None:
                 widgets.empty_state("search_off", "No rooms match your search",
                                     "Search by room title, location, vessel name or IMO number.")
             else:
-                with ui.element("div").classes("grid grid-cols-1 md:grid-cols-2 xl:grid-cols-3 gap-5 w-full"):
+                with ui.column().classes("w-full gap-4"):
                     for room in shown:
                         room_card(room)
 
@@ -98,5 +133,7 @@ def register(sts: StsApp) -> None:
                     ui.icon("search")
                 ui.button("New room", icon="add", on_click=lambda: open_new_room_dialog(sts, user)) \
                     .props("unelevated color=primary").classes("h-10").mark("new-room")
+            if rooms:
+                summary_tiles(rooms)
             room_grid()
         return None

@@ -15,10 +15,12 @@ R = TypeVar("R")
 async def io(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """``run.io_bound`` with the function's own return type.
 
-    NiceGUI 3 answers None instead of running the call while the app shuts down; like NiceGUI 4 will, this
-    raises CancelledError then, so a page never mistakes that None for the call's answer.
+    NiceGUI 3 answers None, instead of the call's answer, while the app shuts down or when the awaiting task
+    is cancelled (a browser tab closed during a timer's poll); like NiceGUI 4 will, this raises CancelledError
+    then, so a page never mistakes that None for the call's answer.
     """
     result = await run.io_bound(fn, *args, **kwargs)
-    if result is None and core.app.is_stopping:
-        raise asyncio.CancelledError("the app is shutting down")
+    task = asyncio.current_task()
+    if result is None and (core.app.is_stopping or (task is not None and task.cancelling())):
+        raise asyncio.CancelledError("the app is shutting down or the page went away")
     return cast(R, result)
