@@ -62,7 +62,9 @@ async def test_create_snapshot_watch_it_complete_then_outsider_and_admin(harness
 
     # an admin may delete it, after confirming
     await user.open("/logout")
-    await sign_in(user, ADMIN_EMAIL, f"/rooms/{room_id}")
+    await sign_in(user, ADMIN_EMAIL, f"/tasks/{snapshot['task_id']}")
+    await user.should_see(marker="task-result")  # admins see every room's tasks
+    await user.open(f"/rooms/{room_id}")
     await user.should_see("Pre-arrival status")
     user.find(marker="snapshot-delete").click()
     await user.should_see("Delete snapshot?", retries=50)

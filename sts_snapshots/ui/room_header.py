@@ -69,8 +69,7 @@ def open_add_vessel_dialog(ctx: RoomContext) -> None:
             try:
                 await threads.io(ctx.sts.rooms.add_vessel, ctx.user, ctx.room_id, fields)
             except widgets.USER_ERRORS as exc:
-                error.set_text(str(exc)[:1].upper() + str(exc)[1:])
-                widgets.notify_error(exc)
+                error.set_text(str(exc)[:1].upper() + str(exc)[1:])  # beside the fields it is about
                 return
             dialog.close()
             widgets.notify_ok(f"{fields['name']} added")
@@ -88,7 +87,7 @@ def status_menu(ctx: RoomContext, current: str) -> None:
             widgets.notify_ok(f"Room status: {widgets.STATUS[status][0]}")
             await ctx.changed()
 
-    with ui.button("Change status", icon="expand_more").props("flat dense no-caps color=secondary size=sm") \
+    with ui.button("Change status").props("icon-right=expand_more flat dense no-caps color=secondary size=sm") \
             .mark("room-status"):
         with ui.menu():
             for status in ROOM_STATUSES:

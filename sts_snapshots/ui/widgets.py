@@ -50,11 +50,11 @@ def role_label(role: str) -> str:
 def notify_error(exc: BaseException) -> None:
     """A service's refusal as a red notice: the message says what to fix; never a traceback."""
     text = str(exc) or exc.__class__.__name__
-    ui.notify(text[:1].upper() + text[1:], type="negative", position="bottom", multi_line=True, close_button=True)
+    ui.notify(text[:1].upper() + text[1:], type="negative", position="bottom-right", multi_line=True, close_button=True)
 
 
 def notify_ok(text: str) -> None:
-    ui.notify(text, type="positive", position="bottom")
+    ui.notify(text, type="positive", position="bottom-right")
 
 
 @contextmanager
