@@ -1,0 +1,259 @@
+"""The snapshot engine through its plain job function, with real TinyDB files and real borb output."""
+
+from __future__ import annotations
+
+import json
+import socket
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from sts_snapshots.app import StsApp, build_app, seed_if_empty
+from sts_snapshots.demo import ADMIN_EMAIL
+from sts_snapshots.domain.models import utcnow
+from sts_snapshots.services.users import User
+from sts_snapshots.settings import Settings
+from sts_snapshots.snapshots.content import content_key, gather
+from sts_snapshots.snapshots.jobs import generate_snapshot
+
+
+@pytest.fixture
+def sts(tmp_path: Path) -> StsApp:
+    app = build_app(Settings.load({"data_dir": tmp_path, "workers": 0}, env={}))
+    seed_if_empty(app)
+    return app
+
+
+def admin(sts: StsApp) -> User:
+    user = sts.users.get(ADMIN_EMAIL)
+    assert user is not None
+    return user
+
+
+def room_id(sts: StsApp) -> str:
+    return str(sts.rooms.rooms.all()[0]["id"])
+
+
+def snapshot(sts: StsApp, include_documents: bool = False, title: str | None = None) -> dict[str, Any]:
+    created = sts.engine.create(admin(sts), room_id(sts), title, "pdf", include_documents)
+    generate_snapshot(sts.engine, created["id"])
+    record = sts.engine.get(admin(sts), room_id(sts), created["id"])
+    return {**record, "task": sts.tasks.get(created["task_id"])}
+
+
+def outline_titles(outline: list[Any]) -> list[str]:
+    titles: list[str] = []
+    for item in outline:
+        titles += outline_titles(item) if isinstance(item, list) else [item.title]
+    return titles
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_report_shows_the_room(sts: StsApp) -> None:
+    done = snapshot(sts, title="Pre-arrival clearance — Skaw")
+    assert done["status"] == "completed" and done["task"]["progress"] == 100
+    text = pdf_text(sts.engine.pdf_path(done["id"]))
+    for expected in ("STS Clearance Snapshot", "Pre-arrival clearance — Skaw", done["id"], "Nordic Ørsted",
+                     "Müller", "São Paulo", "Παπαδοπούλου", "Иванов", "Approved", "Under review", "Rejected",
+                     "Expired", "Missing", "Recent activity", f"Page 1 of {done['pages']}"):
+        assert expected in text, expected
+    assert "Page" in text and done["pages"] == len(PdfReader(sts.engine.pdf_path(done["id"])).pages)
+
+
+def test_unchanged_room_hits_the_cache_and_a_status_change_misses(sts: StsApp) -> None:
+    first = snapshot(sts)
+    second = snapshot(sts, title="Second")
+    assert first["task"]["result"]["was_cached"] is False
+    assert second["task"]["result"]["was_cached"] is True
+    assert second["task"]["result"]["cache_layer"] == "memory"
+    assert "Second" in pdf_text(sts.engine.pdf_path(second["id"]))  # per-snapshot facts still printed
+    doc = next(d for d in sts.rooms.documents_of(room_id(sts)) if d["status"] == "under_review")
+    sts.documents.review(admin(sts), room_id(sts), doc["id"], {"status": "approved"})
+    third = snapshot(sts, title="After approval")
+    assert third["task"]["result"]["was_cached"] is False
+    assert third["content_key"] != second["content_key"]
+
+
+def test_content_key_covers_every_printed_change(sts: StsApp) -> None:
+    rid = room_id(sts)
+
+    def key() -> str:
+        return str(gather(sts.rooms, sts.documents, rid, False)["content_key"])
+
+    keys = [key()]
+    doc = next(d for d in sts.rooms.documents_of(rid) if d["status"] == "approved")
+    sts.documents.review(admin(sts), rid, doc["id"], {"notes": "Checked against the original."})
+    keys.append(key())
+    sts.documents.review(admin(sts), rid, doc["id"], {"expires_on": "2031-01-01"})
+    keys.append(key())
+    party = sts.rooms.parties.find(room_id=rid)[0]
+    sts.rooms.set_approval(admin(sts), rid, party["id"], "pending", "")
+    keys.append(key())
+    sts.rooms.update_room(admin(sts), rid, {"location": "Skagen, Area 3"})
+    keys.append(key())
+    assert len(set(keys)) == len(keys)
+    sts.engine.create(admin(sts), rid, "meta", "pdf", False)  # snapshot events do not change the room's key
+    assert key() == keys[-1]
+    model = gather(sts.rooms, sts.documents, rid, True)
+    assert content_key(model) == model["content_key"] != key()
+
+
+def test_include_documents_embeds_files_with_hashes(sts: StsApp) -> None:
+    done = snapshot(sts, include_documents=True)
+    reader = PdfReader(sts.engine.pdf_path(done["id"]))
+    versions = [d["versions"][-1] for d in sts.rooms.documents_of(room_id(sts)) if d["versions"]]
+    pdfs = [v for v in versions if v["mime"] == "application/pdf"]
+    images = [v for v in versions if v["mime"] != "application/pdf"]
+    text = pdf_text(sts.engine.pdf_path(done["id"]))
+    assert "Included documents" in text
+    for version in versions:
+        assert version["sha256"][:16] in text.replace("\n", "")
+    body_only = snapshot(sts, include_documents=False)
+    report_pages = len(reader.pages) - len(pdfs)  # each demo PDF is one page, appended after the report
+    assert done["pages"] == len(reader.pages) and report_pages > body_only["pages"]  # + the index pages
+    assert set(reader.attachments) >= {v["file_name"] for v in images}
+    assert any("q88.pdf" in title for title in outline_titles(reader.outline))
+
+
+def test_room_with_200_documents_renders_across_pages(sts: StsApp) -> None:
+    rid = room_id(sts)
+    from sts_snapshots.domain.documents import Document
+
+    extra = [Document(room_id=rid, type_code="CHECKLIST", status="missing",
+                      notes=f"Checklist {i}: to be completed before mooring; last word marker{i}").to_record()
+             for i in range(200 - len(sts.rooms.documents_of(rid)))]
+    sts.rooms.documents.insert_many(extra)
+    done = snapshot(sts)
+    assert done["status"] == "completed" and done["pages"] > 10
+    text = pdf_text(sts.engine.pdf_path(done["id"]))
+    assert f"marker{len(extra) - 1}" in text
+
+
+def test_broken_input_fails_cleanly(sts: StsApp) -> None:
+    rid = room_id(sts)
+    doc = next(d for d in sts.rooms.documents_of(rid)
+               if d["versions"] and d["versions"][-1]["mime"] == "application/pdf")
+    (sts.layout.documents / doc["versions"][-1]["file_id"]).write_bytes(b"%PDF-1.4 this is not really a pdf")
+    done = snapshot(sts, include_documents=True)
+    assert done["status"] == "failed" and done["error"]
+    assert done["task"]["status"] == "failed" and done["task"]["error"] == done["error"]
+    assert not sts.engine.pdf_path(done["id"]).exists()
+    assert not list(sts.layout.snapshots.glob("*.part"))
+
+
+def test_restart_recovers_pending_and_running_tasks(tmp_path: Path) -> None:
+    settings = Settings.load({"data_dir": tmp_path, "workers": 0, "max_task_attempts": 2}, env={})
+    first = build_app(settings)
+    seed_if_empty(first)
+    rid = room_id(first)
+    pending = first.engine.create(admin(first), rid, "left pending", "pdf", False)
+    running = first.engine.create(admin(first), rid, "left running", "pdf", False)
+    exhausted = first.engine.create(admin(first), rid, "crashed twice", "pdf", False)
+    first.tasks.start(running["task_id"])
+    first.tasks.start(exhausted["task_id"])
+    first.tasks.table.update(exhausted["task_id"], {"attempts": 2})
+    # the process dies here; a new one starts on the same data folder
+    second = build_app(settings)
+    again = second.engine.recover()
+    assert sorted(again) == sorted([pending["id"], running["id"]])
+    for snapshot_id in again:
+        generate_snapshot(second.engine, snapshot_id)
+    states = {s["title"]: s for s in second.engine.list(admin(second), rid)}
+    assert states["left pending"]["status"] == "completed" and states["left running"]["status"] == "completed"
+    assert states["crashed twice"]["status"] == "failed" and "interrupted" in states["crashed twice"]["error"]
+    assert not second.tasks.unfinished()
+
+
+def test_cancelled_task_does_not_run(sts: StsApp) -> None:
+    created = sts.engine.create(admin(sts), room_id(sts), None, "pdf", False)
+    sts.engine.delete(admin(sts), room_id(sts), created["id"])
+    assert generate_snapshot(sts.engine, created["id"]) is None
+    assert sts.tasks.get(created["task_id"])["status"] == "cancelled"  # type: ignore[index]
+
+
+def test_cleanup_ages(sts: StsApp) -> None:
+    old = (utcnow() - timedelta(hours=30)).isoformat(timespec="seconds")
+    for status in ("completed", "failed", "running", "pending"):
+        sts.tasks.create(f"snapshot-old-{status}", "generate_pdf", {"snapshot_id": "x", "room_id": "y"})
+        sts.tasks.table.update(f"snapshot-old-{status}", {"status": status, "created_at": old,
+                                                          "completed_at": old if status in ("completed", "failed")
+                                                          else None})
+    sts.tasks.create("snapshot-fresh", "generate_pdf", {"snapshot_id": "x", "room_id": "y"})
+    sts.tasks.complete("snapshot-fresh", {})
+    sts.cache.put("a" * 64, b"%PDF old")
+    sts.cache.index.update("a" * 64, {"created_at": (utcnow() - timedelta(hours=80)).isoformat()})
+    sts.cache.put("b" * 64, b"%PDF fresh")
+    sts.metrics.record_request(route="/x", method="GET", status_code=200, duration_ms=1)
+    result = sts.cleanup()
+    assert (result.tasks, result.cache_entries, result.metrics) == (2, 1, 0)
+    left = {t["task_id"] for t in sts.tasks.table.all()}
+    assert left == {"snapshot-old-running", "snapshot-old-pending", "snapshot-fresh"}
+    assert sts.cache.get("a" * 64) is None and sts.cache.get("b" * 64) is not None
+    assert not (sts.layout.pdf_cache / f"{'a' * 64}.pdf").exists()
+
+
+def test_metrics_summary_on_known_data(tmp_path: Path) -> None:
+    from sts_snapshots.snapshots.metrics import MetricsRecorder
+
+    metrics = MetricsRecorder(tmp_path, flush_every=3)
+    for ms, cached in [(100, False), (200, False), (10, True), (20, True)]:
+        metrics.record_generation(duration_ms=ms, was_cached=cached, size=1000, pages=4)
+    for ms, code in [(5, 200), (7, 200), (9, 404)]:
+        metrics.record_request(route="/api/v1/rooms/{room_id}", method="GET", status_code=code, duration_ms=ms)
+    assert list(tmp_path.glob("metrics-*.json"))  # flushed in batches into hourly shards
+    summary = metrics.summary(1, cache={}, tasks={"pending": 2})
+    gen = summary["pdf_generation"]
+    assert (gen["total_generations"], gen["cached_count"], gen["generated_count"]) == (4, 2, 2)
+    assert gen["cache_hit_rate_percent"] == 50.0 and gen["duration_ms"]["max"] == 200
+    assert gen["duration_ms"]["p50"] == 20 and gen["duration_ms"]["mean"] == 82.5
+    route = summary["api_performance"]["routes"]["GET /api/v1/rooms/{room_id}"]
+    assert route["count"] == 3 and route["p95"] == 9
+    assert summary["api_performance"]["by_status_code"] == {"200": 2, "404": 1}
+    assert summary["tasks"]["pending_queue"] == 2
+    assert metrics.clear_old_metrics(hours=0) == 7 and metrics.summary(1, {}, {})["pdf_generation"][
+        "total_generations"] == 0
+
+
+def test_corrupt_cache_file_is_a_miss_and_repaired(sts: StsApp) -> None:
+    first = snapshot(sts)
+    key = first["content_key"]
+    sts.cache._memory.clear()  # a fresh process: only the disk layer
+    (sts.layout.pdf_cache / f"{key}.pdf").write_bytes(b"garbage")
+    second = snapshot(sts)
+    assert second["status"] == "completed" and second["task"]["result"]["was_cached"] is False
+    assert sts.cache.index.get(key) is not None and json.loads((sts.layout.pdf_cache / "index.json").read_text())
+
+
+def test_generation_opens_no_network_connection(sts: StsApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    attempts: list[Any] = []
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self: socket.socket, address: Any) -> Any:
+        host = address[0] if isinstance(address, tuple) else str(address)
+        loopback = host.startswith("127.") or host in ("::1", "localhost")
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not loopback:
+            attempts.append(address)
+            raise OSError("network disabled in this test")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket, "create_connection", lambda address, *a, **k: (attempts.append(address),
+                                                                                 (_ for _ in ()).throw(OSError()))[1])
+    for _ in range(3):
+        assert snapshot(sts, include_documents=True)["status"] == "completed"
+    import threading
+
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread():
+            thread.join(timeout=2)
+    assert attempts == []
+    import signal
+
+    handler = signal.getsignal(signal.SIGTERM)
+    assert handler in (signal.SIG_DFL, None) or "borb" not in repr(handler)
