@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: run test lint bench binary clean
+.PHONY: run test clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,16 +20,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	./scripts/system-deps.sh
-	$(BIN)/ruff check sts_snapshots tests bench
+	$(BIN)/ruff check sts_snapshots tests
 	$(BIN)/mypy sts_snapshots
 	$(BIN)/pytest $(ARGS)
-
-bench: $(STAMP)
-	$(BIN)/python -m bench $(ARGS)
-
-binary: $(STAMP)
-	$(BIN)/pip install --quiet pyinstaller
-	$(BIN)/pyinstaller --noconfirm --clean build.spec
 
 clean:
 	rm -rf build dist .mypy_cache .ruff_cache test-output
