@@ -21,8 +21,9 @@ class RenderPool:
     Workers are recycled after ``recycle_after`` jobs because borb's layout caches grow without bound.
     """
 
-    def __init__(self, workers: int, recycle_after: int) -> None:
+    def __init__(self, workers: int, recycle_after: int, fonts_dir: str | None = None) -> None:
         self.workers = workers
+        self.fonts_dir = fonts_dir
         self.recycle_after = recycle_after
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
@@ -32,7 +33,7 @@ class RenderPool:
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=init_worker, max_tasks_per_child=self.recycle_after)
+                    initializer=init_worker, initargs=(self.fonts_dir,), max_tasks_per_child=self.recycle_after)
             return self._executor
 
     def run(self, job: dict[str, Any]) -> dict[str, Any]:

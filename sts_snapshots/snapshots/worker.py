@@ -14,11 +14,18 @@ from pathlib import Path
 from typing import Any
 
 
-def init_worker() -> None:
-    """Process initializer: borb must not phone home or install signal handlers in our workers."""
+def init_worker(fonts_dir: str | None = None) -> None:
+    """Process initializer: borb must not phone home or install signal handlers in our workers.
+
+    The fonts are parsed here, once per worker, so the first job does not pay for it.
+    """
     from ..report import disable_borb_telemetry
 
     disable_borb_telemetry()
+    if fonts_dir is not None:
+        from ..report.fonts import load_fonts
+
+        load_fonts(Path(fonts_dir))
 
 
 def build_pdf(job: dict[str, Any]) -> dict[str, Any]:
