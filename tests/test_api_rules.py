@@ -1,0 +1,101 @@
+"""The auth matrix and bad input: every answer is a JSON error with a detail, never a 500."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import jwt
+import pytest
+
+from sts_snapshots.auth import TokenIssuer
+from tests.harness import API, Harness
+
+ROUTES = [("GET", "/rooms/{room}"), ("GET", "/rooms/{room}/documents"), ("GET", "/rooms/{room}/activity"),
+          ("GET", "/rooms/{room}/snapshots"), ("POST", "/rooms/{room}/snapshots"),
+          ("GET", "/snapshots/metrics/summary")]
+# caller -> expected status per route (same order as ROUTES)
+EXPECTED = {
+    "none": [401] * 6, "bad_signature": [401] * 6, "expired": [401] * 6,
+    "outsider": [404, 404, 404, 404, 404, 403], "member": [200, 200, 200, 200, 200, 403], "admin": [200] * 6,
+}
+
+
+def headers_for(harness: Harness, caller: str) -> dict[str, str]:
+    if caller == "none":
+        return {}
+    if caller == "bad_signature":
+        return {"Authorization": "Bearer " + jwt.encode({"sub": "admin@sts-demo.example", "exp": 9999999999},
+                                                        "x" * 64, algorithm="HS256")}
+    if caller == "expired":
+        token = TokenIssuer(harness.sts.tokens.secret, timedelta(seconds=-5)).issue("admin@sts-demo.example", "admin")
+        return {"Authorization": f"Bearer {token}"}
+    if caller == "outsider":
+        if harness.sts.users.get("outsider@example.com") is None:
+            harness.sts.users.add("outsider@example.com", "outsider-pass")
+        return harness.auth("outsider@example.com")
+    return harness.member if caller == "member" else harness.admin
+
+
+@pytest.mark.parametrize("caller", list(EXPECTED))
+async def test_auth_matrix(harness: Harness, caller: str) -> None:
+    room = harness.demo_room_id()
+    headers = headers_for(harness, caller)
+    for (method, path), expected in zip(ROUTES, EXPECTED[caller], strict=True):
+        response = await harness.client.request(method, API + path.format(room=room), headers=headers,
+                                                json={} if method == "POST" else None)
+        assert response.status_code == expected, (caller, method, path, response.text)
+        if expected == 401:
+            assert response.headers["www-authenticate"] == "Bearer" and response.json()["detail"]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "expected"), [
+    ("GET", "/rooms/..%2F..%2Fetc", None, 404),
+    ("GET", "/rooms/%2e%2e", None, 422),
+    ("GET", "/rooms/" + "a" * 500, None, 422),
+    ("GET", "/rooms/{room}/snapshots?limit=0", None, 422),
+    ("GET", "/rooms/{room}/snapshots?limit=abc", None, 422),
+    ("GET", "/rooms/{room}/documents?status=lost", None, 422),
+    ("POST", "/rooms/{room}/snapshots", {"snapshot_type": "docx"}, 422),
+    ("POST", "/rooms/{room}/snapshots", {"include_documents": "maybe"}, 422),
+    ("POST", "/rooms/{room}/snapshots", {"title": "x" * 300}, 422),
+    ("POST", "/rooms/{room}/snapshots", {"unknown": 1}, 422),
+    ("POST", "/rooms/{room}/vessels", {"name": "MT X", "imo": "9321484", "role": "mother"}, 422),
+    ("POST", "/rooms/{room}/vessels", {"name": "MT X", "imo": "9321483", "role": "tug"}, 422),
+    ("POST", "/rooms", {"title": ""}, 422),
+    ("POST", "/rooms", {"title": "x", "sts_eta": "tomorrow"}, 422),
+    ("PATCH", "/rooms/{room}", {"status": "sailing"}, 422),
+    ("GET", "/snapshots/tasks/not-a-task", None, 422),
+    ("GET", "/snapshots/tasks/snapshot-unknown", None, 404),
+    ("GET", "/rooms/{room}/snapshots/unknown/download", None, 404),
+    ("GET", "/snapshots/metrics/summary?hours=-1", None, 422),
+])
+async def test_bad_input_is_a_clear_4xx(harness: Harness, method: str, path: str, body: dict | None,
+                                        expected: int) -> None:
+    response = await harness.client.request(method, API + path.format(room=harness.demo_room_id()),
+                                            headers=harness.admin, json=body)
+    assert response.status_code == expected, response.text
+    if response.headers["content-type"].startswith("application/json"):
+        assert response.json()["detail"]
+    else:  # a path that matches no API route at all: NiceGUI's own 404 page, nothing outside the data folder
+        assert "root:" not in response.text
+
+
+async def test_oversize_upload_is_413(harness: Harness) -> None:
+    room = harness.demo_room_id()
+    doc = harness.sts.rooms.documents_of(room)[0]
+    harness.sts.settings = harness.sts.settings.replace(max_upload_mb=1)
+    response = await harness.client.put(f"{API}/rooms/{room}/documents/{doc['id']}/file", headers=harness.admin,
+                                        files={"file": ("big.pdf", b"x" * (1024 * 1024 + 10), "application/pdf")})
+    assert response.status_code == 413 and "1 MB" in response.json()["detail"]
+
+
+async def test_login_and_lockout(harness: Harness) -> None:
+    ok = await harness.client.post(f"{API}/auth/token", data={"username": "admin@sts-demo.example",
+                                                               "password": "demo-admin-pass"})
+    assert ok.status_code == 200 and ok.json()["token_type"] == "bearer"
+    me = await harness.client.get(f"{API}/auth/me", headers={"Authorization": f"Bearer {ok.json()['access_token']}"})
+    assert me.json()["role"] == "admin"
+    codes = [(await harness.client.post(f"{API}/auth/token", data={"username": "admin@sts-demo.example",
+                                                                    "password": "wrong-password"})).status_code
+             for _ in range(6)]
+    assert codes == [401] * 5 + [429]
