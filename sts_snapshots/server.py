@@ -53,6 +53,14 @@ def native_available() -> bool:
     return True
 
 
+def resolve_native(requested: bool) -> tuple[bool, str | None]:
+    """Whether to open a native window, and the message to print when we fall back to the browser."""
+    if requested and not native_available():
+        return False, ("Native window unavailable: pywebview is not installed (pip install 'sts-snapshots[native]'; "
+                       "Windows needs WebView2, Linux needs Qt or GTK). Opening the browser instead.")
+    return requested, None
+
+
 def lan_addresses() -> list[str]:
     found = set()
     try:
@@ -80,11 +88,9 @@ def run_server(settings: Settings) -> int:
         click.echo(f"Error: {exc}", err=True)
         return 2
 
-    native = settings.native
-    if native and not native_available():
-        click.echo("Native window unavailable: pywebview is not installed (pip install 'sts-snapshots[native]'; "
-                   "Windows needs WebView2, Linux needs Qt or GTK). Opening the browser instead.", err=True)
-        native = False
+    native, warning = resolve_native(settings.native)
+    if warning:
+        click.echo(warning, err=True)
     url = f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '::') else settings.host}:{settings.port}"
     click.echo(f"STS Snapshots {sts.version} at {url}")
     if settings.host in ("0.0.0.0", "::"):
