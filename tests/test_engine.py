@@ -144,7 +144,7 @@ def test_broken_input_fails_cleanly(sts: StsApp) -> None:
     assert done["status"] == "failed" and done["error"]
     assert done["task"]["status"] == "failed" and done["task"]["error"] == done["error"]
     assert not sts.engine.pdf_path(done["id"]).exists()
-    assert not list(sts.layout.snapshots.glob("*.part"))
+    assert not list(sts.layout.snapshots.glob(".*.tmp"))
 
 
 def test_restart_recovers_pending_and_running_tasks(tmp_path: Path) -> None:

@@ -146,7 +146,7 @@ class SnapshotEngine:
                 lost = self.tasks.get(snap["task_id"])
                 error = (lost or {}).get("error") or "interrupted: its task was lost"
                 self.records.update(snap["id"], {"status": "failed", "error": error, "completed_at": now_iso()})
-        for partial in self.snapshots_dir.glob(".*.part"):
+        for partial in self.snapshots_dir.glob(".*.tmp"):
             partial.unlink(missing_ok=True)
         if again:
             log.info("Recovered %d unfinished snapshot task(s)", len(again))

@@ -7,11 +7,11 @@ in the job, writes the PDF to a temporary file and renames it into place, and re
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from ..store.storage import atomic_write_bytes
 
 
 def init_worker(fonts_dir: str | None = None) -> None:
@@ -50,16 +50,6 @@ def build_pdf(job: dict[str, Any]) -> dict[str, Any]:
         pdf, pages = assemble(cover, body, job["facts"], job.get("appendix") or [])
     finally:
         clear_borb_caches()
-    output = Path(job["output"])
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pdf)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(Path(job["output"]), pdf)
     return {"pages": pages, "size": len(pdf), "sha256": hashlib.sha256(pdf).hexdigest(), "body": rendered,
             "render_ms": round((time.perf_counter() - started) * 1000, 1)}
