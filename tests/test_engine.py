@@ -104,6 +104,15 @@ def test_content_key_covers_every_printed_change(sts: StsApp) -> None:
     assert content_key(model) == model["content_key"] != key()
 
 
+def test_recent_activity_is_the_newest_even_within_one_second(sts: StsApp) -> None:
+    rid = room_id(sts)
+    for n in range(60):  # far more than fit in the report, all logged within the same second or two
+        sts.rooms.log(rid, ADMIN_EMAIL, "note", f"entry {n}")
+    latest = gather(sts.rooms, sts.documents, rid, False)["activity"]
+    assert [a["details"] for a in latest[:3]] == ["entry 59", "entry 58", "entry 57"]
+    assert len(latest) == 50 and latest[-1]["details"] == "entry 10"
+
+
 def test_include_documents_embeds_files_with_hashes(sts: StsApp) -> None:
     done = snapshot(sts, include_documents=True)
     reader = PdfReader(sts.engine.pdf_path(done["id"]))
