@@ -1,51 +1,10 @@
-"""The auth matrix and bad input: every answer is a JSON error with a detail, never a 500."""
+"""Bad input, oversize uploads and login lockout: every answer is a JSON error with a detail, never a 500."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-import jwt
 import pytest
 
-from sts_snapshots.auth import TokenIssuer
 from tests.harness import API, Harness
-
-ROUTES = [("GET", "/rooms/{room}"), ("GET", "/rooms/{room}/documents"), ("GET", "/rooms/{room}/activity"),
-          ("GET", "/rooms/{room}/snapshots"), ("POST", "/rooms/{room}/snapshots"),
-          ("GET", "/snapshots/metrics/summary")]
-# caller -> expected status per route (same order as ROUTES)
-EXPECTED = {
-    "none": [401] * 6, "bad_signature": [401] * 6, "expired": [401] * 6,
-    "outsider": [404, 404, 404, 404, 404, 403], "member": [200, 200, 200, 200, 200, 403], "admin": [200] * 6,
-}
-
-
-def headers_for(harness: Harness, caller: str) -> dict[str, str]:
-    if caller == "none":
-        return {}
-    if caller == "bad_signature":
-        return {"Authorization": "Bearer " + jwt.encode({"sub": "admin@sts-demo.example", "exp": 9999999999},
-                                                        "x" * 64, algorithm="HS256")}
-    if caller == "expired":
-        token = TokenIssuer(harness.sts.tokens.secret, timedelta(seconds=-5)).issue("admin@sts-demo.example", "admin")
-        return {"Authorization": f"Bearer {token}"}
-    if caller == "outsider":
-        if harness.sts.users.get("outsider@example.com") is None:
-            harness.sts.users.add("outsider@example.com", "outsider-pass")
-        return harness.auth("outsider@example.com")
-    return harness.member if caller == "member" else harness.admin
-
-
-@pytest.mark.parametrize("caller", list(EXPECTED))
-async def test_auth_matrix(harness: Harness, caller: str) -> None:
-    room = harness.demo_room_id()
-    headers = headers_for(harness, caller)
-    for (method, path), expected in zip(ROUTES, EXPECTED[caller], strict=True):
-        response = await harness.client.request(method, API + path.format(room=room), headers=headers,
-                                                json={} if method == "POST" else None)
-        assert response.status_code == expected, (caller, method, path, response.text)
-        if expected == 401:
-            assert response.headers["www-authenticate"] == "Bearer" and response.json()["detail"]
 
 
 @pytest.mark.parametrize(("method", "path", "body", "expected"), [
