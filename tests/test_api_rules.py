@@ -27,16 +27,16 @@ from tests.harness import API, Harness
     ("GET", "/snapshots/tasks/snapshot-unknown", None, 404),
     ("GET", "/rooms/{room}/snapshots/unknown/download", None, 404),
     ("GET", "/snapshots/metrics/summary?hours=-1", None, 422),
+    ("GET", "/no/such/endpoint", None, 404),
+    ("DELETE", "/rooms/{room}", None, 405),
 ])
 async def test_bad_input_is_a_clear_4xx(harness: Harness, method: str, path: str, body: dict | None,
                                         expected: int) -> None:
     response = await harness.client.request(method, API + path.format(room=harness.demo_room_id()),
                                             headers=harness.admin, json=body)
     assert response.status_code == expected, response.text
-    if response.headers["content-type"].startswith("application/json"):
-        assert response.json()["detail"]
-    else:  # a path that matches no API route at all: NiceGUI's own 404 page, nothing outside the data folder
-        assert "root:" not in response.text
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["detail"] and "root:" not in response.text
 
 
 async def test_oversize_upload_is_413(harness: Harness) -> None:
@@ -58,3 +58,8 @@ async def test_login_and_lockout(harness: Harness) -> None:
                                                                     "password": "wrong-password"})).status_code
              for _ in range(6)]
     assert codes == [401] * 5 + [429]
+
+
+async def test_unknown_page_outside_the_api_is_still_the_html_404(harness: Harness) -> None:
+    response = await harness.client.get("/no-such-page")
+    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from ..services.errors import Conflict, Forbidden, Invalid, NotFound
 from ..services.users import LockedOut
@@ -14,10 +14,19 @@ log = logging.getLogger(__name__)
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422}
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, api_prefix: str = "/api/") -> None:
     for exc_type, code in STATUS.items():
         app.add_exception_handler(exc_type, _handler(code))
     app.add_exception_handler(LockedOut, _locked_out)
+    page_not_found = app.exception_handlers.get(404)
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        """A path under the API that matches no route is a JSON 404 (NiceGUI would answer with its HTML page)."""
+        if request.url.path.startswith(api_prefix) or page_not_found is None:
+            return JSONResponse({"detail": f"no API endpoint at {request.url.path}"}, status_code=404)
+        return await page_not_found(request, exc)
+
+    app.add_exception_handler(404, not_found)
 
 
 def _handler(code: int):  # type: ignore[no-untyped-def]
