@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 
 from fastapi import FastAPI, Request
@@ -24,7 +25,8 @@ def install_error_handlers(app: FastAPI, api_prefix: str = "/api/") -> None:
         """A path under the API that matches no route is a JSON 404 (NiceGUI would answer with its HTML page)."""
         if request.url.path.startswith(api_prefix) or page_not_found is None:
             return JSONResponse({"detail": f"no API endpoint at {request.url.path}"}, status_code=404)
-        return await page_not_found(request, exc)
+        answer = page_not_found(request, exc)
+        return await answer if inspect.isawaitable(answer) else answer
 
     app.add_exception_handler(404, not_found)
 
