@@ -85,6 +85,9 @@ class StsApp:
         self.pool.shutdown()
         self.metrics.flush()
 
+    def uptime_s(self) -> float:
+        return round(time.monotonic() - self.started_at, 1)
+
     def task_counts(self) -> dict[str, int]:
         return self.tasks.counts()
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from ..app import StsApp
 from . import auth, documents, health, rooms, snapshots
 from .errors import install_error_handlers
+from .prometheus import register_prometheus
 
 PREFIX = "/api/v1"
 
@@ -21,6 +22,7 @@ def register_api(app: FastAPI, sts: StsApp) -> None:
         api.include_router(module.router)
     app.include_router(api)
     install_error_handlers(app)
+    register_prometheus(app, sts)
 
     @app.middleware("http")
     async def record_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -30,6 +32,8 @@ def register_api(app: FastAPI, sts: StsApp) -> None:
         response = await call_next(request)
         route = request.scope.get("route")
         template = getattr(route, "path", None) or "unmatched"
+        if template.startswith("/") and not template.startswith(PREFIX):  # the router's own path, unprefixed
+            template = PREFIX + template
         sts.metrics.record_request(route=template, method=request.method, status_code=response.status_code,
                                    duration_ms=(time.perf_counter() - started) * 1000)
         return response

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-import time
 from typing import Any
 
 from fastapi import APIRouter
@@ -22,5 +21,5 @@ def health(sts: Sts) -> dict[str, Any]:
         writable = False
     running = sts.scheduler.running
     return {"status": "ok" if running and writable else "degraded", "version": sts.version,
-            "uptime_s": round(time.monotonic() - sts.started_at, 1), "scheduler_running": running,
+            "uptime_s": sts.uptime_s(), "scheduler_running": running,
             "data_dir_writable": writable}

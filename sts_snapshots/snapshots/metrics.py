@@ -48,6 +48,7 @@ class MetricsRecorder:
         self._memory_shards: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
         self._flush_lock = threading.Lock()
+        self.listeners: list[Callable[[dict[str, Any]], None]] = []  # e.g. the Prometheus exporter
 
     def record_generation(self, *, duration_ms: float, was_cached: bool, size: int, pages: int, room_id: str = "",
                           status: str = "completed") -> None:
@@ -60,6 +61,8 @@ class MetricsRecorder:
 
     def _add(self, record: dict[str, Any]) -> None:
         record |= {"id": new_id(), "at": utcnow().isoformat(timespec="microseconds")}
+        for listener in self.listeners:
+            listener(record)
         with self._lock:
             self._buffer.append(record)
             full = len(self._buffer) >= self.flush_every

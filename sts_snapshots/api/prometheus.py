@@ -1,0 +1,98 @@
+"""``GET /metrics`` in the Prometheus text format, for sites that scrape the app with Prometheus/Grafana.
+
+The path is shared with the admin dashboard page: a browser (``Accept: text/html``) gets the page, a scraper
+or ``curl`` gets the exposition. Histograms are fed live from the metrics recorder; cache counters and task
+counts are read at scrape time. Every app has its own registry (no process-global state).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
+
+from ..app import StsApp
+
+PATH = "/metrics"
+GENERATION_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120)
+REQUEST_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+
+
+class _LiveState(Collector):
+    """Cache counters and task counts, read from the app when Prometheus scrapes."""
+
+    def __init__(self, sts: StsApp) -> None:
+        self.sts = sts
+
+    def collect(self) -> Iterator[Any]:
+        stats = self.sts.cache.stats()
+        hits = CounterMetricFamily("sts_cache_hits", "PDF cache hits by layer", labels=["layer"])
+        hits.add_metric(["memory"], stats["memory_hits"])
+        hits.add_metric(["disk"], stats["disk_hits"])
+        yield hits
+        yield CounterMetricFamily("sts_cache_misses", "PDF cache misses", value=stats["misses"])
+        yield CounterMetricFamily("sts_cache_evictions", "PDF cache evictions", value=stats["evictions"])
+        used = GaugeMetricFamily("sts_cache_used_bytes", "PDF cache size by layer", labels=["layer"])
+        used.add_metric(["memory"], stats["memory_used_mb"] * 1024 * 1024)
+        used.add_metric(["disk"], stats["disk_used_mb"] * 1024 * 1024)
+        yield used
+        tasks = GaugeMetricFamily("sts_tasks", "Snapshot generation tasks by status", labels=["status"])
+        for status, count in sorted(self.sts.task_counts().items()):
+            tasks.add_metric([status], count)
+        yield tasks
+        yield GaugeMetricFamily("sts_uptime_seconds", "Seconds since the app started",
+                                value=self.sts.uptime_s())
+
+
+class PrometheusExporter:
+    def __init__(self, sts: StsApp) -> None:
+        self.registry = CollectorRegistry()
+        self.generation = Histogram("sts_pdf_generation_seconds", "Snapshot generation time (create to stored)",
+                                    ["cached", "status"], buckets=GENERATION_BUCKETS, registry=self.registry)
+        self.requests = Histogram("sts_api_request_seconds", "API request latency by route template",
+                                  ["route", "method"], buckets=REQUEST_BUCKETS, registry=self.registry)
+        self.responses = Counter("sts_api_responses", "API responses by route template and status code",
+                                 ["route", "method", "status_code"], registry=self.registry)
+        self.registry.register(_LiveState(sts))
+        sts.metrics.listeners.append(self.observe)
+
+    def observe(self, record: dict[str, Any]) -> None:
+        if record["kind"] == "generation":
+            self.generation.labels(str(record["was_cached"]).lower(), record["status"]).observe(
+                record["duration_ms"] / 1000)
+        elif record["kind"] == "request":
+            labels = (record["route"], record["method"])
+            self.requests.labels(*labels).observe(record["duration_ms"] / 1000)
+            self.responses.labels(*labels, str(record["status_code"])).inc()
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+def wants_page(request: Request) -> bool:
+    """A browser navigating to /metrics wants the dashboard; anything else gets the exposition.
+
+    >>> from starlette.requests import Request
+    >>> wants_page(Request({"type": "http", "headers": [(b"accept", b"text/html,application/xhtml+xml")]}))
+    True
+    >>> wants_page(Request({"type": "http", "headers": [(b"accept", b"text/plain;version=0.0.4;q=0.3,*/*")]}))
+    False
+    """
+    return "text/html" in request.headers.get("accept", "")
+
+
+def register_prometheus(app: FastAPI, sts: StsApp) -> PrometheusExporter:
+    exporter = PrometheusExporter(sts)
+
+    @app.middleware("http")
+    async def metrics_endpoint(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        if request.url.path != PATH or request.method not in ("GET", "HEAD") or wants_page(request):
+            return await call_next(request)
+        return Response(exporter.exposition(), media_type=CONTENT_TYPE_LATEST)
+
+    return exporter
