@@ -1,0 +1,76 @@
+"""Item 6: server memory (RSS) after 1,000 snapshots (cache hits: the room does not change)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from .client import Api, drain, gather_limited
+from .generation import timed_generation
+from .machine import describe_machine
+from .procs import rss_kb, worker_rss
+from .report import Section, Target, table
+from .server import ServerOptions
+from .stats import ms, secs, summary
+from .workspace import Workspace
+
+log = logging.getLogger("bench")
+
+
+async def _run(ws: Workspace, total: int, batch: int) -> list[dict[str, Any]]:
+    with ws.server(ServerOptions()) as server:
+        tasks_file = server.data_dir / "uploads" / ".tasks" / "tasks.json"
+        async with Api(server.base_url) as api:
+            room = ws.rooms["demo"]
+            first = await timed_generation(api, room, False, None)
+            rows = [{"snapshots": 1, "server_kb": rss_kb(server.pid),
+                     "workers_kb": sum(worker_rss(server.pid).values()),
+                     "tasks_kb": tasks_file.stat().st_size / 1024, "seconds": first["e2e"], "create": None, "hits": 0}]
+            done = 1
+            while done < total:
+                size = min(batch, total - done)
+                ids: set[str] = set()
+
+                async def create(_: int, ids: set[str] = ids) -> float:
+                    snap, seconds = await api.timed_create(room)
+                    ids.add(snap["task_id"])
+                    return seconds
+
+                started = asyncio.get_running_loop().time()
+                creates = await gather_limited(size, 10, create)
+                finished = await drain(server.data_dir, ids, 1800)
+                done += size
+                hits = sum(1 for t in finished if (t.get("result") or {}).get("was_cached"))
+                rows.append({"snapshots": done, "server_kb": rss_kb(server.pid),
+                             "workers_kb": sum(worker_rss(server.pid).values()),
+                             "tasks_kb": tasks_file.stat().st_size / 1024,
+                             "seconds": asyncio.get_running_loop().time() - started,
+                             "create": summary(creates)["p50"], "hits": hits, "batch": size})
+                log.info("server memory: %s", rows[-1])
+    return rows
+
+
+def run(ws: Workspace, quick: bool = False) -> Section:
+    total, batch = (50, 25) if quick else (1000, 100)
+    rows = asyncio.run(_run(ws, total, batch))
+    table_rows = [[r["snapshots"], f"{(r['server_kb'] or 0) / 1024:.0f} MiB", f"{r['workers_kb'] / 1024:.0f} MiB",
+                   f"{r['tasks_kb']:.0f} KB", secs(r["seconds"]),
+                   f"{r['batch'] / r['seconds'] * 60:.0f}" if r.get("batch") else "—",
+                   ms(r["create"]) if r["create"] is not None else "—",
+                   f"{r['hits']}/{r['batch']}" if r.get("batch") else "miss"] for r in rows]
+    start, end = rows[0]["server_kb"] or 0, rows[-1]["server_kb"] or 0
+    body = (
+        f"Server defaults ({ServerOptions().describe()}); the demo room, no included documents. One real "
+        f"render first, then {total - 1} more snapshots of the unchanged room in batches of {batch} (10 creates in "
+        "flight), each batch waited for until finished: **these are cache hits** (memory layer: the cover is "
+        "rendered, the body reused), which is what the issue allows here. Server RSS is the server process "
+        "only; the render workers are listed beside it. The tasks file grows by one record per snapshot "
+        "(cleanup removes finished tasks after 24 h).\n\n"
+        + table(["Snapshots", "Server RSS", "Workers RSS (sum)", "tasks.json", "Batch wall time",
+                 "Snapshots / minute", "Create p50", "Cache hits"], table_rows))
+    targets = [Target(f"server RSS after {total:,} snapshots (no numeric target)",
+                      f"{start / 1024:.0f} MiB → {end / 1024:.0f} MiB", "n/a",
+                      "cache hits (the issue allows it)")]
+    return Section("memory", "6. Server memory after 1,000 snapshots", body, describe_machine(), targets, quick,
+                   {"rows": rows})
