@@ -21,6 +21,8 @@ from typing import Any
 from borb.pdf import PDF, Document, UsageStatistics
 from borb.pdf.primitives import hexstr, name
 
+from sts_snapshots.report.fonts import start_document, sync_widths, write_lock
+
 
 def disable_borb_telemetry() -> None:
     """Opt out of borb's usage statistics (network calls, signal handlers, atexit hook). Idempotent."""
@@ -72,13 +74,14 @@ def clear_borb_caches() -> None:
 def new_document() -> Document:
     """Return an empty borb Document (telemetry is switched off first)."""
     disable_borb_telemetry()
+    start_document()
     return Document()
 
 
 def write_document(doc: Document, seed: str) -> bytes:
     """Serialise ``doc`` reproducibly: ``/ID`` derived from ``seed``, no creation/modification timestamps.
 
-    The body PDF is cached by content key, so the same model must give the same bytes.
+    The fonts' ``/W`` arrays list only the glyphs this document uses (see ``MeasuredFont.sync_widths``).
     """
     trailer = doc["Trailer"]
     digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:32].upper()
@@ -88,5 +91,7 @@ def write_document(doc: Document, seed: str) -> bytes:
     info.pop("ModDate", None)
     disable_borb_telemetry()
     out = io.BytesIO()
-    PDF.write(what=doc, where_to=out)
+    with write_lock:
+        sync_widths()
+        PDF.write(what=doc, where_to=out)
     return out.getvalue()
