@@ -18,6 +18,12 @@ ADMIN_PASSWORD = "demo-admin-pass"
 MEMBER_EMAIL = "ingrid.orsted@skagen-sts.example"
 MEMBER_PASSWORD = "demo-member-pass"
 DEMO_PASSWORDS = {ADMIN_EMAIL: ADMIN_PASSWORD, MEMBER_EMAIL: MEMBER_PASSWORD}
+# argon2 hashes of the two public demo passwords, made once: hashing costs ~0.1-0.4 s each, on every seed
+# (every fresh data folder and every test app). tests/test_demo.py checks that they still match.
+DEMO_HASHES = {
+    ADMIN_EMAIL: "$argon2id$v=19$m=65536,t=3,p=4$sWtI9Z20c/5v4u0L6ETcVg$i8yV43BpgvQIwjtFuQiODDpx2ClaIx/weU9jCVUIqmw",
+    MEMBER_EMAIL: "$argon2id$v=19$m=65536,t=3,p=4$RL6K+0jdqqtc9p2tjCtgPA$Ha3aeVB3r+Z9OAPWfnjWZvI/THLUM7LMZtGUuM0e43c",
+}
 
 
 @dataclass(frozen=True)
@@ -60,8 +66,10 @@ OPERATION = [("FENDER", "approved", 100, "4 × Yokohama 3.3 × 6.5 m primary fen
 
 def seed_demo(users: UserService, rooms: RoomService, documents: DocumentService) -> dict[str, Any]:
     """Create the demo users and room; returns the room record. Call only on an empty data folder."""
-    admin = users.add(ADMIN_EMAIL, ADMIN_PASSWORD, role="admin", name="Søren Madsen")
-    member = users.add(MEMBER_EMAIL, MEMBER_PASSWORD, role="user", name="Ingrid Ørsted")
+    admin = users.add(ADMIN_EMAIL, ADMIN_PASSWORD, role="admin", name="Søren Madsen",
+                      password_hash=DEMO_HASHES[ADMIN_EMAIL])
+    member = users.add(MEMBER_EMAIL, MEMBER_PASSWORD, role="user", name="Ingrid Ørsted",
+                       password_hash=DEMO_HASHES[MEMBER_EMAIL])
     eta = (utcnow() + timedelta(days=5)).replace(hour=6, minute=0, second=0, microsecond=0)
     room = rooms.create_room(admin, {
         "title": "Skaw STS — MT Nordic Ørsted / MT São Paulo Star", "location": "Skagen anchorage, Area 2, Denmark",
