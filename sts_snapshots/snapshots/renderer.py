@@ -8,7 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from .worker import build_pdf, init_worker
+from .worker import build_pdf, init_pool_worker, init_worker
 
 
 class RenderError(RuntimeError):
@@ -33,7 +33,7 @@ class RenderPool:
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=init_worker, initargs=(self.fonts_dir,), max_tasks_per_child=self.recycle_after)
+                    initializer=init_pool_worker, initargs=(self.fonts_dir,), max_tasks_per_child=self.recycle_after)
             return self._executor
 
     def run(self, job: dict[str, Any]) -> dict[str, Any]:

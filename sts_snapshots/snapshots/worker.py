@@ -7,7 +7,11 @@ in the job, writes the PDF to a temporary file and renames it into place, and re
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import threading
 import time
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +30,25 @@ def init_worker(fonts_dir: str | None = None) -> None:
         from ..report.fonts import load_fonts
 
         load_fonts(Path(fonts_dir))
+
+
+def init_pool_worker(fonts_dir: str | None = None) -> None:
+    """Initializer of a pooled worker process: :func:`init_worker`, and exit when the server process dies.
+
+    A worker blocked on the pool's queue, or still rendering, outlives a server killed with SIGKILL
+    (or by a crash): it would finish its job after a restart and rename its PDF over the file the new
+    server rendered and recorded. Exiting with the server makes its unfinished jobs simply lost, and
+    the restarted server's recovery renders them again.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with_parent, args=(parent,), name="exit-with-server", daemon=True).start()
+    init_worker(fonts_dir)
+
+
+def _exit_with_parent(parent: BaseProcess) -> None:
+    parent.join()  # returns when the parent's end of the spawn pipe closes, i.e. the server process is gone
+    os._exit(1)
 
 
 def build_pdf(job: dict[str, Any]) -> dict[str, Any]:
