@@ -22,6 +22,7 @@ from .tasks import TaskStore
 log = logging.getLogger(__name__)
 SNAPSHOT_FIELDS = ("id", "room_id", "title", "snapshot_type", "include_documents", "status", "task_id", "file_url",
                    "file_size", "sha256", "pages", "created_by", "created_at", "completed_at", "error")
+RECOVERED_RESULT = ("file_url", "file_size", "sha256", "pages", "content_key")
 
 
 class SnapshotEngine:
@@ -133,10 +134,17 @@ class SnapshotEngine:
         again = []
         for task in self.tasks.unfinished():
             sid = task["payload"]["snapshot_id"]
+            snapshot = self.records.get(sid)
+            if snapshot is not None and snapshot["status"] == "completed":
+                # Stopped after the snapshot was stored: its PDF is whole and recorded. Running it again would
+                # replace that PDF before recording the new one, and a second crash would leave them apart.
+                self.tasks.complete(task["task_id"], {k: snapshot.get(k) for k in RECOVERED_RESULT})
+                continue
             if task["status"] == "running" and task.get("attempts", 0) >= self.max_attempts:
                 message = f"interrupted: the server stopped during generation ({task['attempts']} attempts)"
                 self.tasks.fail(task["task_id"], message)
                 self.records.update(sid, {"status": "failed", "error": message, "completed_at": now_iso()})
+                self.pdf_path(sid).unlink(missing_ok=True)  # a PDF the crashed run wrote but never recorded
                 continue
             self.tasks.requeue(task["task_id"])
             again.append(sid)
@@ -146,6 +154,7 @@ class SnapshotEngine:
                 lost = self.tasks.get(snap["task_id"])
                 error = (lost or {}).get("error") or "interrupted: its task was lost"
                 self.records.update(snap["id"], {"status": "failed", "error": error, "completed_at": now_iso()})
+                self.pdf_path(snap["id"]).unlink(missing_ok=True)
         for partial in self.snapshots_dir.glob(".*.tmp"):
             partial.unlink(missing_ok=True)
         if again:
