@@ -1,13 +1,14 @@
 # The two commands of the README:
 #   make run    set up a virtual environment and start the app with demo data on http://127.0.0.1:8000
 #   make test   install what the tests need, then lint (ruff), type-check (mypy) and run the whole pytest suite
+#   make binary build the packaged binary with PyInstaller: dist/sts-snapshots/ and dist/sts-snapshots-onefile
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: run test clean
+.PHONY: run test binary clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +24,9 @@ test: $(STAMP)
 	$(BIN)/ruff check sts_snapshots tests
 	$(BIN)/mypy sts_snapshots
 	$(BIN)/pytest $(ARGS)
+
+binary: $(STAMP)
+	VENV=$(VENV) ./scripts/build-binary.sh $(ARGS)
 
 clean:
 	rm -rf build dist .mypy_cache .ruff_cache test-output
