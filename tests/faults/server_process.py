@@ -13,14 +13,24 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.server_process import free_port, wait_healthy
 
 TAG_VARIABLE = "FAULT_TEST_TAG"
 ROOT = Path(__file__).resolve().parent.parent.parent
+# A full disk, per file: set RLIMIT_FSIZE, then exec the real command (limits survive exec, and so does an
+# ignored SIGXFSZ, so an oversized write raises OSError EFBIG instead of killing the process). Spawned render
+# workers inherit both. Unlike subprocess's preexec_fn, this is safe while the test process runs threads.
+LIMITED_LAUNCHER = """
+import os, resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+limit = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+os.execv(sys.argv[2], sys.argv[2:])
+"""
 
 
 @dataclass
@@ -60,26 +70,31 @@ class Fleet:
         self.workdir = workdir
         self.servers: list[Server] = []
 
-    def spawn(self, data_dir: Path, *, port: int | None = None, workers: int = 2,
-              preexec_fn: Callable[[], None] | None = None, extra_args: tuple[str, ...] = ()) -> Server:
-        """Start ``python -m sts_snapshots serve`` (demo data seeded into an empty folder) without waiting."""
+    def spawn(self, data_dir: Path, *, port: int | None = None, workers: int = 2, file_size_limit: int | None = None,
+              extra_args: tuple[str, ...] = ()) -> Server:
+        """Start ``python -m sts_snapshots serve`` (demo data seeded into an empty folder) without waiting.
+
+        ``file_size_limit``: writing past this many bytes in any one file fails (see :data:`LIMITED_LAUNCHER`).
+        """
         port = port or free_port()
         command = [sys.executable, "-m", "sts_snapshots", "serve", "--port", str(port), "--data-dir", str(data_dir),
                    "--no-browser", "--workers", str(workers), *extra_args]
+        if file_size_limit is not None:
+            command = [sys.executable, "-c", LIMITED_LAUNCHER, str(file_size_limit), *command]
         # NiceGUI switches to its test mode when it sees pytest's variables; the server must run as in production
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "NICEGUI_", "STS_"))}
         env[TAG_VARIABLE] = self.tag
         log_path = self.workdir / f"server-{len(self.servers) + 1}.log"
         with log_path.open("wb") as log:
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                       env=env, cwd=ROOT, preexec_fn=preexec_fn)
+                                       env=env, cwd=ROOT)
         server = Server(process, port, data_dir, log_path)
         self.servers.append(server)
         return server
 
-    def start(self, data_dir: Path, **options: object) -> Server:
+    def start(self, data_dir: Path, **options: Any) -> Server:
         """Start a server and wait until ``/api/v1/health`` answers ok."""
-        server = self.spawn(data_dir, **options)  # type: ignore[arg-type]
+        server = self.spawn(data_dir, **options)
         try:
             wait_healthy(server.url, server.process, timeout=90)
         except RuntimeError as exc:
@@ -143,18 +158,3 @@ class Fleet:
 
 def _start_ticks(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
-
-
-def limit_file_size(max_bytes: int) -> Callable[[], None]:
-    """A ``preexec_fn`` that makes writing past ``max_bytes`` in one file fail with EFBIG (a full disk, per file).
-
-    SIGXFSZ is ignored so the write raises ``OSError`` instead of killing the process; the limit and the
-    ignored signal are inherited by the render workers the server spawns.
-    """
-    import resource
-
-    def apply() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
-
-    return apply
