@@ -126,6 +126,109 @@ def cleanup(data_dir: Path | None) -> None:
                f"{result.metrics} old metrics")
 
 
+@main.command()
+@data_dir_option
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Archive to write (default: sts-snapshots-backup-YYYYmmdd-HHMMSS.tar.gz here).")
+@click.option("--include-cache", is_flag=True, default=False, help="Also keep the PDF cache (it can be rebuilt).")
+def backup(data_dir: Path | None, output: Path | None, include_cache: bool) -> None:
+    """Write one .tar.gz of the data folder with a SHA-256 manifest; safe while the server runs."""
+    from .ops.backup import create_backup, default_name
+    from .paths import DataLayout
+
+    layout = DataLayout(load_settings(data_dir=data_dir).data_dir)
+    target = output or Path(default_name())
+    with click.progressbar(length=1, label="Backing up", file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        try:
+            result = create_backup(layout, target, include_cache=include_cache, progress=progress)
+        except (FileNotFoundError, OSError) as exc:
+            raise click.ClickException(f"backup failed: {exc}") from None
+    click.echo(f"wrote {result.path}: {result.files} files, {_mb(result.data_bytes)} of data, "
+               f"{_mb(result.archive_bytes)} archive")
+
+
+@main.command()
+@click.argument("archive", type=click.Path(path_type=Path, dir_okay=False))
+@data_dir_option
+def restore(archive: Path, data_dir: Path | None) -> None:
+    """Restore ARCHIVE into the data folder, after checking every file's SHA-256; the old folder is kept aside."""
+    from .ops.restore import RestoreError, restore_backup
+
+    target = load_settings(data_dir=data_dir).data_dir
+    try:
+        result = restore_backup(archive, target)
+    except RestoreError as exc:
+        raise click.ClickException(f"{exc}\nNothing was changed.") from None
+    click.echo(f"restored {result.files} files into {result.data_dir}")
+    if result.replaced:
+        click.echo(f"the previous data folder was kept as {result.replaced}")
+
+
+@main.command()
+@data_dir_option
+@click.option("--url", default=None, help="Also check that the server at URL answers /api/v1/health.")
+def verify(data_dir: Path | None, url: str | None) -> None:
+    """Run the final checklist on the data folder (and a running server); exit code 0 only if all pass."""
+    from .ops.verify import run_checks
+    from .paths import DataLayout
+
+    settings = load_settings(data_dir=data_dir)
+    checks = run_checks(DataLayout(settings.data_dir), min_free_mb=settings.min_free_disk_mb, url=url)
+    for check in checks:
+        mark = click.style("✓", fg="green") if check.passed else click.style("✗", fg="red")
+        click.echo(f"{mark} {check.name}: {check.detail}")
+    failed = sum(not c.passed for c in checks)
+    click.echo(f"{len(checks) - failed} of {len(checks)} checks passed")
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option("--url", default="http://127.0.0.1:8000", show_default=True, help="The server to watch.")
+@click.option("--token", envvar="STS_TOKEN", default=None, help="An admin's API token (or STS_TOKEN).")
+@click.option("--interval", type=click.FloatRange(min=1), default=5.0, show_default=True,
+              help="Seconds between refreshes.")
+@click.option("--once", is_flag=True, default=False, help="Print one frame and exit.")
+def monitor(url: str, token: str | None, interval: float, once: bool) -> None:
+    """Live view of a running server: cache hit rate, memory, generations, tasks, disk (Ctrl+C to stop)."""
+    import time
+
+    from .ops.monitor import MonitorError, fetch, render
+
+    if not token:
+        raise click.UsageError("an admin token is needed: --token \"$(sts-snapshots token ADMIN_EMAIL)\" "
+                               "or set STS_TOKEN")
+    while True:
+        try:
+            lines = render(fetch(url, token), url)
+        except MonitorError as exc:
+            if once:
+                raise click.ClickException(str(exc)) from None
+            lines = [f"STS Snapshots monitor — {url}", "", f"✗ {exc}"]
+        if not once:
+            click.clear()
+        click.echo("\n".join(lines))
+        if once:
+            return
+        click.echo(f"\n(refresh every {interval:g} s, Ctrl+C to stop)")
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            return
+
+
+def _mb(size: int) -> str:
+    """A size for people.
+
+    >>> _mb(3_500_000)
+    '3.3 MB'
+    """
+    return f"{size / 2**20:.1f} MB"
+
+
 @main.command("settings")
 def settings_cmd() -> None:
     """List every setting with its environment variable and default."""

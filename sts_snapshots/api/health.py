@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from typing import Any
 
@@ -20,6 +21,7 @@ def health(sts: Sts) -> dict[str, Any]:
     except OSError:
         writable = False
     running = sts.scheduler.running
+    free_mb = shutil.disk_usage(sts.layout.root).free // (1024 * 1024)
     return {"status": "ok" if running and writable else "degraded", "version": sts.version,
             "uptime_s": sts.uptime_s(), "scheduler_running": running,
-            "data_dir_writable": writable}
+            "data_dir_writable": writable, "disk_free_mb": free_mb}

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
@@ -59,6 +59,7 @@ class PrometheusExporter:
         self.responses = Counter("sts_api_responses", "API responses by route template and status code",
                                  ["route", "method", "status_code"], registry=self.registry)
         self.registry.register(_LiveState(sts))
+        ProcessCollector(registry=self.registry)  # process_resident_memory_bytes, CPU seconds, open fds
         sts.metrics.listeners.append(self.observe)
 
     def observe(self, record: dict[str, Any]) -> None:

@@ -66,14 +66,24 @@ class Database:
                     yield
                     return
                 # flock is per open file, so only the outermost holder takes it (a nested one would deadlock).
-                with open(self.path.with_name(self.path.name + ".lock"), "a+") as handle:
-                    fcntl.flock(handle, fcntl.LOCK_EX)
-                    try:
-                        yield
-                    finally:
-                        fcntl.flock(handle, fcntl.LOCK_UN)
+                with self.file_lock(self.path):
+                    yield
             finally:
                 self._depth -= 1
+
+    @staticmethod
+    @contextlib.contextmanager
+    def file_lock(path: Path) -> Iterator[None]:
+        """Hold the cross-process lock of the store file ``path`` (``<file>.lock``); e.g. for a backup."""
+        if fcntl is None:
+            yield
+            return
+        with open(path.with_name(path.name + ".lock"), "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def table(self, name: str) -> Table:
         return Table(self, name)

@@ -1,0 +1,1 @@
+"""Operations commands: backup, restore, verify, monitor (plain functions; the CLI prints)."""

@@ -1,0 +1,143 @@
+"""``sts-snapshots backup``: one .tar.gz of the data folder with a SHA-256 manifest, safe while the server runs.
+
+Store files are read under their store locks (the running server's writers wait a moment), before any
+uploaded or snapshot file: stores refer to files, files never refer to stores, and files are written
+before the records that name them, so every record in the backup finds its file. Those files are
+immutable once written, so they are streamed straight into the archive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tarfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__
+from ..domain.models import now_iso
+from ..paths import DataLayout
+from ..store import Database
+
+MANIFEST = "MANIFEST.json"
+DATA = "data"
+FORMAT = "sts-snapshots-backup"
+SKIPPED_NAMES = {"server.lock"}
+SKIPPED_SUFFIXES = (".lock", ".tmp")
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    files: int
+    data_bytes: int
+    archive_bytes: int
+
+
+def default_name(now: float | None = None) -> str:
+    """``sts-snapshots-backup-YYYYmmdd-HHMMSS.tar.gz`` (local time).
+
+    >>> default_name(0).startswith("sts-snapshots-backup-19")
+    True
+    """
+    return time.strftime("sts-snapshots-backup-%Y%m%d-%H%M%S.tar.gz", time.localtime(now))
+
+
+def store_files(layout: DataLayout) -> list[Path]:
+    """The TinyDB files of a data folder (what must be copied under a lock)."""
+    return sorted(layout.db.glob("*.json")) + [p for p in (layout.tasks / "tasks.json",
+                                                          layout.pdf_cache / "index.json") if p.exists()]
+
+
+def blob_files(layout: DataLayout, include_cache: bool) -> list[Path]:
+    """Every other file worth keeping: uploads, snapshots, metrics, the secret key (and the PDF cache)."""
+    stores = set(store_files(layout))
+    found = [layout.secret_file] if layout.secret_file.exists() else []
+    for path in sorted(layout.uploads.rglob("*")):
+        if not path.is_file() or path.is_symlink() or path in stores:
+            continue
+        if path.name in SKIPPED_NAMES or path.name.endswith(SKIPPED_SUFFIXES) or path.name.startswith(".tmp"):
+            continue
+        if not include_cache and layout.pdf_cache in path.parents:
+            continue
+        found.append(path)
+    return found
+
+
+def _locked_read(path: Path) -> bytes:
+    """The bytes of a store file, read while holding its store lock (writers wait; see store.database)."""
+    with Database.file_lock(path):
+        return path.read_bytes()
+
+
+def _entries(layout: DataLayout, include_cache: bool) -> Iterator[tuple[str, Callable[[], bytes | Path | None]]]:
+    for path in store_files(layout):
+        yield path.relative_to(layout.root).as_posix(), lambda p=path: _locked_read(p)  # type: ignore[misc]
+    for path in blob_files(layout, include_cache):
+        yield path.relative_to(layout.root).as_posix(), lambda p=path: p if p.exists() else None  # type: ignore[misc]
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes, mode: int = 0o644) -> None:
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = len(data), mode, int(time.time())
+    tar.addfile(info, io.BytesIO(data))
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> tuple[int, str]:
+    """Add ``path`` (immutable once written) to the archive; returns (size, sha256)."""
+    stat = path.stat()
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = stat.st_size, stat.st_mode & 0o777, int(stat.st_mtime)
+    with path.open("rb") as handle:
+        tar.addfile(info, handle)
+    return stat.st_size, file_sha256(path)
+
+
+def create_backup(layout: DataLayout, output: Path, *, include_cache: bool = False,
+                  progress: Callable[[int, int], None] | None = None) -> BackupResult:
+    """Write the archive to ``output`` (through a temporary name, so a failed backup leaves nothing).
+
+    :param progress: called with (files done, files total) after each file.
+    :raises FileNotFoundError: the data folder has no stores.
+    """
+    if not layout.db.is_dir():
+        raise FileNotFoundError(f"{layout.root} is not an STS Snapshots data folder (no db/ folder)")
+    entries = list(_entries(layout, include_cache))
+    files: list[dict[str, object]] = []
+    partial = output.with_name(output.name + ".partial")
+    total = 0
+    try:
+        with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
+            for done, (name, read) in enumerate(entries, start=1):
+                content = read()
+                member = f"{DATA}/{name}"
+                if isinstance(content, bytes):
+                    _add_bytes(tar, member, content, 0o600 if name == "secret.key" else 0o644)
+                    size, sha = len(content), hashlib.sha256(content).hexdigest()
+                elif content is not None:
+                    size, sha = _add_file(tar, member, content)
+                else:  # removed since listing (a deleted snapshot): not part of the backup
+                    continue
+                files.append({"path": name, "size": size, "sha256": sha})
+                total += size
+                if progress:
+                    progress(done, len(entries))
+            manifest = {"format": FORMAT, "format_version": 1, "app_version": __version__, "created_at": now_iso(),
+                        "source": str(layout.root), "include_cache": include_cache, "files": files}
+            _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())
+        os.replace(partial, output)
+    finally:
+        partial.unlink(missing_ok=True)
+    return BackupResult(path=output, files=len(files), data_bytes=total, archive_bytes=output.stat().st_size)

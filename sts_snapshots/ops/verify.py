@@ -1,0 +1,132 @@
+"""``sts-snapshots verify``: the deployment guide's final checklist, as code, read-only.
+
+Each check returns a :class:`Check` (passed, name, detail); the command prints ✓/✗ per check and exits 0 only
+when every check passed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..paths import DataLayout
+from ..store import Database
+from .backup import file_sha256, store_files
+
+START_MARKER = "Registered PDF generation background task handler"  # logged by every server start
+LIVE_TASK = ("pending", "running")
+
+
+@dataclass(frozen=True)
+class Check:
+    passed: bool
+    name: str
+    detail: str = ""
+
+
+def _records(path: Path, table: str) -> list[dict[str, Any]]:
+    """The records of one TinyDB table, read under the store's lock without opening it for writing."""
+    if not path.exists():
+        return []
+    with Database.file_lock(path):
+        data = json.loads(path.read_text(encoding="utf-8") or "{}")
+    return list((data.get(table) or {}).values())
+
+
+def check_stores(layout: DataLayout) -> Check:
+    """Every store file parses. Stores are created on their first write, so a missing one is only noted."""
+    bad = []
+    for path in store_files(layout):
+        try:
+            with Database.file_lock(path):
+                json.loads(path.read_text(encoding="utf-8") or "{}")
+        except (OSError, ValueError) as exc:
+            bad.append(f"{path.relative_to(layout.root)}: {exc}")
+    unused = [name for name in ("users", "rooms", "activity", "snapshots") if not (layout.db / f"{name}.json").exists()]
+    detail = "; ".join(bad) or f"{len(store_files(layout))} TinyDB files parse" + (
+        f" (not created yet: {', '.join(unused)})" if unused else "")
+    return Check(not bad, "stores readable", detail)
+
+
+def check_folders(layout: DataLayout) -> Check:
+    bad = []
+    for folder in layout.folders():
+        try:
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError as exc:
+            bad.append(f"{folder}: {exc.strerror or exc}")
+    return Check(not bad, "folders present and writable", "; ".join(bad) or f"{len(layout.folders())} folders")
+
+
+def check_disk(layout: DataLayout, min_free_mb: int) -> Check:
+    free_mb = shutil.disk_usage(layout.root).free // (1024 * 1024)
+    return Check(free_mb >= min_free_mb, "free disk space", f"{free_mb} MB free (minimum {min_free_mb} MB)")
+
+
+def check_snapshot_files(layout: DataLayout) -> Check:
+    problems, completed = [], 0
+    for snap in _records(layout.db / "snapshots.json", "snapshots"):
+        if snap.get("status") != "completed":
+            continue
+        completed += 1
+        path = layout.snapshots / f"{snap['id']}.pdf"
+        if not path.exists():
+            problems.append(f"{snap['id']} missing")
+        elif file_sha256(path) != snap.get("sha256"):
+            problems.append(f"{snap['id']} does not match its SHA-256 (tampered or damaged)")
+    detail = "; ".join(problems) or f"{completed} completed snapshot files match their SHA-256"
+    return Check(not problems, "snapshot files intact", detail)
+
+
+def check_stuck(layout: DataLayout) -> Check:
+    tasks = {t["task_id"]: t for t in _records(layout.tasks / "tasks.json", "tasks") if "task_id" in t}
+    stuck = [s["id"] for s in _records(layout.db / "snapshots.json", "snapshots")
+             if s.get("status") == "generating"
+             and tasks.get(f"snapshot-{s['id']}", {}).get("status") not in LIVE_TASK]
+    detail = (f"generating with no live task: {', '.join(stuck)}" if stuck
+              else "every generating snapshot has a pending or running task")
+    return Check(not stuck, "no stuck snapshots", detail)
+
+
+def check_log(layout: DataLayout) -> Check:
+    if not layout.log_file.exists():
+        return Check(True, "no errors in the log", "no log yet")
+    lines = layout.log_file.read_text(encoding="utf-8", errors="replace").splitlines()
+    starts = [i for i, line in enumerate(lines) if START_MARKER in line]
+    since = lines[starts[-1]:] if starts else lines
+    errors = [line for line in since if " ERROR " in line or " CRITICAL " in line]
+    detail = f"{len(errors)} ERROR line(s) since the last start, e.g. {errors[0][:160]}" if errors else (
+        "none since the last start" if starts else "none (no server start logged yet)")
+    return Check(not errors, "no errors in the log", detail)
+
+
+def check_health(url: str, timeout: float = 5) -> Check:
+    target = url.rstrip("/") + "/api/v1/health"
+    try:
+        with urllib.request.urlopen(target, timeout=timeout) as response:
+            body = json.load(response)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return Check(False, "server answers /api/v1/health", f"{target}: {getattr(exc, 'reason', exc)}")
+    ok = body.get("status") == "ok"
+    return Check(ok, "server answers /api/v1/health",
+                 f"status {body.get('status')}, version {body.get('version')}, up {body.get('uptime_s')} s")
+
+
+def run_checks(layout: DataLayout, *, min_free_mb: int, url: str | None = None) -> list[Check]:
+    if not layout.db.is_dir():
+        return [Check(False, "data folder", f"{layout.root} is not an STS Snapshots data folder (no db/)")]
+    checks: list[Callable[[], Check]] = [
+        lambda: check_stores(layout), lambda: check_folders(layout), lambda: check_disk(layout, min_free_mb),
+        lambda: check_snapshot_files(layout), lambda: check_stuck(layout), lambda: check_log(layout),
+    ]
+    if url:
+        checks.append(lambda: check_health(url))
+    return [check() for check in checks]
