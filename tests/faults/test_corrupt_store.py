@@ -9,8 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from sts_snapshots.app import build_app, seed_if_empty
+from sts_snapshots.cli import main
 from sts_snapshots.settings import Settings
 from tests.faults.server_process import Fleet
 
@@ -45,6 +47,7 @@ def test_server_refuses_a_corrupt_store_and_leaves_it_alone(fleet: Fleet, tmp_pa
     assert code != 0, output
     assert str(data / store) in output, output
     assert "sts-snapshots restore" in output, output
+    assert CliRunner().invoke(main, ["restore", "--help"]).exit_code == 0  # the command it names exists
     assert "Traceback" not in output, output
     assert (data / store).read_bytes() == garbage
     assert fingerprint(data) == before
