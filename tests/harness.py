@@ -24,6 +24,7 @@ from sts_snapshots.server import ui_run_options
 from sts_snapshots.settings import Settings
 
 API = "/api/v1"
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @dataclass
@@ -76,7 +77,9 @@ async def running_app(settings: Settings) -> AsyncIterator[Harness]:
             sts = create_app(settings)
             ui.run(**ui_run_options(sts))
             async with core.app.router.lifespan_context(core.app):
-                async with httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url="http://test") as client:
+                # like a browser: pages are asked for as HTML (GET /metrics serves Prometheus text to everyone else)
+                async with httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url="http://test",
+                                             headers={"Accept": BROWSER_ACCEPT}) as client:
                     yield Harness(sts=sts, client=client, user=User(client))
         finally:
             os.environ.pop("NICEGUI_USER_SIMULATION", None)
