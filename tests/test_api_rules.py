@@ -63,3 +63,16 @@ async def test_login_and_lockout(harness: Harness) -> None:
 async def test_unknown_page_outside_the_api_is_still_the_html_404(harness: Harness) -> None:
     response = await harness.client.get("/no-such-page")
     assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.allow_error_logs
+async def test_an_upload_the_disk_cannot_take_is_a_507_and_changes_nothing(harness: Harness) -> None:
+    room = harness.demo_room_id()
+    doc = harness.sts.rooms.documents_of(room)[0]
+    folder = harness.sts.layout.documents
+    folder.rename(folder.with_name("documents-away"))
+    folder.write_bytes(b"")  # a file where the folder was: every write into it fails, as on a full disk
+    response = await harness.client.put(f"{API}/rooms/{room}/documents/{doc['id']}/file", headers=harness.admin,
+                                        files={"file": ("plan.pdf", b"%PDF-1.4 plan", "application/pdf")})
+    assert response.status_code == 507 and response.json()["detail"].startswith("could not store the file")
+    assert harness.sts.rooms.documents.get(doc["id"]) == doc

@@ -8,11 +8,11 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from ..services.errors import Conflict, Forbidden, Invalid, NotFound
+from ..services.errors import Conflict, Forbidden, Invalid, NotFound, StorageFailed
 from ..services.users import LockedOut
 
 log = logging.getLogger(__name__)
-STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422}
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422, StorageFailed: 507}
 
 
 def install_error_handlers(app: FastAPI, api_prefix: str = "/api/") -> None:
@@ -33,6 +33,8 @@ def install_error_handlers(app: FastAPI, api_prefix: str = "/api/") -> None:
 
 def _handler(code: int):  # type: ignore[no-untyped-def]
     async def handle(request: Request, exc: Exception) -> JSONResponse:
+        if code >= 500:
+            log.error("%s %s: %s", request.method, request.url.path, exc)
         return JSONResponse({"detail": str(exc)}, status_code=code)
 
     return handle

@@ -11,7 +11,7 @@ from ..domain.documents import parse_date, version_record
 from ..domain.models import UPLOADER_ROLES, clean_text, new_id, now_iso
 from ..domain.readiness import effective_status, expiring_soon
 from ..store.storage import atomic_write_bytes
-from .errors import Forbidden, Invalid, NotFound
+from .errors import Forbidden, Invalid, NotFound, StorageFailed
 from .rooms import RoomService
 from .users import User
 
@@ -57,7 +57,10 @@ class DocumentService:
             raise Invalid("file: the uploaded file is empty")
         name = Path(file_name or "upload").name[-200:] or "upload"
         file_id = new_id()
-        atomic_write_bytes(self.files_dir / file_id, data)
+        try:
+            atomic_write_bytes(self.files_dir / file_id, data)
+        except OSError as exc:
+            raise StorageFailed(f"could not store the file: {exc.strerror or exc}") from exc
         version = version_record(
             file_id=file_id, file_name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
             mime=mime or mimetypes.guess_type(name)[0] or "application/octet-stream", uploaded_by=user.email,

@@ -15,3 +15,7 @@ class Conflict(RuntimeError):
 
 class Invalid(ValueError):
     """The input breaks a rule; the message says which field and why."""
+
+
+class StorageFailed(RuntimeError):
+    """The data folder could not take the write (disk full, file too large, folder gone); nothing was recorded."""

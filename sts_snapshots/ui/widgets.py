@@ -10,7 +10,7 @@ from typing import Any
 from nicegui import app, ui
 
 from ..domain.models import PARTY_ROLES
-from ..services.errors import Conflict, Forbidden, Invalid, NotFound
+from ..services.errors import Conflict, Forbidden, Invalid, NotFound, StorageFailed
 from ..services.users import LockedOut
 
 # label and icon per status; the colour comes from the stylesheet class ``sts-chip-<status>``
@@ -24,7 +24,7 @@ STATUS = {
     "draft": ("Draft", "edit_note"), "docs_pending": ("Documents pending", "pending_actions"),
     "ready": ("Ready", "verified"), "active": ("Active", "directions_boat"), "admin": ("Admin", "shield"),
 }
-USER_ERRORS = (NotFound, Forbidden, Conflict, Invalid, LockedOut)
+USER_ERRORS = (NotFound, Forbidden, Conflict, Invalid, LockedOut, StorageFailed)
 
 
 def esc(value: object) -> str:
