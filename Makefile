@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make run    set up a virtual environment and start the app with demo data on http://127.0.0.1:8000
 #   make test   install what the tests need, then lint (ruff), type-check (mypy) and run the whole pytest suite
+# and the packaging one:
 #   make binary build the packaged binary with PyInstaller: dist/sts-snapshots/ and dist/sts-snapshots-onefile
 PYTHON ?= python3
 VENV   ?= .venv
