@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
+import os
 import shutil
 import tarfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,8 @@ from sts_snapshots.paths import DataLayout
 from sts_snapshots.server import acquire_instance_lock
 from sts_snapshots.settings import Settings
 from sts_snapshots.snapshots.jobs import generate_snapshot
+from sts_snapshots.store import Database
+from sts_snapshots.store.storage import atomic_write_bytes
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -64,6 +69,8 @@ def test_backup_wipe_restore_gives_identical_files(data: Path, tmp_path: Path) -
     assert code == 0 and f"restored {len(listed)} files" in out
     assert tree(data) == listed
     assert (data / "secret.key").stat().st_mode & 0o777 == 0o600
+    code, out = run("verify", "--data-dir", str(data))  # the restored folder is complete, logs/ and all
+    assert code == 0 and "✗" not in out, out
 
     code, out = run("restore", str(archive), "--data-dir", str(data))  # over an existing folder: kept aside
     assert code == 0 and "kept as" in out
@@ -77,6 +84,34 @@ def test_include_cache_keeps_the_rendered_bodies(data: Path, tmp_path: Path) -> 
     with tarfile.open(archive) as tar:
         names = tar.getnames()
     assert any(n.startswith("data/uploads/.pdf_cache/") and n.endswith(".pdf") for n in names)
+
+
+def test_a_backup_taken_while_files_change_restores(tmp_path: Path) -> None:
+    """A server flushes its metrics shard every 5 s and replaces files atomically; every backup must restore."""
+    layout = DataLayout(tmp_path / "data")
+    layout.prepare()
+    Database(layout.db / "users.json").table("users").insert({"id": "u1"})
+    shard, document = Database(layout.metrics / "metrics-2026112900.json"), layout.documents / "file-1"
+    stop = threading.Event()
+
+    def writer() -> None:
+        for i in itertools.count():
+            if stop.is_set():
+                return
+            shard.table("metrics").insert_many([{"id": f"{i}-{j}", "pad": "x" * 200} for j in range(20)])
+            atomic_write_bytes(document, os.urandom(50_000 + (i % 5) * 40_000))
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        for attempt in range(8):
+            archive = tmp_path / f"b{attempt}.tar.gz"
+            assert run("backup", "--data-dir", str(layout.root), "-o", str(archive))[0] == 0
+            code, out = run("restore", str(archive), "--data-dir", str(tmp_path / f"restored{attempt}"))
+            assert code == 0, out
+    finally:
+        stop.set()
+        thread.join()
 
 
 def rewrite(archive: Path, out: Path, change: str) -> None:

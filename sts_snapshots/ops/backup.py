@@ -1,9 +1,10 @@
 """``sts-snapshots backup``: one .tar.gz of the data folder with a SHA-256 manifest, safe while the server runs.
 
-Store files are read under their store locks (the running server's writers wait a moment), before any
-uploaded or snapshot file: stores refer to files, files never refer to stores, and files are written
-before the records that name them, so every record in the backup finds its file. Those files are
-immutable once written, so they are streamed straight into the archive.
+Store files (every TinyDB file, the hourly metrics shards included) are read under their store locks (the
+running server's writers wait a moment), before any uploaded or snapshot file: stores refer to files, files
+never refer to stores, and files are written before the records that name them, so every record in the
+backup finds its file. The app replaces files atomically and never writes into one in place, so each other
+file is streamed from one open handle, and its size, bytes and SHA-256 all come from that same version.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .. import __version__
 from ..domain.models import now_iso
@@ -49,12 +51,12 @@ def default_name(now: float | None = None) -> str:
 
 def store_files(layout: DataLayout) -> list[Path]:
     """The TinyDB files of a data folder (what must be copied under a lock)."""
-    return sorted(layout.db.glob("*.json")) + [p for p in (layout.tasks / "tasks.json",
-                                                          layout.pdf_cache / "index.json") if p.exists()]
+    fixed = [p for p in (layout.tasks / "tasks.json", layout.pdf_cache / "index.json") if p.exists()]
+    return sorted(layout.db.glob("*.json")) + fixed + sorted(layout.metrics.glob("metrics-*.json"))
 
 
 def blob_files(layout: DataLayout, include_cache: bool) -> list[Path]:
-    """Every other file worth keeping: uploads, snapshots, metrics, the secret key (and the PDF cache)."""
+    """Every other file worth keeping: documents, snapshots, the secret key (and the PDF cache)."""
     stores = set(store_files(layout))
     found = [layout.secret_file] if layout.secret_file.exists() else []
     for path in sorted(layout.uploads.rglob("*")):
@@ -68,17 +70,24 @@ def blob_files(layout: DataLayout, include_cache: bool) -> list[Path]:
     return found
 
 
-def _locked_read(path: Path) -> bytes:
-    """The bytes of a store file, read while holding its store lock (writers wait; see store.database)."""
+def _locked_read(path: Path) -> bytes | None:
+    """The bytes of a store file, read while holding its store lock (writers wait; see store.database).
+
+    None when the file went since it was listed (an old metrics shard the nightly cleanup removed).
+    """
     with Database.file_lock(path):
-        return path.read_bytes()
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
 
 
-def _entries(layout: DataLayout, include_cache: bool) -> Iterator[tuple[str, Callable[[], bytes | Path | None]]]:
+def _entries(layout: DataLayout, include_cache: bool) -> Iterator[tuple[str, Path, bool]]:
+    """(archive name, file, is a store) for every file to keep, stores first."""
     for path in store_files(layout):
-        yield path.relative_to(layout.root).as_posix(), lambda p=path: _locked_read(p)  # type: ignore[misc]
+        yield path.relative_to(layout.root).as_posix(), path, True
     for path in blob_files(layout, include_cache):
-        yield path.relative_to(layout.root).as_posix(), lambda p=path: p if p.exists() else None  # type: ignore[misc]
+        yield path.relative_to(layout.root).as_posix(), path, False
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes, mode: int = 0o644) -> None:
@@ -95,14 +104,36 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> tuple[int, str]:
-    """Add ``path`` (immutable once written) to the archive; returns (size, sha256)."""
-    stat = path.stat()
-    info = tarfile.TarInfo(name)
-    info.size, info.mode, info.mtime = stat.st_size, stat.st_mode & 0o777, int(stat.st_mtime)
-    with path.open("rb") as handle:
-        tar.addfile(info, handle)
-    return stat.st_size, file_sha256(path)
+class _HashingReader:
+    """A file handle that hashes what tarfile reads from it, so the manifest describes the archived bytes."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.handle.read(size)
+        self.digest.update(chunk)
+        return chunk
+
+
+def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> tuple[int, str] | None:
+    """Add ``path`` to the archive; returns (size, sha256), or None when it was removed since it was listed.
+
+    One open handle gives the size, the bytes and the hash: a file replaced meanwhile (``os.replace``) is
+    archived as the version that was opened, never as a mix of two versions.
+    """
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        return None
+    with handle:
+        stat = os.fstat(handle.fileno())
+        info = tarfile.TarInfo(name)
+        info.size, info.mode, info.mtime = stat.st_size, stat.st_mode & 0o777, int(stat.st_mtime)
+        reader = _HashingReader(handle)
+        tar.addfile(info, reader)  # type: ignore[arg-type]
+    return stat.st_size, reader.digest.hexdigest()
 
 
 def create_backup(layout: DataLayout, output: Path, *, include_cache: bool = False,
@@ -120,20 +151,22 @@ def create_backup(layout: DataLayout, output: Path, *, include_cache: bool = Fal
     total = 0
     try:
         with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
-            for done, (name, read) in enumerate(entries, start=1):
-                content = read()
+            for done, (name, path, is_store) in enumerate(entries, start=1):
                 member = f"{DATA}/{name}"
-                if isinstance(content, bytes):
-                    _add_bytes(tar, member, content, 0o600 if name == "secret.key" else 0o644)
-                    size, sha = len(content), hashlib.sha256(content).hexdigest()
-                elif content is not None:
-                    size, sha = _add_file(tar, member, content)
-                else:  # removed since listing (a deleted snapshot): not part of the backup
-                    continue
-                files.append({"path": name, "size": size, "sha256": sha})
-                total += size
+                added: tuple[int, str] | None
+                if is_store:
+                    content = _locked_read(path)
+                    if content is not None:
+                        _add_bytes(tar, member, content)
+                    added = None if content is None else (len(content), hashlib.sha256(content).hexdigest())
+                else:
+                    added = _add_file(tar, member, path)
                 if progress:
                     progress(done, len(entries))
+                if added is None:  # removed since listing (a deleted snapshot, an evicted cache entry)
+                    continue
+                files.append({"path": name, "size": added[0], "sha256": added[1]})
+                total += added[0]
             manifest = {"format": FORMAT, "format_version": 1, "app_version": __version__, "created_at": now_iso(),
                         "source": str(layout.root), "include_cache": include_cache, "files": files}
             _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..paths import DataLayout
+from ..paths import DataDirError, DataLayout
 from ..server import AlreadyRunning, acquire_instance_lock
 from .backup import DATA, FORMAT, MANIFEST
 
@@ -123,6 +123,10 @@ def restore_backup(archive: Path, data_dir: Path) -> RestoreResult:
     try:
         staging.mkdir(parents=True)
         count = unpack_checked(archive, staging)
+        try:  # the folders a backup holds no file of (logs/, .nicegui/, an empty documents/), as a server makes them
+            DataLayout(staging).prepare()
+        except DataDirError as exc:
+            raise RestoreError(str(exc)) from None
         replaced = None
         if data_dir.exists():
             replaced = data_dir.with_name(f"{data_dir.name}.replaced-{stamp}")
