@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import time
 
 from pypdf import PdfReader
 
@@ -15,13 +14,11 @@ async def test_phase3_replay(harness: Harness) -> None:
     client, admin, member = harness.client, harness.admin, harness.member
     room_id = harness.demo_room_id()
 
-    # 3.1 create: fast, "generating", id; task id is snapshot-<id>
-    started = time.perf_counter()
+    # 3.1 create: "generating", id; task id is snapshot-<id> (how fast it answers is measured by bench/, not here)
     response = await client.post(f"{API}/rooms/{room_id}/snapshots", headers=member,
                                  json={"title": "Deployment Test Snapshot", "snapshot_type": "pdf",
                                        "include_documents": True})
     assert response.status_code == 200, response.text
-    assert time.perf_counter() - started < 2  # answered without waiting for the PDF (loose bound; see bench/)
     snapshot = response.json()
     assert snapshot["status"] == "generating" and snapshot["task_id"] == f"snapshot-{snapshot['id']}"
 

@@ -82,6 +82,20 @@ def test_file_survives_reopen(tmp_path: Path) -> None:
     assert Database(tmp_path / "s.json").table("t").get("a") == {"id": "a", "name": "Ørsted"}
 
 
+def test_a_write_by_another_opener_is_seen_at_once(tmp_path: Path) -> None:
+    """Reads reuse the parsed file while it is unchanged; a write by another process (here: another opener)
+    replaces the file, and the next read sees it."""
+    server, cli = Database(tmp_path / "users.json"), Database(tmp_path / "users.json")
+    server.table("users").insert({"id": "a", "n": 1})
+    assert server.table("users").get("a") == {"id": "a", "n": 1}
+    cli.table("users").update("a", {"n": 2})
+    cli.table("users").insert({"id": "b", "n": 3})
+    assert server.table("users").get("a") == {"id": "a", "n": 2}
+    assert [r["id"] for r in server.table("users").all()] == ["a", "b"]
+    server.table("users").remove("b")
+    assert cli.table("users").count() == 1
+
+
 @pytest.mark.parametrize("content", [b"", b"{not json", b"[1, 2]", b"\xff\xfe"])
 def test_unreadable_file_names_itself_and_is_left_alone(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "broken.json"
