@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .report import BENCHMARKS, ORDER, RESULTS, Section, save
+from .report import BENCHMARKS, ORDER, RESULTS, Section, load_results, save
 from .workspace import Workspace
 
 log = logging.getLogger("bench")
@@ -24,6 +24,23 @@ def _runner(item: str) -> Callable[[Workspace, bool], Section]:
     return runners[item]
 
 
+def rerender(output: Path) -> int:
+    """Rebuild the sections that know how to from their stored data, then BENCHMARKS.md."""
+    from . import memory, throughput
+
+    stored = load_results()
+    fresh = []
+    if "memory" in stored:
+        old = stored["memory"]
+        fresh.append(memory.build(old.data["rows"], old.quick, old.machine))
+    if "throughput" in stored:
+        old = stored["throughput"]
+        fresh.append(throughput.build(old.data["results"], old.quick, old.machine))
+    save(fresh, output=output)
+    log.info("rebuilt %s from %s", output, RESULTS)
+    return 0
+
+
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description="Benchmarks of STS Snapshots against the real server (see BENCHMARKS.md).")
@@ -34,6 +51,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--write", action="store_true", help="write BENCHMARKS.md even after --quick")
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
     parser.add_argument("--output", type=Path, default=BENCHMARKS, help="the Markdown file to write")
+    parser.add_argument("--rerender", action="store_true",
+                        help="rebuild BENCHMARKS.md from bench/results.json with the current text (measures nothing)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folders and server logs")
     return parser.parse_args(argv)
 
@@ -45,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [args.items] if isinstance(args.items, str) else args.items
     items = list(ORDER) if "all" in chosen else [i for i in ORDER if i in chosen]
     write = (args.write or not args.quick) and not args.no_write
+    if args.rerender:
+        return rerender(args.output)
     ws = Workspace(quick=args.quick, keep=args.keep)
     sections: list[Section] = []
     failed: list[str] = []

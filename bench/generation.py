@@ -111,7 +111,9 @@ def run(ws: Workspace, quick: bool = False) -> Section:
                       f"last-10 ÷ first-10 peak worker RSS ×{flat:.2f}; max {memory[0]['max_mib']:.0f} MiB",
                       "met" if flat < 1.25 else "**missed**",
                       f"workers recycled after {ServerOptions().recycle_after} jobs and borb caches cleared "
-                      "after each document"),
+                      "after each document; a recycle costs a respawn (spawn + font load): slowest generation "
+                      f"after the first {secs(memory[0]['slowest_after_first'])} vs "
+                      f"{secs(memory[1]['slowest_after_first'])} without recycling"),
                Target("… with recycling off (only the cache clearing)",
                       f"×{memory[1]['flat_ratio']:.2f}; max {memory[1]['max_mib']:.0f} MiB",
                       "met" if memory[1]["flat_ratio"] < 1.25 else "**missed**",

@@ -48,6 +48,19 @@ async def _background(api: Api, room: str) -> list[str]:
     return ids
 
 
+def _route(routes: dict[str, Any], method: str, path: str) -> dict[str, Any]:
+    """The app's own latency figures for one route (its key may or may not carry the /api/v1 prefix)."""
+    for key, value in routes.items():
+        if key.startswith(method + " ") and key.endswith(path):
+            return dict(value)
+    return {}
+
+
+def _store_sizes(data_dir: Path) -> dict[str, int]:
+    files = [*(data_dir / "db").glob("*.json"), data_dir / "uploads" / ".tasks" / "tasks.json"]
+    return {f.name: f.stat().st_size for f in files if f.exists()}
+
+
 def _in_progress(counts: dict[str, int]) -> str:
     return f"{counts.get('running', 0)} running / {counts.get('pending', 0)} pending"
 
@@ -59,6 +72,7 @@ async def _level(ws: Workspace, heavy: str, concurrency: int, count: int) -> dic
             await timed_generation(api, demo, False, None)  # spawn the first worker before measuring
             background = await _background(api, ws.rooms[heavy])
             at_start = task_counts(server.data_dir)
+            sizes = _store_sizes(server.data_dir)
             created: list[str] = []
 
             async def create(_: int) -> float:
@@ -77,10 +91,11 @@ async def _level(ws: Workspace, heavy: str, concurrency: int, count: int) -> dic
             gets = await gather_limited(count, concurrency, get)
             at_end = task_counts(server.data_dir)
             routes = (await api.summary(1))["api_performance"]["routes"]
-    server_create = routes.get("POST /rooms/{room_id}/snapshots", {})
-    server_get = routes.get("GET /snapshots/tasks/{task_id}", {})
+    server_create = _route(routes, "POST", "/rooms/{room_id}/snapshots")
+    server_get = _route(routes, "GET", "/snapshots/tasks/{task_id}")
     return {"concurrency": concurrency, "count": count, "create": summary(creates), "get": summary(gets),
-            "at_start": at_start, "at_end": at_end, "server_create": server_create, "server_get": server_get}
+            "at_start": at_start, "at_end": at_end, "server_create": server_create, "server_get": server_get,
+            "store_sizes": sizes}
 
 
 def run(ws: Workspace, quick: bool = False) -> Section:
@@ -124,6 +139,9 @@ def run(ws: Workspace, quick: bool = False) -> Section:
         + table(["In flight", "Count", "Create p50", "p95", "p99", "max", "Create server p50 / p99",
                  "Task GET p50", "p95", "p99", "Task GET server p50 / p99", "Generations in progress"], rows)
         + f"\n\nOne atomic 4 KB file write (temp file, fsync, rename, fsync of the folder), the store's unit of "
-        f"work, costs {ms(fsync)} here.")
+        f"work, costs {ms(fsync)} here. The data folder holds the demo room and the bench's rooms of "
+        f"{', '.join(str(n) for n in ws.sizes)} documents; store files at the start of a level: "
+        + ", ".join(f"{name} {size / 1024:.0f} KB" for name, size in sorted(levels[0]["store_sizes"].items()))
+        + " (TinyDB reads and parses the whole file on every lookup and rewrites it on every write).")
     return Section("latency", "1. API latency while PDFs render", body, describe_machine(), targets, quick,
                    {"levels": levels, "fsync_s": fsync, "options": OPTIONS.describe()})

@@ -44,8 +44,8 @@ def code_version() -> str:
 def describe_machine() -> dict[str, str]:
     """Facts printed above every table. Linux facts come from /proc and /etc/os-release.
 
-    >>> sorted(describe_machine())[:3]
-    ['borb', 'cores', 'cpu']
+    >>> {"cores", "cpu", "python", "os", "date", "code"} <= set(describe_machine())
+    True
     """
     memory = _first("/proc/meminfo", "MemTotal")
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()

@@ -71,7 +71,9 @@ def render(sections: dict[str, Section]) -> str:
         "port with its own temporary data folder, and an HTTP client (httpx, async) drives it. Rerun everything "
         "with `.venv/bin/python -m bench`, or one item with `.venv/bin/python -m bench "
         "latency|generation|cache|store|throughput|memory`; each run replaces its own section below. The client "
-        "runs on the same machine as the server and its workers, so it competes with them for the cores.\n",
+        "runs on the same machine as the server and its workers, so it competes with them for the cores. "
+        "Timings are noisy on a small shared machine (each section gives the load average when it finished): "
+        "read the ratios and the orders of magnitude, not the last digit.\n",
         "## Targets\n",
         table(["Item", "Target", "Measured", "Verdict", "Why / note"],
               [[s.title.split(".")[0], t.what, t.measured, t.verdict, t.why] for s in ordered for t in s.targets]),

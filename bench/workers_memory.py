@@ -46,7 +46,9 @@ def run_memory(ws: Workspace, options: ServerOptions, count: int) -> dict[str, A
     last = statistics.fmean(r["peak_one_kb"] for r in rows[-tenth:])
     return {"options": options.describe(), "recycle_after": options.recycle_after, "rows": rows,
             "flat_ratio": last / first if first else 0.0, "max_mib": max(r["peak_one_kb"] for r in rows) / 1024,
-            "hits": sum(1 for r in rows if r["was_cached"])}
+            "hits": sum(1 for r in rows if r["was_cached"]),
+            "slowest_after_first": max((r["e2e"] for r in rows[1:]), default=0.0),
+            "median_e2e": statistics.median(r["e2e"] for r in rows)}
 
 
 def memory_section(runs: list[dict[str, Any]]) -> str:
@@ -70,7 +72,8 @@ def memory_section(runs: list[dict[str, Any]]) -> str:
                      max(r["workers"] for r in run["rows"]), run["rows"][-1]["pids_seen"],
                      secs(max(r["e2e"] for r in run["rows"]))])
         parts.append(f"**{run['options']}** — last tenth ÷ first tenth of the peak: ×{run['flat_ratio']:.2f}; "
-                     f"cache hits: {run['hits']}\n\n"
+                     f"cache hits: {run['hits']}; median generation {secs(run['median_e2e'])}, slowest after the "
+                     f"first {secs(run['slowest_after_first'])}\n\n"
                      + table(["Generation", "Peak worker RSS", "Idle sum of workers", "Live workers",
                               "Processes seen", "End to end"], rows) + "\n")
     return "\n".join(parts)
