@@ -37,6 +37,16 @@ def test_insert_get_update_remove(db: Database) -> None:
     assert table.remove_where(lambda r: True) == 1 and table.all() == []
 
 
+def test_upsert_from_many_threads_keeps_one_record(db: Database) -> None:
+    table = db.table("things")
+    threads = [threading.Thread(target=lambda n=n: table.upsert({"id": "k", "n": n})) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert table.count() == 1 and table.get("k")["n"] in range(16)  # type: ignore[index]
+
+
 def test_duplicate_id_and_missing_id_are_refused(db: Database) -> None:
     table = db.table("things")
     table.insert({"id": "a"})

@@ -53,8 +53,8 @@ class PdfCache:
             self._remember(key, data)
         if self.folder is not None:
             atomic_write_bytes(self._path(key), data)
-            self.index.remove(key)
-            self.index.insert({"id": key, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+            # two jobs of one unchanged room may both miss and both store: the index entry is replaced at once
+            self.index.upsert({"id": key, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
                                "created_at": now_iso(), "last_used": now_iso()})
             self._evict_disk()
 

@@ -122,6 +122,17 @@ class Table:
         self._run(op)
         return copy.deepcopy(record)
 
+    def upsert(self, record: Record) -> None:
+        """Insert ``record``, replacing any record with its id, in one step (no window between the two)."""
+        if not isinstance(record.get("id"), str) or not record["id"]:
+            raise ValueError("a record needs a non-empty string id")
+
+        def op(t: Any) -> None:
+            t.remove(Query().id == record["id"])
+            t.insert(copy.deepcopy(record))
+
+        self._run(op)
+
     def insert_many(self, records: list[Record]) -> None:
         self._run(lambda t: t.insert_multiple(copy.deepcopy(records)))
 

@@ -7,6 +7,7 @@ fsynced, and replaces the old file with :func:`os.replace`, which is atomic on P
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -25,27 +26,25 @@ class AtomicJSONStorage(Storage):
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        # The last content read or written, with the file's (inode, mtime, size) then. Every write replaces the
-        # file (a new inode), whoever writes it, so an unchanged stat means unchanged content: a read skips
-        # the JSON parse, which was most of a request's cost once the stores hold a few hundred records.
-        self._parsed: tuple[tuple[int, int, int], dict[str, dict[str, Any]]] | None = None
+        # The last content read or written, with a digest of its bytes: reading and hashing the file costs a
+        # small fraction of parsing it, and the parse was most of a request once the stores held a few hundred
+        # records. Comparing bytes (not the file's stat, whose inode and mtime can repeat) keeps it exact
+        # whoever wrote the file.
+        self._parsed: tuple[bytes, dict[str, dict[str, Any]]] | None = None
 
     @staticmethod
-    def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
-        return st.st_ino, st.st_mtime_ns, st.st_size
+    def _digest(raw: bytes) -> bytes:
+        return hashlib.blake2b(raw, digest_size=16).digest()
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            key = self._stat_key(self.path.stat())
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             self._parsed = None
             return None
-        if self._parsed is not None and self._parsed[0] == key:
+        digest = self._digest(raw)
+        if self._parsed is not None and self._parsed[0] == digest:
             return self._parsed[1]
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return None
         if not raw.strip():
             raise StorageFormatError("the file is empty")
         try:
@@ -54,16 +53,16 @@ class AtomicJSONStorage(Storage):
             raise StorageFormatError(f"not valid JSON ({exc})") from None
         if not isinstance(data, dict):
             raise StorageFormatError("the top level is not a JSON object")
-        if self._stat_key(os.stat(self.path)) == key:  # not replaced while we read it
-            self._parsed = (key, data)
+        self._parsed = (digest, data)
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         # TinyDB changes the dict it read in place before writing it: if this write fails, that dict no
         # longer matches the file, so it is forgotten first.
         self._parsed = None
-        atomic_write_bytes(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
-        self._parsed = (self._stat_key(self.path.stat()), data)
+        raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        atomic_write_bytes(self.path, raw)
+        self._parsed = (self._digest(raw), data)
 
     def close(self) -> None:
         pass
