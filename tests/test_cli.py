@@ -64,3 +64,33 @@ def test_unwritable_data_dir_is_named(tmp_path: Path) -> None:
 def test_bad_setting_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--port", "0", "--data-dir", str(tmp_path)])
     assert result.exit_code == 2 and "port must be between" in result.output
+
+
+def test_cleanup_command_removes_only_what_is_old_enough(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from sts_snapshots.app import build_app
+    from sts_snapshots.domain.models import utcnow
+    from sts_snapshots.store import Database
+
+    sts = build_app(Settings.load({"data_dir": tmp_path, "workers": 0}, env={}))
+    long_ago = utcnow() - timedelta(hours=200)
+    for task_id, status, hours in [("old-done", "completed", 30), ("old-failed", "failed", 30),
+                                   ("old-running", "running", 30), ("fresh-done", "completed", 1)]:
+        stamp = (utcnow() - timedelta(hours=hours)).isoformat(timespec="seconds")
+        sts.tasks.create(task_id, "generate_pdf", {})
+        sts.tasks.table.update(task_id, {"status": status, "created_at": stamp,
+                                         "completed_at": stamp if status != "running" else None})
+    sts.cache.put("a" * 64, b"%PDF old")
+    sts.cache.index.update("a" * 64, {"created_at": (utcnow() - timedelta(hours=73)).isoformat()})
+    sts.cache.put("b" * 64, b"%PDF fresh")
+    old_shard = sts.layout.metrics / f"metrics-{long_ago.strftime('%Y%m%d%H')}.json"
+    Database(old_shard).table("metrics").insert_many([{"id": f"m{i}", "at": long_ago.isoformat()} for i in range(3)])
+    sts.metrics.record_request(route="/api/v1/health", method="GET", status_code=200, duration_ms=1)
+    sts.metrics.flush()
+
+    code, out = run("cleanup", "--data-dir", str(tmp_path))
+    assert code == 0 and out == "removed 2 old tasks, 1 old cache entries, 3 old metrics\n"
+    assert {t["task_id"] for t in sts.tasks.table.all()} == {"old-running", "fresh-done"}
+    assert sorted(p.name for p in sts.layout.pdf_cache.glob("*.pdf")) == [f"{'b' * 64}.pdf"]
+    assert not old_shard.exists() and len(list(sts.layout.metrics.glob("metrics-*.json"))) == 1
