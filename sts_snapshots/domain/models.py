@@ -178,3 +178,18 @@ def parse_datetime(value: str, name: str) -> datetime:
     except ValueError:
         raise ValueError(f"{name} must be an ISO 8601 date-time, e.g. 2026-12-03T06:00Z") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def newest_first(records: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
+    """``records`` (in the order they were written) sorted newest first by the timestamp ``field``.
+
+    Timestamps have one-second resolution, so records of the same second keep their write order, reversed.
+
+    >>> rows = [{"id": "a", "at": "2026-01-01T10:00:00"}, {"id": "b", "at": "2026-01-01T10:00:00"},
+    ...         {"id": "c", "at": "2026-01-01T09:59:59"}]
+    >>> [r["id"] for r in newest_first(rows, "at")]
+    ['b', 'a', 'c']
+    """
+    order = sorted(range(len(records)), key=lambda i: (records[i][field], i), reverse=True)
+    return [records[i] for i in order]
+

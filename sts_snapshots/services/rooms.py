@@ -16,6 +16,7 @@ from ..domain.models import (
     Party,
     Room,
     Vessel,
+    newest_first,
     now_iso,
     utcnow,
 )
@@ -169,11 +170,7 @@ class RoomService:
         self.activity.insert(Activity(room_id=room_id, actor=actor, action=action, details=details).to_record())
 
     def activity_for(self, room_id: str, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-        # Newest first. Timestamps have one-second resolution, so ties are broken by insertion order
-        # (the store returns records in the order they were written), newest insertion first.
-        found = self.activity.find(room_id=room_id)
-        order = sorted(range(len(found)), key=lambda i: (found[i]["at"], i), reverse=True)
-        return [found[i] for i in order[offset:offset + limit]]
+        return newest_first(self.activity.find(room_id=room_id), "at")[offset:offset + limit]
 
     def readiness(self, room_id: str) -> dict[str, Any]:
         return readiness(self.documents.find(room_id=room_id), self.today()).to_dict()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..domain.models import new_id, now_iso, utcnow
+from ..domain.models import new_id, newest_first, now_iso, utcnow
 from ..services.documents import DocumentService
 from ..services.errors import Conflict, Forbidden, Invalid, NotFound
 from ..services.rooms import RoomService
@@ -89,7 +89,7 @@ class SnapshotEngine:
 
     def list(self, user: User, room_id: str, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
         self.rooms.room(user, room_id)
-        items = sorted(self.records.find(room_id=room_id), key=lambda s: s["created_at"], reverse=True)
+        items = newest_first(self.records.find(room_id=room_id), "created_at")
         return [public(s) for s in items[offset:offset + limit]]
 
     def get(self, user: User, room_id: str, snapshot_id: str) -> dict[str, Any]:
