@@ -26,10 +26,13 @@ def _runner(item: str) -> Callable[[Workspace, bool], Section]:
 
 def rerender(output: Path) -> int:
     """Rebuild the sections that know how to from their stored data, then BENCHMARKS.md."""
-    from . import memory, throughput
+    from . import latency, memory, throughput
 
     stored = load_results()
     fresh = []
+    if "latency" in stored:
+        old = stored["latency"]
+        fresh.append(latency.build(old.data, old.quick, old.machine))
     if "memory" in stored:
         old = stored["memory"]
         fresh.append(memory.build(old.data["rows"], old.quick, old.machine))

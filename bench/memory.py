@@ -72,7 +72,7 @@ def build(rows: list[dict[str, Any]], quick: bool, machine: dict[str, str]) -> S
             f"not level off. Each batch also gets slower: {first['batch'] / first['seconds'] * 60:.0f} → "
             f"{last['batch'] / last['seconds'] * 60:.0f} snapshots/minute, create p50 {ms(first['create'])} → "
             f"{ms(last['create'])}, as tasks.json (one record per snapshot) grows to {last['tasks_kb']:.0f} KB and "
-            "every task, snapshot and activity write reads, parses and rewrites whole files.")
+            "every task, snapshot and activity write re-encodes and rewrites its whole file.")
     body = (
         f"Server defaults ({ServerOptions().describe()}); the demo room, no included documents. One real "
         f"render first, then {total - 1} more snapshots of the unchanged room in batches of {batch} (10 creates in "
