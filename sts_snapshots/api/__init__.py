@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
@@ -34,6 +35,8 @@ def register_api(app: FastAPI, sts: StsApp) -> None:
         template = getattr(route, "path", None) or "unmatched"
         if template.startswith("/") and not template.startswith(PREFIX):  # the router's own path, unprefixed
             template = PREFIX + template
-        sts.metrics.record_request(route=template, method=request.method, status_code=response.status_code,
-                                   duration_ms=(time.perf_counter() - started) * 1000)
+        full = sts.metrics.record_request(route=template, method=request.method, status_code=response.status_code,
+                                          duration_ms=(time.perf_counter() - started) * 1000)
+        if full:  # the write happens in a thread, after the response: the event loop never waits for the disk
+            asyncio.get_running_loop().run_in_executor(None, sts.metrics.flush)
         return response

@@ -1,13 +1,16 @@
 """Generation and API metrics, kept cheap to record as history grows.
 
-Records are buffered in memory and flushed in batches into one TinyDB file per hour under
-``uploads/.metrics`` (``metrics-YYYYMMDDHH.json``). Recording never rewrites history; a summary
-reads only the shards of its period; old metrics go by deleting whole files.
+Records are buffered in memory and flushed in batches into TinyDB files per hour under
+``uploads/.metrics``: ``metrics-YYYYMMDDHH.json``, then ``metrics-YYYYMMDDHH-0001.json`` and so on
+once a file holds ``part_records`` records (default :data:`PART_RECORDS`). A flush rewrites at most one
+such part, so recording costs the same however much history there is, even within one busy hour; a
+summary reads only the files of its period; old metrics go by deleting whole files.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import statistics
 import threading
 from collections.abc import Callable
@@ -19,6 +22,8 @@ from ..domain.models import new_id, parse_datetime, utcnow
 from ..store import Database
 
 SHARD_FORMAT = "%Y%m%d%H"
+PART_RECORDS = 2000  # records per file: a flush rewrites one file of at most this many
+log = logging.getLogger(__name__)
 
 
 def percentiles(values: list[float]) -> dict[str, float | int]:
@@ -41,65 +46,97 @@ def percentiles(values: list[float]) -> dict[str, float | int]:
 
 
 class MetricsRecorder:
-    def __init__(self, folder: Path | None, flush_every: int = 200) -> None:
+    def __init__(self, folder: Path | None, flush_every: int = 200, part_records: int = PART_RECORDS) -> None:
         self.folder = folder
         self.flush_every = flush_every
+        self.part_records = part_records
         self._buffer: list[dict[str, Any]] = []
         self._memory_shards: dict[str, list[dict[str, Any]]] = {}
+        self._parts: dict[str, tuple[int, int]] = {}  # hour -> (latest part number, records in it)
         self._lock = threading.Lock()
         self._flush_lock = threading.Lock()
         self.listeners: list[Callable[[dict[str, Any]], None]] = []  # e.g. the Prometheus exporter
 
     def record_generation(self, *, duration_ms: float, was_cached: bool, size: int, pages: int, room_id: str = "",
                           status: str = "completed") -> None:
-        self._add({"kind": "generation", "duration_ms": round(duration_ms, 2), "was_cached": was_cached,
-                   "size": size, "pages": pages, "room_id": room_id, "status": status})
+        """Record one generation; a full buffer is flushed at once (callers are job threads)."""
+        if self._add({"kind": "generation", "duration_ms": round(duration_ms, 2), "was_cached": was_cached,
+                      "size": size, "pages": pages, "room_id": room_id, "status": status}):
+            self.flush()
 
-    def record_request(self, *, route: str, method: str, status_code: int, duration_ms: float) -> None:
-        self._add({"kind": "request", "route": route, "method": method, "status_code": status_code,
-                   "duration_ms": round(duration_ms, 3)})
+    def record_request(self, *, route: str, method: str, status_code: int, duration_ms: float) -> bool:
+        """Record one API request; never writes (it runs on the event loop).
 
-    def _add(self, record: dict[str, Any]) -> None:
+        :return: whether the buffer is full: the caller should run :meth:`flush` off the event loop.
+        """
+        return self._add({"kind": "request", "route": route, "method": method, "status_code": status_code,
+                          "duration_ms": round(duration_ms, 3)})
+
+    def _add(self, record: dict[str, Any]) -> bool:
         record |= {"id": new_id(), "at": utcnow().isoformat(timespec="microseconds")}
         for listener in self.listeners:
             listener(record)
         with self._lock:
             self._buffer.append(record)
-            full = len(self._buffer) >= self.flush_every
-        if full:
-            self.flush()
+            return len(self._buffer) >= self.flush_every
 
     def flush(self) -> int:
-        """Write buffered records to their hourly shards; returns how many."""
+        """Write buffered records to their hourly files; returns how many.
+
+        If the disk refuses (full, folder gone), the batch goes back into the buffer for the next flush.
+        """
         with self._flush_lock:
             with self._lock:
                 batch, self._buffer = self._buffer, []
             by_shard: dict[str, list[dict[str, Any]]] = {}
             for record in batch:
                 by_shard.setdefault(_shard_name(parse_datetime(record["at"], "at")), []).append(record)
-            for name, records in by_shard.items():
-                if self.folder is None:
-                    self._memory_shards.setdefault(name, []).extend(records)
-                else:
-                    db = Database(self.folder / f"metrics-{name}.json")
-                    db.table("metrics").insert_many(records)
-                    db.close()
+            written: set[str] = set()
+            try:
+                for name, records in by_shard.items():
+                    if self.folder is None:
+                        self._memory_shards.setdefault(name, []).extend(records)
+                    else:
+                        self._append(self.folder, name, records)
+                    written.add(name)
+            except OSError as exc:
+                unwritten = [r for name, rs in by_shard.items() if name not in written for r in rs]
+                log.warning("Could not write %d metric records (kept for the next flush): %s", len(unwritten), exc)
+                with self._lock:
+                    self._buffer[:0] = unwritten
+                return len(batch) - len(unwritten)
             return len(batch)
+
+    def _append(self, folder: Path, hour: str, records: list[dict[str, Any]]) -> None:
+        part, count = self._parts.get(hour) or _latest_part(folder, hour)
+        while records:
+            if count >= self.part_records:
+                part, count = part + 1, 0
+            room = self.part_records - count
+            chunk, records = records[:room], records[room:]
+            db = Database(part_path(folder, hour, part))
+            try:
+                db.table("metrics").insert_many(chunk)
+            finally:
+                db.close()
+            count += len(chunk)
+            self._parts[hour] = (part, count)
 
     def records(self, since: datetime, kind: str | None = None) -> list[dict[str, Any]]:
         first = _shard_name(since)
         found: list[dict[str, Any]] = []
-        for name, loader in self._shards():
-            if name >= first:
-                found += loader()
-        with self._lock:
-            found += list(self._buffer)
+        with self._flush_lock:  # not while a batch is between the buffer and its file
+            for name, loader in self._shards():
+                if name >= first:
+                    found += loader()
+            with self._lock:
+                found += list(self._buffer)
         return [r for r in found if parse_datetime(r["at"], "at") >= since and (kind is None or r["kind"] == kind)]
 
     def _shards(self) -> list[tuple[str, Callable[[], list[dict[str, Any]]]]]:
         if self.folder is None:
             return [(name, functools.partial(list, recs)) for name, recs in sorted(self._memory_shards.items())]
-        return [(path.stem.removeprefix("metrics-"), functools.partial(_load_shard, path))
+        return [(_hour_of(path), functools.partial(_load_shard, path))
                 for path in sorted(self.folder.glob("metrics-*.json"))]
 
     def clear_old_metrics(self, hours: float = 168) -> int:
@@ -115,8 +152,9 @@ class MetricsRecorder:
                 self._memory_shards[name] = keep
             return removed
         for path in sorted(self.folder.glob("metrics-*.json")):
-            name = path.stem.removeprefix("metrics-")
+            name = _hour_of(path)
             if name < boundary:
+                self._parts.pop(name, None)
                 removed += Database(path).table("metrics").count()
                 path.unlink()
                 path.with_name(path.name + ".lock").unlink(missing_ok=True)
@@ -155,6 +193,25 @@ class MetricsRecorder:
             "cache": cache,
             "tasks": {**tasks, "pending_queue": tasks.get("pending", 0)},
         }
+
+
+def _hour_of(path: Path) -> str:
+    """``metrics-2026112902-0003.json`` -> ``2026112902``."""
+    return path.stem.removeprefix("metrics-")[:10]
+
+
+def part_path(folder: Path, hour: str, part: int) -> Path:
+    return folder / (f"metrics-{hour}.json" if part == 0 else f"metrics-{hour}-{part:04d}.json")
+
+
+def _latest_part(folder: Path, hour: str) -> tuple[int, int]:
+    """The newest part of ``hour`` on disk and how many records it holds (``(0, 0)`` if none)."""
+    parts = [int(p.stem.rpartition("-")[2]) if p.stem.count("-") == 2 else 0
+             for p in folder.glob(f"metrics-{hour}*.json")]
+    if not parts:
+        return 0, 0
+    part = max(parts)
+    return part, Database(part_path(folder, hour, part)).table("metrics").count()
 
 
 def _load_shard(path: Path) -> list[dict[str, Any]]:
