@@ -108,7 +108,8 @@ def build_app(settings: Settings, *, in_memory: bool = False) -> StsApp:
     cache = PdfCache(None if in_memory else layout.pdf_cache, stores.cache_index, settings.memory_cache_mb,
                      settings.disk_cache_mb)
     metrics = MetricsRecorder(None if in_memory else layout.metrics)
-    pool = RenderPool(settings.workers, settings.worker_recycle_after, str(static_dir() / "fonts"))
+    pool = RenderPool(settings.workers, settings.worker_recycle_after, str(static_dir() / "fonts"),
+                      niceness=settings.worker_priority)
     engine = SnapshotEngine(rooms=rooms, documents=documents, snapshots_db=stores.snapshots, tasks=tasks,
                             cache=cache, metrics=metrics, pool=pool, snapshots_dir=layout.snapshots,
                             documents_dir=layout.documents, fonts_dir=static_dir() / "fonts",

@@ -51,6 +51,8 @@ class Settings:
     max_concurrent_generations: int = _setting(2, "Snapshots generated at once; the rest wait as pending.")
     worker_recycle_after: int = _setting(20, "A render worker process is replaced after this many jobs "
                                              "(borb caches grow).")
+    worker_priority: int = _setting(10, "Niceness (0-19) added to render worker processes, so that the API and UI "
+                                        "get the CPU first while PDFs render; 0 = the server's priority.")
     max_task_attempts: int = _setting(2, "Times a task interrupted by a crash is started again before it is "
                                          "marked failed.")
     memory_cache_mb: int = _setting(64, "Size limit of the in-memory PDF cache (LRU, by bytes).")
@@ -98,6 +100,8 @@ class Settings:
             raise SettingsError(f"log_level must be DEBUG, INFO, WARNING or ERROR, not {self.log_level!r}")
         if not 0 <= self.cleanup_hour <= 23:
             raise SettingsError(f"cleanup_hour must be 0-23, not {self.cleanup_hour}")
+        if not 0 <= self.worker_priority <= 19:
+            raise SettingsError(f"worker_priority must be 0-19, not {self.worker_priority}")
         for name in ("workers", "max_task_attempts", "memory_cache_mb", "disk_cache_mb", "min_free_disk_mb"):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must not be negative")

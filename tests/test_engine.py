@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import socket
 from datetime import timedelta
 from pathlib import Path
@@ -266,3 +268,19 @@ def test_generation_opens_no_network_connection(sts: StsApp, monkeypatch: pytest
 
     handler = signal.getsignal(signal.SIGTERM)
     assert handler in (signal.SIG_DFL, None) or "borb" not in repr(handler)
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX process priorities")
+def test_render_workers_run_at_a_lower_cpu_priority(tmp_path: Path) -> None:
+    app = build_app(Settings.load({"data_dir": tmp_path, "workers": 1, "worker_priority": 7}, env={}))
+    seed_if_empty(app)
+    before = {p.pid for p in multiprocessing.active_children()}  # other tests' pools may still be closing
+    try:
+        done = snapshot(app)
+        assert done["status"] == "completed", done["error"]
+        workers = [p for p in multiprocessing.active_children() if p.pid is not None and p.pid not in before]
+        assert workers, "the snapshot was not rendered in a worker process"
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        assert {os.getpriority(os.PRIO_PROCESS, p.pid or 0) for p in workers} == {min(19, ours + 7)}
+    finally:
+        app.pool.shutdown()

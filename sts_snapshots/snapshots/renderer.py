@@ -21,9 +21,10 @@ class RenderPool:
     Workers are recycled after ``recycle_after`` jobs because borb's layout caches grow without bound.
     """
 
-    def __init__(self, workers: int, recycle_after: int, fonts_dir: str | None = None) -> None:
+    def __init__(self, workers: int, recycle_after: int, fonts_dir: str | None = None, niceness: int = 0) -> None:
         self.workers = workers
         self.fonts_dir = fonts_dir
+        self.niceness = niceness
         self.recycle_after = recycle_after
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
@@ -33,7 +34,8 @@ class RenderPool:
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=init_pool_worker, initargs=(self.fonts_dir,), max_tasks_per_child=self.recycle_after)
+                    initializer=init_pool_worker, initargs=(self.fonts_dir, self.niceness),
+                    max_tasks_per_child=self.recycle_after)
             return self._executor
 
     def run(self, job: dict[str, Any]) -> dict[str, Any]:

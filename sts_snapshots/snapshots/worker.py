@@ -32,8 +32,12 @@ def init_worker(fonts_dir: str | None = None) -> None:
         load_fonts(Path(fonts_dir))
 
 
-def init_pool_worker(fonts_dir: str | None = None) -> None:
-    """Initializer of a pooled worker process: :func:`init_worker`, and exit when the server process dies.
+def init_pool_worker(fonts_dir: str | None = None, niceness: int = 0) -> None:
+    """Initializer of a pooled worker process: :func:`init_worker`, a lower CPU priority, and exit with the server.
+
+    borb's layout is pure CPU: at the server's priority, two workers on two cores leave the server's event
+    loop waiting for a time slice, and every API call and page slows down while PDFs render. With
+    ``niceness`` added (POSIX), the server's requests get the CPU first and the renders use the rest.
 
     A worker blocked on the pool's queue, or still rendering, outlives a server killed with SIGKILL
     (or by a crash): it would finish its job after a restart and rename its PDF over the file the new
@@ -43,6 +47,8 @@ def init_pool_worker(fonts_dir: str | None = None) -> None:
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_with_parent, args=(parent,), name="exit-with-server", daemon=True).start()
+    if niceness and hasattr(os, "nice"):
+        os.nice(niceness)
     init_worker(fonts_dir)
 
 
