@@ -106,6 +106,21 @@ def test_a_write_by_another_opener_is_seen_at_once(tmp_path: Path) -> None:
     assert cli.table("users").count() == 1
 
 
+def test_no_other_opener_writes_while_one_holds_the_lock(tmp_path: Path) -> None:
+    """Inside ``locked()`` reads skip re-reading the file: safe only because no other writer gets in meanwhile."""
+    server, cli = Database(tmp_path / "rooms.json"), Database(tmp_path / "rooms.json")
+    server.table("rooms").insert({"id": "r", "v": 1})
+    writer = threading.Thread(target=lambda: cli.table("rooms").update("r", {"v": 2}))
+    with server.locked():
+        assert server.table("rooms").get("r") == {"id": "r", "v": 1}
+        writer.start()
+        writer.join(0.3)
+        assert writer.is_alive(), "another opener wrote while the lock was held"
+        assert server.table("rooms").get("r") == {"id": "r", "v": 1}
+    writer.join(5)
+    assert server.table("rooms").get("r") == {"id": "r", "v": 2}
+
+
 @pytest.mark.parametrize("content", [b"", b"{not json", b"[1, 2]", b"\xff\xfe"])
 def test_unreadable_file_names_itself_and_is_left_alone(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "broken.json"

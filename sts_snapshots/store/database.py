@@ -67,7 +67,17 @@ class Database:
                     return
                 # flock is per open file, so only the outermost holder takes it (a nested one would deadlock).
                 with self.file_lock(self.path):
-                    yield
+                    storage = self._db.storage
+                    assert isinstance(storage, AtomicJSONStorage)
+                    try:
+                        storage.read()  # checks the file against the parsed copy, once per lock held
+                    except StorageFormatError as exc:
+                        raise StoreCorruptError(self.path, str(exc)) from None
+                    storage.unchanged_since_read = True
+                    try:
+                        yield
+                    finally:
+                        storage.unchanged_since_read = False
             finally:
                 self._depth -= 1
 
@@ -104,11 +114,11 @@ class Table:
         self.name = name
 
     def _run(self, fn: Callable[[Any], Any]) -> Any:
-        with self._db.locked():
-            try:
+        try:
+            with self._db.locked():
                 return fn(self._db._tinydb_table(self.name))
-            except StorageFormatError as exc:
-                raise StoreCorruptError(self._db.path or Path("<memory>"), str(exc)) from None
+        except StorageFormatError as exc:
+            raise StoreCorruptError(self._db.path or Path("<memory>"), str(exc)) from None
 
     def insert(self, record: Record) -> Record:
         if not isinstance(record.get("id"), str) or not record["id"]:

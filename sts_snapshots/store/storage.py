@@ -8,12 +8,12 @@ fsynced, and replaces the old file with :func:`os.replace`, which is atomic on P
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb.storages import Storage
 
 
@@ -31,12 +31,17 @@ class AtomicJSONStorage(Storage):
         # records. Comparing bytes (not the file's stat, whose inode and mtime can repeat) keeps it exact
         # whoever wrote the file.
         self._parsed: tuple[bytes, dict[str, dict[str, Any]]] | None = None
+        # Set by the owner while it holds the file's cross-process lock, after the first read: nobody else can
+        # write the file then, so further reads return the content without reading and hashing it again.
+        self.unchanged_since_read = False
 
     @staticmethod
     def _digest(raw: bytes) -> bytes:
         return hashlib.blake2b(raw, digest_size=16).digest()
 
     def read(self) -> dict[str, dict[str, Any]] | None:
+        if self.unchanged_since_read and self._parsed is not None:
+            return self._parsed[1]
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -48,8 +53,8 @@ class AtomicJSONStorage(Storage):
         if not raw.strip():
             raise StorageFormatError("the file is empty")
         try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:  # also raised for bytes that are not UTF-8
             raise StorageFormatError(f"not valid JSON ({exc})") from None
         if not isinstance(data, dict):
             raise StorageFormatError("the top level is not a JSON object")
@@ -60,7 +65,7 @@ class AtomicJSONStorage(Storage):
         # TinyDB changes the dict it read in place before writing it: if this write fails, that dict no
         # longer matches the file, so it is forgotten first.
         self._parsed = None
-        raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        raw = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)  # compact UTF-8 JSON, as json.dumps but ~10x faster
         atomic_write_bytes(self.path, raw)
         self._parsed = (self._digest(raw), data)
 
