@@ -7,14 +7,13 @@ counts are read at scrape time. Every app has its own registry (no process-globa
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
 from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
+from starlette.requests import Request
 
 from ..app import StsApp
 
@@ -87,13 +86,6 @@ def wants_page(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def register_prometheus(app: FastAPI, sts: StsApp) -> PrometheusExporter:
-    exporter = PrometheusExporter(sts)
-
-    @app.middleware("http")
-    async def metrics_endpoint(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if request.url.path != PATH or request.method not in ("GET", "HEAD") or wants_page(request):
-            return await call_next(request)
-        return Response(exporter.exposition(), media_type=CONTENT_TYPE_LATEST)
-
-    return exporter
+def register_prometheus(sts: StsApp) -> PrometheusExporter:
+    """The app's exporter; :class:`~sts_snapshots.api.middleware.ApiMiddleware` serves it at ``/metrics``."""
+    return PrometheusExporter(sts)
