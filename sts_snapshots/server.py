@@ -109,8 +109,12 @@ def run_server(settings: Settings) -> int:
     kwargs: dict[str, Any] = {}
     if native:
         kwargs["native"] = True
-    ui.run(host=settings.host, port=settings.port, show=settings.open_browser and not native,
-           uvicorn_logging_level="warning", **ui_run_options(sts), **kwargs)
+    try:
+        ui.run(host=settings.host, port=settings.port, show=settings.open_browser and not native,
+               uvicorn_logging_level="warning", **ui_run_options(sts), **kwargs)
+    except KeyboardInterrupt:  # uvicorn shuts down cleanly on Ctrl+C, then raises SIGINT again for its caller
+        pass
+    click.echo("STS Snapshots stopped.")
     del lock
     return 0
 

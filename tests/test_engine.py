@@ -284,3 +284,19 @@ def test_render_workers_run_at_a_lower_cpu_priority(tmp_path: Path) -> None:
         assert {os.getpriority(os.PRIO_PROCESS, p.pid or 0) for p in workers} == {min(19, ours + 7)}
     finally:
         app.pool.shutdown()
+
+
+def test_a_job_the_stopping_server_did_not_render_is_put_back_not_failed(tmp_path: Path) -> None:
+    app = build_app(Settings.load({"data_dir": tmp_path, "workers": 1}, env={}))
+    seed_if_empty(app)
+    created = app.engine.create(admin(app), room_id(app))
+    app.pool.shutdown()  # the server is stopping (Ctrl+C, service stop) before the job reached a worker
+    assert generate_snapshot(app.engine, created["id"]) is None
+    task = app.tasks.get(created["task_id"])
+    assert task is not None and (task["status"], task["attempts"], task["error"]) == ("pending", 0, None)
+    assert app.engine.records.get(created["id"])["status"] == "generating"  # type: ignore[index]
+    restarted = build_app(Settings.load({"data_dir": tmp_path, "workers": 0}, env={}))
+    assert restarted.engine.recover() == [created["id"]]
+    generate_snapshot(restarted.engine, created["id"])
+    done = restarted.engine.records.get(created["id"])
+    assert done is not None and done["status"] == "completed" and done["error"] is None

@@ -7,6 +7,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from .content import gather
+from .renderer import RenderStopped
 
 if TYPE_CHECKING:
     from .engine import SnapshotEngine
@@ -58,6 +59,11 @@ def generate_snapshot(engine: SnapshotEngine, snapshot_id: str) -> dict[str, Any
                          f"{snapshot['title']} ({out['pages']} pages, was_cached={str(hit is not None).lower()})")
         engine.tasks.complete(task_id, result)
         return result
+    except RenderStopped:
+        engine.tasks.put_back(task_id)  # the next start's recovery queues it again
+        log.info("Snapshot %s not rendered: the server is stopping; it will be generated after the next start",
+                 snapshot_id)
+        return None
     except Exception as exc:
         message = _readable(exc)
         log.error("Snapshot %s failed: %s", snapshot_id, message)

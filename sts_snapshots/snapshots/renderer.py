@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import signal
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -13,6 +16,37 @@ from .worker import build_pdf, init_pool_worker, init_worker
 
 class RenderError(RuntimeError):
     """The render worker died (killed, out of memory) before finishing the job."""
+
+
+class RenderStopped(RuntimeError):
+    """The server is shutting down: the job was not rendered and should run again after the next start."""
+
+
+@contextlib.contextmanager
+def signals_blocked() -> Iterator[None]:
+    """Block SIGINT and SIGTERM in this thread meanwhile (POSIX); processes and threads started inherit it.
+
+    Ctrl+C in a terminal signals the whole process group, and a service manager's stop may too. A worker
+    process still importing when it arrives would die of it (a traceback, and a failed snapshot) before its
+    initializer could ignore it; started with the signals blocked, it ignores them first and then unblocks
+    (:func:`~sts_snapshots.snapshots.worker.init_pool_worker`). The pool's manager thread, which starts the
+    replacement of a recycled worker, is created in here too and so blocks them for good. The server's own
+    handling is unaffected: Python runs signal handlers in the main thread, which never renders.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    from multiprocessing import resource_tracker
+
+    # Starting a process starts multiprocessing's resource tracker first if it is not running, and that
+    # *unblocks* both signals in the calling thread afterwards (it uses the same trick, bpo-33613): so it
+    # is started before they are blocked here.
+    resource_tracker.ensure_running()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 class RenderPool:
@@ -28,6 +62,7 @@ class RenderPool:
         self.recycle_after = recycle_after
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._closed = False
 
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -42,18 +77,28 @@ class RenderPool:
         if self.workers == 0:
             init_worker()
             return build_pdf(job)
-        pool = self._pool()
+        if self._closed:
+            raise RenderStopped("the server is stopping")
+        with signals_blocked():
+            pool = self._pool()
+            future = pool.submit(build_pdf, job)
         try:
-            return pool.submit(build_pdf, job).result()
+            return future.result()
+        except CancelledError:  # still queued when the server shut the pool down
+            raise RenderStopped("the server stopped before this job was rendered") from None
         except BrokenProcessPool:
             with self._lock:
                 if self._executor is pool:
                     self._executor = None
             pool.shutdown(wait=False, cancel_futures=True)
+            if self._closed:
+                raise RenderStopped("the server stopped while this job was rendering") from None
             raise RenderError("the PDF render worker stopped unexpectedly (killed or out of memory)") from None
 
     def shutdown(self) -> None:
+        """Stop taking jobs: queued ones are cancelled (:class:`RenderStopped`); renders in progress finish."""
         with self._lock:
+            self._closed = True
             pool, self._executor = self._executor, None
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)

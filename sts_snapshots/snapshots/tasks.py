@@ -55,6 +55,13 @@ class TaskStore:
     def requeue(self, task_id: str) -> None:
         self.table.update(task_id, {"status": "pending", "progress": 0, "started_at": None})
 
+    def put_back(self, task_id: str) -> None:
+        """Pending again, without counting the attempt: the server stopped it, the job did not fail."""
+        task = self.get(task_id)
+        if task is not None and task["status"] == "running":
+            self.table.update(task_id, {"status": "pending", "progress": 0, "started_at": None,
+                                        "attempts": max(0, task.get("attempts", 1) - 1)})
+
     def unfinished(self) -> list[dict[str, Any]]:
         return self.table.search(lambda t: t["status"] not in FINISHED)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from multiprocessing.process import BaseProcess
@@ -49,6 +50,14 @@ def init_pool_worker(fonts_dir: str | None = None, niceness: int = 0) -> None:
         threading.Thread(target=_exit_with_parent, args=(parent,), name="exit-with-server", daemon=True).start()
     if niceness and hasattr(os, "nice"):
         os.nice(niceness)
+    # Ctrl+C in a terminal (SIGINT) and a service manager's stop (SIGTERM to the whole group) reach the workers
+    # too. The server stops them itself: it lets a render in progress finish and puts queued jobs back for the
+    # next start, while a worker stopped by the signal would fail its snapshot (and print a traceback). The
+    # pool starts workers with both blocked (renderer.signals_blocked), so one that arrived meanwhile is dropped.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     init_worker(fonts_dir)
 
 

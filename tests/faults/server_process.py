@@ -71,10 +71,12 @@ class Fleet:
         self.servers: list[Server] = []
 
     def spawn(self, data_dir: Path, *, port: int | None = None, workers: int = 2, file_size_limit: int | None = None,
-              extra_args: tuple[str, ...] = ()) -> Server:
+              extra_args: tuple[str, ...] = (), own_process_group: bool = False) -> Server:
         """Start ``python -m sts_snapshots serve`` (demo data seeded into an empty folder) without waiting.
 
         ``file_size_limit``: writing past this many bytes in any one file fails (see :data:`LIMITED_LAUNCHER`).
+        ``own_process_group``: the server and its workers in a group of their own, as in a terminal, so that
+        a test can signal the group as Ctrl+C does.
         """
         port = port or free_port()
         command = [sys.executable, "-m", "sts_snapshots", "serve", "--port", str(port), "--data-dir", str(data_dir),
@@ -87,7 +89,7 @@ class Fleet:
         log_path = self.workdir / f"server-{len(self.servers) + 1}.log"
         with log_path.open("wb") as log:
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                       env=env, cwd=ROOT)
+                                       env=env, cwd=ROOT, process_group=0 if own_process_group else None)
         server = Server(process, port, data_dir, log_path)
         self.servers.append(server)
         return server
