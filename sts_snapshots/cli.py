@@ -95,6 +95,26 @@ def users_add(email: str, role: str, name: str, password: str | None, data_dir: 
     click.echo(f"added {user.email} ({user.role})")
 
 
+@users.command("remove")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@data_dir_option
+def users_remove(email: str, yes: bool, data_dir: Path | None) -> None:
+    """Remove the account EMAIL: it can no longer sign in (rooms keep it as a party)."""
+    from .services.errors import Conflict, NotFound
+
+    sts = open_app(data_dir)
+    if sts.users.get(email) is None:
+        raise click.ClickException(f"no user {email}")
+    if not yes:
+        click.confirm(f"Remove the account {email.strip().lower()}?", abort=True)
+    try:
+        user = sts.users.remove(email)
+    except (Conflict, NotFound) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"removed {user.email}")
+
+
 @users.command("list")
 @data_dir_option
 def users_list(data_dir: Path | None) -> None:

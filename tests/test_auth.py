@@ -4,7 +4,7 @@ import jwt
 import pytest
 
 from sts_snapshots.auth import TokenError, TokenIssuer, hash_password, verify_password
-from sts_snapshots.services.errors import Invalid
+from sts_snapshots.services.errors import Conflict, Invalid, NotFound
 from sts_snapshots.services.users import LockedOut, UserService
 from sts_snapshots.store import Database
 
@@ -54,3 +54,18 @@ def test_users_and_lockout() -> None:
         assert users.authenticate("ops@example.com", "wrong-pass") is None
     with pytest.raises(LockedOut):
         users.authenticate("ops@example.com", "longenough")
+
+
+def test_removing_users_keeps_an_admin() -> None:
+    users = UserService(Database(None))
+    users.add("boss@example.com", "long-enough-1", role="admin")
+    users.add("crew@example.com", "long-enough-2")
+    with pytest.raises(Conflict, match="last admin"):
+        users.remove("boss@example.com")
+    assert users.remove(" Crew@Example.com ").email == "crew@example.com"
+    assert users.get("crew@example.com") is None and users.authenticate("crew@example.com", "long-enough-2") is None
+    with pytest.raises(NotFound):
+        users.remove("crew@example.com")
+    users.add("second@example.com", "long-enough-3", role="admin")
+    users.remove("boss@example.com")  # another admin remains
+    assert [u.email for u in users.list()] == ["second@example.com"]

@@ -94,3 +94,21 @@ def test_cleanup_command_removes_only_what_is_old_enough(tmp_path: Path) -> None
     assert {t["task_id"] for t in sts.tasks.table.all()} == {"old-running", "fresh-done"}
     assert sorted(p.name for p in sts.layout.pdf_cache.glob("*.pdf")) == [f"{'b' * 64}.pdf"]
     assert not old_shard.exists() and len(list(sts.layout.metrics.glob("metrics-*.json"))) == 1
+
+
+def test_users_remove_asks_first_and_keeps_the_last_admin(tmp_path: Path) -> None:
+    data = str(tmp_path)
+    run("users", "add", "ops@example.com", "--role", "admin", "--password", "longenough", "--data-dir", data)
+    run("users", "add", "crew@example.com", "--password", "longenough", "--data-dir", data)
+    code, out = run("users", "remove", "crew@example.com", "--data-dir", data, input="n\n")
+    assert code == 1 and "Aborted" in out
+    code, out = run("users", "remove", "Crew@Example.com", "--data-dir", data, input="y\n")
+    assert code == 0 and "removed crew@example.com" in out
+    code, out = run("users", "list", "--data-dir", data)
+    assert "crew@example.com" not in out and "ops@example.com" in out
+    code, out = run("users", "remove", "crew@example.com", "--yes", "--data-dir", data)
+    assert code == 1 and "Error: no user crew@example.com" in out
+    code, out = run("users", "remove", "ops@example.com", "--yes", "--data-dir", data)
+    assert code == 1 and "last admin" in out and "Traceback" not in out
+    code, out = run("users", "list", "--data-dir", data)
+    assert "ops@example.com" in out

@@ -1,4 +1,4 @@
-"""The admin pages: metrics (KPIs, charts, period, cleanup) and users (add, role, password); "Admins only" else."""
+"""The admin pages: metrics (KPIs, charts, period, cleanup) and users (add, role, password, remove)."""
 
 from __future__ import annotations
 
@@ -72,3 +72,15 @@ async def test_admin_pages_are_admins_only_and_users_page_manages_accounts(harne
     user.find(marker="password-save").click()
     await user.should_see("Password of Ingrid Ørsted changed", retries=50)
     assert sts.users.authenticate(MEMBER_EMAIL, "a-brand-new-pass") is not None
+
+    assert not user.find(marker=f"remove-{ADMIN_EMAIL}").elements.pop().enabled  # no removing yourself
+    token = harness.token(MEMBER_EMAIL)
+    user.find(marker=f"remove-{MEMBER_EMAIL}").click()
+    await user.should_see("Remove Ingrid Ørsted?", retries=50)
+    user.find(marker="confirm-ok").click()
+    await user.should_see(f"{MEMBER_EMAIL} removed", retries=50)
+    await user.should_not_see(marker=f"user-{MEMBER_EMAIL}", retries=50)
+    assert sts.users.get(MEMBER_EMAIL) is None
+    gone = await harness.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert gone.status_code == 401 and gone.json()["detail"] == "the token's user no longer exists"
+    assert sts.rooms.parties.find(room_id=harness.demo_room_id(), email=MEMBER_EMAIL)  # still a party of the room

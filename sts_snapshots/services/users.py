@@ -79,6 +79,23 @@ class UserService:
             raise NotFound(f"no user {email}")
         return User.from_record(record)
 
+    def remove(self, email: str) -> User:
+        """Remove an account: it can no longer sign in, and its tokens stop working. Rooms keep it as a party.
+
+        :raises NotFound: no such user. :raises Conflict: it is the last admin (nobody could manage users).
+        """
+        key = email.strip().lower()
+        with self._table.locked():
+            record = self._table.get(key)
+            if record is None:
+                raise NotFound(f"no user {email}")
+            if record["role"] == "admin" and len(self._table.find(role="admin")) == 1:
+                raise Conflict(f"{key} is the last admin; make another user admin first")
+            self._table.remove(key)
+        with self._guard:
+            self._failures.pop(key, None)
+        return User.from_record(record)
+
     def set_password(self, email: str, password: str) -> None:
         try:
             hashed = hash_password(password)

@@ -113,6 +113,10 @@ class Table:
         self._db = db
         self.name = name
 
+    def locked(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the file's lock across several calls, e.g. a check and then the change it allows."""
+        return self._db.locked()
+
     def _run(self, fn: Callable[[Any], Any]) -> Any:
         try:
             with self._db.locked():

@@ -1,4 +1,4 @@
-"""``/users`` (admins): the accounts, adding one, changing a role, resetting a password."""
+"""``/users`` (admins): the accounts, adding one, changing a role, resetting a password, removing one."""
 
 from __future__ import annotations
 
@@ -49,6 +49,27 @@ class UsersView:
                     select.tooltip("You cannot change your own role")
                 ui.button("Reset password", icon="key", on_click=lambda u=user: self.open_password_dialog(u)) \
                     .props("flat no-caps color=secondary").mark(f"password-{user.email}")
+                remove = ui.button(icon="person_remove", on_click=lambda u=user: self.remove(u)) \
+                    .props("flat round color=negative").mark(f"remove-{user.email}")
+                if me:
+                    remove.disable()
+                    remove.tooltip("You cannot remove your own account")
+                else:
+                    remove.tooltip(f"Remove {user.email}")
+
+    async def remove(self, user: User) -> None:
+        if not await widgets.confirm(f"Remove {user.name}?",
+                                     f"{user.email} will no longer be able to sign in, and their API tokens stop "
+                                     "working. The rooms keep them as a party, and their history stays.",
+                                     ok="Remove"):
+            return
+        try:
+            await threads.io(self.sts.users.remove, user.email)
+        except widgets.USER_ERRORS as exc:
+            widgets.notify_error(exc)
+        else:
+            widgets.notify_ok(f"{user.email} removed")
+        await self.live.reload()
 
     async def set_role(self, user: User, role: str, sender: object) -> None:
         if role == user.role:
