@@ -221,23 +221,23 @@ def monitor(url: str, token: str | None, interval: float, once: bool) -> None:
     if not token:
         raise click.UsageError("an admin token is needed: --token \"$(sts-snapshots token ADMIN_EMAIL)\" "
                                "or set STS_TOKEN")
-    while True:
-        try:
-            lines = render(fetch(url, token), url)
-        except MonitorError as exc:
+    try:
+        while True:
+            try:
+                lines = render(fetch(url, token), url)
+            except MonitorError as exc:
+                if once:
+                    raise click.ClickException(str(exc)) from None
+                lines = [f"STS Snapshots monitor — {url}", "", f"✗ {exc}"]
+            if not once:
+                click.clear()
+            click.echo("\n".join(lines))
             if once:
-                raise click.ClickException(str(exc)) from None
-            lines = [f"STS Snapshots monitor — {url}", "", f"✗ {exc}"]
-        if not once:
-            click.clear()
-        click.echo("\n".join(lines))
-        if once:
-            return
-        click.echo(f"\n(refresh every {interval:g} s, Ctrl+C to stop)")
-        try:
+                return
+            click.echo(f"\n(refresh every {interval:g} s, Ctrl+C to stop)")
             time.sleep(interval)
-        except KeyboardInterrupt:
-            return
+    except KeyboardInterrupt:  # Ctrl+C while waiting or while fetching: a quiet stop, not click's "Aborted!"
+        return
 
 
 def _mb(size: int) -> str:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -46,3 +51,17 @@ def test_monitor_and_verify_say_when_no_server_answers(tmp_path: Path) -> None:
     assert run("users", "list", "--data-dir", str(tmp_path))[0] == 0  # prepares an empty data folder
     code, out = run("verify", "--data-dir", str(tmp_path), "--url", nobody)
     assert code == 1 and "6 of 7 checks passed" in out and "✗ server answers /api/v1/health" in out
+
+
+def test_ctrl_c_stops_the_monitor_quietly_even_while_it_waits_for_an_answer() -> None:
+    with socket.socket() as silent:  # accepts connections, never answers: the monitor waits in its fetch
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        monitor = subprocess.Popen([sys.executable, "-m", "sts_snapshots", "monitor", "--url", url, "--token", "t"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        time.sleep(1.5)
+        monitor.send_signal(signal.SIGINT)
+        output, _ = monitor.communicate(timeout=30)
+    assert monitor.returncode == 0, output
+    assert b"Aborted" not in output and b"Traceback" not in output, output
