@@ -8,7 +8,7 @@ from typing import Any
 
 from .demo_files import mooring_sketch_png, simple_pdf
 from .domain.catalogue import BY_CODE
-from .domain.models import Activity, utcnow
+from .domain.models import utcnow
 from .services.documents import DocumentService
 from .services.rooms import RoomService
 from .services.users import User, UserService
@@ -115,7 +115,7 @@ def seed_demo(users: UserService, rooms: RoomService, documents: DocumentService
                (7, member.email, "comment", "Fender and hose certificates requested")]
     for days, actor, action, details in history:
         at = (utcnow() - timedelta(days=days)).isoformat(timespec="seconds")
-        rooms.activity.insert(Activity(room_id=room_id, actor=actor, action=action, details=details, at=at).to_record())
+        rooms.log(room_id, actor, action, details, at=at)
     return rooms.rooms.get(room_id) or room
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sts_snapshots.store import Database, StoreCorruptError
+from sts_snapshots.store import Database, ShardedTable, StoreCorruptError
 
 
 @pytest.fixture(params=["memory", "file"])
@@ -155,3 +155,49 @@ def test_sigkill_during_writes_never_leaves_a_broken_file(tmp_path: Path) -> Non
             data = json.loads(path.read_bytes())  # always valid JSON, never empty
             assert isinstance(data, dict) and data["t"]
     assert Database(path).table("t").count() > 0
+
+
+@pytest.mark.parametrize("backend", ["memory", "file"])
+def test_a_sharded_table_writes_only_its_keys_file(backend: str, tmp_path: Path) -> None:
+    folder = None if backend == "memory" else tmp_path / "activity"
+    log = ShardedTable(folder, "activity")
+    log.shard("room-a").insert({"id": "1", "room_id": "room-a"})
+    log.shard("room-b").insert({"id": "2", "room_id": "room-b"})
+    before = {p.name: p.read_bytes() for p in log.files()}
+    for i in range(3, 8):
+        log.shard("room-b").insert({"id": str(i), "room_id": "room-b"})
+    assert [r["id"] for r in log.shard("room-a").all()] == ["1"]
+    assert [r["id"] for r in log.shard("room-b").all()] == ["2", "3", "4", "5", "6", "7"]
+    if folder is not None:
+        assert sorted(before) == ["room-a.json", "room-b.json"]
+        assert (folder / "room-a.json").read_bytes() == before["room-a.json"]  # never rewritten for room-b
+        reopened = ShardedTable(folder, "activity")
+        assert reopened.shard("room-b").count() == 6
+    for bad in ("../x", "a/b", "", "x" * 65, "room.json"):
+        with pytest.raises(ValueError):
+            log.shard(bad)
+
+
+def test_the_single_activity_file_of_an_older_data_folder_is_split_per_room(tmp_path: Path) -> None:
+    old = Database(tmp_path / "db" / "activity.json")
+    old.table("activity").insert_many([{"id": f"e{i}", "room_id": "r1" if i % 3 else "r2", "n": i} for i in range(9)])
+    log = ShardedTable(tmp_path / "db" / "activity", "activity")
+    log.shard("r1").insert({"id": "e1", "room_id": "r1", "n": 1})  # as if a first attempt stopped half-way
+    assert log.migrate_from(tmp_path / "db" / "activity.json", "room_id") == 9
+    assert sorted(r["n"] for r in log.shard("r1").all()) == [1, 2, 4, 5, 7, 8]  # e1 not copied twice
+    assert sorted(r["n"] for r in log.shard("r2").all()) == [0, 3, 6]
+    assert not (tmp_path / "db" / "activity.json").exists()
+    assert (tmp_path / "db" / "activity.json.migrated").exists()  # kept, not deleted
+    assert log.migrate_from(tmp_path / "db" / "activity.json", "room_id") == 0  # done once
+
+
+def test_opening_the_stores_migrates_the_old_activity_file(tmp_path: Path) -> None:
+    from sts_snapshots.paths import DataLayout
+    from sts_snapshots.store.stores import Stores
+
+    layout = DataLayout(tmp_path)
+    Database(layout.db / "activity.json").table("activity").insert({"id": "e1", "room_id": "r1", "action": "x"})
+    stores = Stores.open(layout)
+    assert [r["action"] for r in stores.activity.shard("r1").all()] == ["x"]
+    assert (layout.activity / "r1.json").exists() and not (layout.db / "activity.json").exists()
+    stores.close()

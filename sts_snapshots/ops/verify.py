@@ -49,7 +49,7 @@ def check_stores(layout: DataLayout) -> Check:
                 json.loads(path.read_text(encoding="utf-8") or "{}")
         except (OSError, ValueError) as exc:
             bad.append(f"{path.relative_to(layout.root)}: {exc}")
-    unused = [name for name in ("users", "rooms", "activity", "snapshots") if not (layout.db / f"{name}.json").exists()]
+    unused = [name for name in ("users", "rooms", "snapshots") if not (layout.db / f"{name}.json").exists()]
     detail = "; ".join(bad) or f"{len(store_files(layout))} TinyDB files parse" + (
         f" (not created yet: {', '.join(unused)})" if unused else "")
     return Check(not bad, "stores readable", detail)

@@ -21,7 +21,7 @@ from ..domain.models import (
     utcnow,
 )
 from ..domain.readiness import readiness
-from ..store import Database
+from ..store import Database, ShardedTable
 from .errors import Forbidden, Invalid, NotFound
 from .users import User
 
@@ -36,14 +36,14 @@ def _valid(build: Callable[[], Any]) -> Any:
 
 
 class RoomService:
-    def __init__(self, rooms_db: Database, activity_db: Database, today: Callable[[], date] | None = None) -> None:
+    def __init__(self, rooms_db: Database, activity: ShardedTable, today: Callable[[], date] | None = None) -> None:
         self.db = rooms_db
         self.rooms = rooms_db.table("rooms")
         self.vessels = rooms_db.table("vessels")
         self.parties = rooms_db.table("parties")
         self.documents = rooms_db.table("documents")
         self.approvals = rooms_db.table("approvals")
-        self.activity = activity_db.table("activity")
+        self.activity = activity
         self.today = today or (lambda: utcnow().date())
 
     # -- access ---------------------------------------------------------------------------------
@@ -166,11 +166,12 @@ class RoomService:
         return approval.to_record()
 
     # -- activity and readiness -------------------------------------------------------------------
-    def log(self, room_id: str, actor: str, action: str, details: str = "") -> None:
-        self.activity.insert(Activity(room_id=room_id, actor=actor, action=action, details=details).to_record())
+    def log(self, room_id: str, actor: str, action: str, details: str = "", at: str | None = None) -> None:
+        entry = Activity(room_id=room_id, actor=actor, action=action, details=details, at=at or now_iso())
+        self.activity.shard(room_id).insert(entry.to_record())
 
     def activity_for(self, room_id: str, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-        return newest_first(self.activity.find(room_id=room_id), "at")[offset:offset + limit]
+        return newest_first(self.activity.shard(room_id).all(), "at")[offset:offset + limit]
 
     def readiness(self, room_id: str) -> dict[str, Any]:
         return readiness(self.documents.find(room_id=room_id), self.today()).to_dict()

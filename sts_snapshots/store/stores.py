@@ -7,13 +7,14 @@ from pathlib import Path
 
 from ..paths import DataLayout
 from .database import Database
+from .sharded import ShardedTable
 
 
 @dataclass
 class Stores:
     users: Database
     rooms: Database
-    activity: Database
+    activity: ShardedTable
     snapshots: Database
     tasks: Database
     cache_index: Database
@@ -26,18 +27,23 @@ class Stores:
             return Database(path if layout is not None else None)
 
         root = layout or DataLayout(Path("/nonexistent"))
+        activity = ShardedTable(root.activity if layout is not None else None, "activity")
+        if layout is not None:  # a data folder from before the activity log was split per room
+            activity.migrate_from(root.db / "activity.json", "room_id")
         return cls(
             users=db(root.db / "users.json"),
             rooms=db(root.db / "rooms.json"),
-            activity=db(root.db / "activity.json"),
+            activity=activity,
             snapshots=db(root.db / "snapshots.json"),
             tasks=db(root.tasks / "tasks.json"),
             cache_index=db(root.pdf_cache / "index.json"),
         )
 
     def all(self) -> list[Database]:
-        return [getattr(self, f.name) for f in fields(self)]
+        """The single-file stores (the activity log's per-room files are in ``activity``)."""
+        return [value for f in fields(self) if isinstance(value := getattr(self, f.name), Database)]
 
     def close(self) -> None:
         for database in self.all():
             database.close()
+        self.activity.close()

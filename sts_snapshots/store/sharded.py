@@ -1,0 +1,74 @@
+"""Records that grow with history, split into one TinyDB file per key (e.g. the activity log, per room).
+
+A TinyDB file is rewritten whole on every write, so one file holding every room's history makes each
+write cost O(all history). Split per room, a write costs O(that room's history): one STS operation's.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from .database import Database, Table
+
+log = logging.getLogger(__name__)
+KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+class ShardedTable:
+    """One table, one file per key under ``folder`` (``<key>.json``); in memory when ``folder`` is None."""
+
+    def __init__(self, folder: Path | None, name: str) -> None:
+        self.folder = folder
+        self.name = name
+        self._databases: dict[str, Database] = {}
+        self._lock = threading.Lock()
+
+    def shard(self, key: str) -> Table:
+        """The table of ``key``'s records (its file is created by the first write).
+
+        :raises ValueError: ``key`` is not a plain id (it becomes a file name).
+        """
+        if not KEY.fullmatch(key):
+            raise ValueError(f"not a shard key: {key!r}")
+        with self._lock:
+            database = self._databases.get(key)
+            if database is None:
+                database = Database(self.folder / f"{key}.json" if self.folder is not None else None)
+                self._databases[key] = database
+        return database.table(self.name)
+
+    def files(self) -> list[Path]:
+        return sorted(self.folder.glob("*.json")) if self.folder is not None else []
+
+    def migrate_from(self, old: Path, key_field: str) -> int:
+        """Move the records of a single-file store ``old`` (the earlier layout) into their shards.
+
+        Safe to run again after an interruption: a record already in its shard is not copied twice. The old
+        file is kept beside, renamed ``<name>.migrated``. Returns how many records were moved.
+        """
+        if not old.exists():
+            return 0
+        records = Database(old).table(self.name).all()
+        by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for record in records:
+            by_key[str(record[key_field])].append(record)
+        for key, group in by_key.items():
+            table = self.shard(key)
+            with table.locked():
+                present = {r["id"] for r in table.all()}
+                table.insert_many([r for r in group if r["id"] not in present])
+        old.rename(old.with_name(old.name + ".migrated"))
+        old.with_name(old.name + ".lock").unlink(missing_ok=True)
+        log.info("Moved %d %s records from %s into one file per %s", len(records), self.name, old.name, key_field)
+        return len(records)
+
+    def close(self) -> None:
+        with self._lock:
+            for database in self._databases.values():
+                database.close()
+            self._databases.clear()
