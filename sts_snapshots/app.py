@@ -24,6 +24,7 @@ from .snapshots.cache import PdfCache
 from .snapshots.cleanup import CleanupResult, run_cleanup
 from .snapshots.engine import SnapshotEngine
 from .snapshots.metrics import MetricsRecorder
+from .snapshots.records import SnapshotRecords
 from .snapshots.renderer import RenderPool
 from .snapshots.tasks import TaskStore
 from .store.stores import Stores
@@ -110,7 +111,7 @@ def build_app(settings: Settings, *, in_memory: bool = False) -> StsApp:
     metrics = MetricsRecorder(None if in_memory else layout.metrics)
     pool = RenderPool(settings.workers, settings.worker_recycle_after, str(static_dir() / "fonts"),
                       niceness=settings.worker_priority)
-    engine = SnapshotEngine(rooms=rooms, documents=documents, snapshots_db=stores.snapshots, tasks=tasks,
+    engine = SnapshotEngine(rooms=rooms, documents=documents, records=SnapshotRecords(stores.snapshots), tasks=tasks,
                             cache=cache, metrics=metrics, pool=pool, snapshots_dir=layout.snapshots,
                             documents_dir=layout.documents, fonts_dir=static_dir() / "fonts",
                             max_attempts=settings.max_task_attempts)

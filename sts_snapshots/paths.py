@@ -54,6 +54,11 @@ class DataLayout:
         return self.root / "db"
 
     @property
+    def snapshot_records(self) -> Path:
+        """The snapshot records, one TinyDB file per room (``<room_id>.json``); the PDFs are in ``snapshots``."""
+        return self.db / "snapshots"
+
+    @property
     def activity(self) -> Path:
         """The activity log, one TinyDB file per room (``<room_id>.json``)."""
         return self.db / "activity"
@@ -72,7 +77,8 @@ class DataLayout:
 
     def folders(self) -> list[Path]:
         return [self.root, self.uploads, self.documents, self.snapshots, self.pdf_cache, self.tasks, self.metrics,
-                self.logs, self.db, self.activity, self.nicegui_storage]
+                self.logs, self.db, self.snapshot_records, self.activity,
+                self.nicegui_storage]
 
     def prepare(self) -> None:
         """Create every folder and prove each is writable; raise :class:`DataDirError` naming the first that is not."""

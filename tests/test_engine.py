@@ -300,3 +300,24 @@ def test_a_job_the_stopping_server_did_not_render_is_put_back_not_failed(tmp_pat
     generate_snapshot(restarted.engine, created["id"])
     done = restarted.engine.records.get(created["id"])
     assert done is not None and done["status"] == "completed" and done["error"] is None
+
+
+def test_snapshot_records_are_kept_per_room_and_found_by_id_after_a_restart(tmp_path: Path) -> None:
+    app = build_app(Settings.load({"data_dir": tmp_path, "workers": 0}, env={}))
+    seed_if_empty(app)
+    demo = room_id(app)
+    other = app.rooms.create_room(admin(app), {"title": "Second operation", "location": "Off Skaw"})["id"]
+    first = app.engine.create(admin(app), demo)
+    files = tmp_path / "db" / "snapshots"
+    demo_file = (files / f"{demo}.json").read_bytes()
+    second = app.engine.create(admin(app), other)
+    assert (files / f"{demo}.json").read_bytes() == demo_file  # a snapshot of another room never rewrites it
+    assert sorted(p.stem for p in files.glob("*.json")) == sorted([demo, other])
+
+    restarted = build_app(Settings.load({"data_dir": tmp_path, "workers": 0}, env={}))
+    generate_snapshot(restarted.engine, second["id"])  # a job knows only the snapshot id
+    assert restarted.engine.records.get(second["id"])["status"] == "completed"  # type: ignore[index]
+    assert [s["id"] for s in restarted.engine.list(admin(restarted), other)] == [second["id"]]
+    assert [s["id"] for s in restarted.engine.records.with_status("generating")] == [first["id"]]
+    restarted.engine.delete(admin(restarted), demo, first["id"])
+    assert restarted.engine.records.get(first["id"]) is None and restarted.engine.list(admin(restarted), demo) == []

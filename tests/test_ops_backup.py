@@ -62,10 +62,11 @@ def test_backup_wipe_restore_gives_identical_files(data: Path, tmp_path: Path) -
     listed = {f["path"]: f["sha256"] for f in manifest["files"]}
     assert not any(name.startswith("uploads/.pdf_cache/") and name.endswith(".pdf") for name in listed)
     assert {k: v for k, v in before.items() if k in listed} == listed
-    assert "secret.key" in listed and "db/snapshots.json" in listed and "logs/backend.log" not in listed
+    assert "secret.key" in listed and "db/rooms.json" in listed and "logs/backend.log" not in listed
     left_out = set(before) - set(listed)  # by design only: cached report bodies, logs, browser sessions
     assert all(p.startswith(("uploads/.pdf_cache/", "logs/", ".nicegui/")) for p in left_out), left_out
     assert any(name.startswith("db/activity/") for name in listed)
+    assert any(name.startswith("db/snapshots/") for name in listed)
 
     shutil.rmtree(data)
     code, out = run("restore", str(archive), "--data-dir", str(data))
@@ -177,13 +178,14 @@ def test_verify_passes_then_catches_a_tampered_file_and_a_stuck_snapshot(data: P
     code, out = run("verify", "--data-dir", str(data))
     assert code == 0 and "6 of 6 checks passed" in out and "✗" not in out, out
 
-    snapshots = json.loads((data / "db/snapshots.json").read_text())["snapshots"]
+    room_file = next((data / "db/snapshots").glob("*.json"))
+    snapshots = json.loads(room_file.read_text())["snapshots"]
     done = next(iter(snapshots.values()))
     pdf = data / "uploads/snapshots" / f"{done['id']}.pdf"
     pdf.write_bytes(pdf.read_bytes() + b"%tampered")
     stuck = {**done, "id": "stuck0000", "status": "generating"}
     snapshots["99"] = stuck
-    (data / "db/snapshots.json").write_text(json.dumps({"snapshots": snapshots}))
+    room_file.write_text(json.dumps({"snapshots": snapshots}))
     code, out = run("verify", "--data-dir", str(data))
     assert code == 1 and "4 of 6 checks passed" in out
     assert f"✗ snapshot files intact: {done['id']} does not match its SHA-256" in out

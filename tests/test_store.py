@@ -191,13 +191,18 @@ def test_the_single_activity_file_of_an_older_data_folder_is_split_per_room(tmp_
     assert log.migrate_from(tmp_path / "db" / "activity.json", "room_id") == 0  # done once
 
 
-def test_opening_the_stores_migrates_the_old_activity_file(tmp_path: Path) -> None:
+def test_opening_the_stores_splits_the_old_activity_and_snapshot_files(tmp_path: Path) -> None:
     from sts_snapshots.paths import DataLayout
     from sts_snapshots.store.stores import Stores
 
     layout = DataLayout(tmp_path)
     Database(layout.db / "activity.json").table("activity").insert({"id": "e1", "room_id": "r1", "action": "x"})
+    Database(layout.db / "snapshots.json").table("snapshots").insert_many(
+        [{"id": "s1", "room_id": "r1"}, {"id": "s2", "room_id": "r2"}])
     stores = Stores.open(layout)
     assert [r["action"] for r in stores.activity.shard("r1").all()] == ["x"]
     assert (layout.activity / "r1.json").exists() and not (layout.db / "activity.json").exists()
+    assert [r["id"] for r in stores.snapshots.shard("r2").all()] == ["s2"]
+    assert sorted(p.name for p in layout.snapshot_records.glob("*.json")) == ["r1.json", "r2.json"]
+    assert (layout.db / "snapshots.json.migrated").exists() and not (layout.db / "snapshots.json").exists()
     stores.close()

@@ -52,7 +52,8 @@ def default_name(now: float | None = None) -> str:
 def store_files(layout: DataLayout) -> list[Path]:
     """The TinyDB files of a data folder (what must be copied under a lock)."""
     fixed = [p for p in (layout.tasks / "tasks.json", layout.pdf_cache / "index.json") if p.exists()]
-    return (sorted(layout.db.glob("*.json")) + sorted(layout.activity.glob("*.json")) + fixed
+    return (sorted(layout.db.glob("*.json")) + sorted(layout.snapshot_records.glob("*.json"))
+            + sorted(layout.activity.glob("*.json")) + fixed
             + sorted(layout.metrics.glob("metrics-*.json")))
 
 

@@ -40,6 +40,12 @@ def _records(path: Path, table: str) -> list[dict[str, Any]]:
     return list((data.get(table) or {}).values())
 
 
+def _snapshot_records(layout: DataLayout) -> list[dict[str, Any]]:
+    """Every snapshot record: the per-room files, and a single snapshots.json not yet split (an older folder)."""
+    files = [layout.db / "snapshots.json", *sorted(layout.snapshot_records.glob("*.json"))]
+    return [record for path in files for record in _records(path, "snapshots")]
+
+
 def check_stores(layout: DataLayout) -> Check:
     """Every store file parses. Stores are created on their first write, so a missing one is only noted."""
     bad = []
@@ -49,7 +55,7 @@ def check_stores(layout: DataLayout) -> Check:
                 json.loads(path.read_text(encoding="utf-8") or "{}")
         except (OSError, ValueError) as exc:
             bad.append(f"{path.relative_to(layout.root)}: {exc}")
-    unused = [name for name in ("users", "rooms", "snapshots") if not (layout.db / f"{name}.json").exists()]
+    unused = [name for name in ("users", "rooms") if not (layout.db / f"{name}.json").exists()]
     detail = "; ".join(bad) or f"{len(store_files(layout))} TinyDB files parse" + (
         f" (not created yet: {', '.join(unused)})" if unused else "")
     return Check(not bad, "stores readable", detail)
@@ -73,7 +79,7 @@ def check_disk(layout: DataLayout, min_free_mb: int) -> Check:
 
 def check_snapshot_files(layout: DataLayout) -> Check:
     problems, completed = [], 0
-    for snap in _records(layout.db / "snapshots.json", "snapshots"):
+    for snap in _snapshot_records(layout):
         if snap.get("status") != "completed":
             continue
         completed += 1
@@ -88,7 +94,7 @@ def check_snapshot_files(layout: DataLayout) -> Check:
 
 def check_stuck(layout: DataLayout) -> Check:
     tasks = {t["task_id"]: t for t in _records(layout.tasks / "tasks.json", "tasks") if "task_id" in t}
-    stuck = [s["id"] for s in _records(layout.db / "snapshots.json", "snapshots")
+    stuck = [s["id"] for s in _snapshot_records(layout)
              if s.get("status") == "generating"
              and tasks.get(f"snapshot-{s['id']}", {}).get("status") not in LIVE_TASK]
     detail = (f"generating with no live task: {', '.join(stuck)}" if stuck

@@ -13,9 +13,9 @@ from ..services.documents import DocumentService
 from ..services.errors import Conflict, Forbidden, Invalid, NotFound
 from ..services.rooms import RoomService
 from ..services.users import User
-from ..store import Database
 from .cache import PdfCache
 from .metrics import MetricsRecorder
+from .records import SnapshotRecords
 from .renderer import RenderPool
 from .tasks import TaskStore
 
@@ -26,12 +26,12 @@ RECOVERED_RESULT = ("file_url", "file_size", "sha256", "pages", "content_key")
 
 
 class SnapshotEngine:
-    def __init__(self, *, rooms: RoomService, documents: DocumentService, snapshots_db: Database, tasks: TaskStore,
+    def __init__(self, *, rooms: RoomService, documents: DocumentService, records: SnapshotRecords, tasks: TaskStore,
                  cache: PdfCache, metrics: MetricsRecorder, pool: RenderPool, snapshots_dir: Path,
                  documents_dir: Path, fonts_dir: Path, max_attempts: int) -> None:
         self.rooms = rooms
         self.documents = documents
-        self.records = snapshots_db.table("snapshots")
+        self.records = records
         self.tasks = tasks
         self.cache = cache
         self.metrics = metrics
@@ -89,7 +89,7 @@ class SnapshotEngine:
 
     def list(self, user: User, room_id: str, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
         self.rooms.room(user, room_id)
-        items = newest_first(self.records.find(room_id=room_id), "created_at")
+        items = newest_first(self.records.of_room(room_id), "created_at")
         return [public(s) for s in items[offset:offset + limit]]
 
     def get(self, user: User, room_id: str, snapshot_id: str) -> dict[str, Any]:
@@ -149,7 +149,7 @@ class SnapshotEngine:
             self.tasks.requeue(task["task_id"])
             again.append(sid)
         live = {t["payload"]["snapshot_id"] for t in self.tasks.unfinished()}
-        for snap in self.records.find(status="generating"):
+        for snap in self.records.with_status("generating"):
             if snap["id"] not in live:
                 lost = self.tasks.get(snap["task_id"])
                 error = (lost or {}).get("error") or "interrupted: its task was lost"

@@ -45,6 +45,12 @@ class ShardedTable:
     def files(self) -> list[Path]:
         return sorted(self.folder.glob("*.json")) if self.folder is not None else []
 
+    def keys(self) -> list[str]:
+        """Every key with a file (or, in memory, a table opened so far)."""
+        with self._lock:
+            opened = set(self._databases)
+        return sorted(opened | {path.stem for path in self.files() if KEY.fullmatch(path.stem)})
+
     def migrate_from(self, old: Path, key_field: str) -> int:
         """Move the records of a single-file store ``old`` (the earlier layout) into their shards.
 

@@ -15,7 +15,7 @@ class Stores:
     users: Database
     rooms: Database
     activity: ShardedTable
-    snapshots: Database
+    snapshots: ShardedTable
     tasks: Database
     cache_index: Database
 
@@ -28,22 +28,25 @@ class Stores:
 
         root = layout or DataLayout(Path("/nonexistent"))
         activity = ShardedTable(root.activity if layout is not None else None, "activity")
-        if layout is not None:  # a data folder from before the activity log was split per room
+        snapshots = ShardedTable(root.snapshot_records if layout is not None else None, "snapshots")
+        if layout is not None:  # a data folder from before these were split per room
             activity.migrate_from(root.db / "activity.json", "room_id")
+            snapshots.migrate_from(root.db / "snapshots.json", "room_id")
         return cls(
             users=db(root.db / "users.json"),
             rooms=db(root.db / "rooms.json"),
             activity=activity,
-            snapshots=db(root.db / "snapshots.json"),
+            snapshots=snapshots,
             tasks=db(root.tasks / "tasks.json"),
             cache_index=db(root.pdf_cache / "index.json"),
         )
 
     def all(self) -> list[Database]:
-        """The single-file stores (the activity log's per-room files are in ``activity``)."""
+        """The single-file stores (the per-room files are in ``activity`` and ``snapshots``)."""
         return [value for f in fields(self) if isinstance(value := getattr(self, f.name), Database)]
 
     def close(self) -> None:
         for database in self.all():
             database.close()
         self.activity.close()
+        self.snapshots.close()

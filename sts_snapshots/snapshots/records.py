@@ -1,0 +1,61 @@
+"""Snapshot records, one TinyDB file per room (``db/snapshots/<room_id>.json``).
+
+Every snapshot ever made is kept, so one file for all of them would make each create and each completion
+rewrite the whole history. Per room, a write costs one operation's snapshots. Most calls know the room;
+for the rest (a job, a task page, recovery) an index from snapshot id to room is kept in memory, built
+from the files on first use. Only the server process writes snapshot records.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from ..store import ShardedTable
+
+Record = dict[str, Any]
+
+
+class SnapshotRecords:
+    def __init__(self, shards: ShardedTable) -> None:
+        self.shards = shards
+        self._room_of: dict[str, str] | None = None
+        self._lock = threading.Lock()
+
+    def _index(self) -> dict[str, str]:
+        with self._lock:
+            if self._room_of is None:
+                self._room_of = {record["id"]: room for room in self.shards.keys()
+                                 for record in self.shards.shard(room).all()}
+            return self._room_of
+
+    def insert(self, record: Record) -> Record:
+        index = self._index()
+        stored = self.shards.shard(record["room_id"]).insert(record)
+        with self._lock:
+            index[record["id"]] = record["room_id"]
+        return stored
+
+    def get(self, snapshot_id: str) -> Record | None:
+        room = self._index().get(snapshot_id)
+        return self.shards.shard(room).get(snapshot_id) if room is not None else None
+
+    def update(self, snapshot_id: str, changes: Record) -> Record | None:
+        room = self._index().get(snapshot_id)
+        return self.shards.shard(room).update(snapshot_id, changes) if room is not None else None
+
+    def remove(self, snapshot_id: str) -> bool:
+        index = self._index()
+        room = index.get(snapshot_id)
+        if room is None:
+            return False
+        removed = self.shards.shard(room).remove(snapshot_id)
+        with self._lock:
+            index.pop(snapshot_id, None)
+        return removed
+
+    def of_room(self, room_id: str) -> list[Record]:
+        return self.shards.shard(room_id).all()
+
+    def with_status(self, status: str) -> list[Record]:
+        return [r for room in self.shards.keys() for r in self.shards.shard(room).find(status=status)]
