@@ -286,8 +286,9 @@ def test_render_workers_run_at_a_lower_cpu_priority(tmp_path: Path) -> None:
         app.pool.shutdown()
 
 
-def test_a_job_the_stopping_server_did_not_render_is_put_back_not_failed(tmp_path: Path) -> None:
-    app = build_app(Settings.load({"data_dir": tmp_path, "workers": 1}, env={}))
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_job_the_stopping_server_did_not_render_is_put_back_not_failed(tmp_path: Path, workers: int) -> None:
+    app = build_app(Settings.load({"data_dir": tmp_path, "workers": workers}, env={}))
     seed_if_empty(app)
     created = app.engine.create(admin(app), room_id(app))
     app.pool.shutdown()  # the server is stopping (Ctrl+C, service stop) before the job reached a worker

@@ -104,6 +104,12 @@ def test_a_write_by_another_opener_is_seen_at_once(tmp_path: Path) -> None:
     assert [r["id"] for r in server.table("users").all()] == ["a", "b"]
     server.table("users").remove("b")
     assert cli.table("users").count() == 1
+    # both keep inserting after the other did (TinyDB caches the next document id per opener)
+    cli.table("users").insert({"id": "c", "n": 4})
+    server.table("users").insert({"id": "d", "n": 5})
+    cli.table("users").insert_many([{"id": "e", "n": 6}, {"id": "f", "n": 7}])
+    server.table("users").insert({"id": "g", "n": 8})
+    assert sorted(r["id"] for r in server.table("users").all()) == ["a", "c", "d", "e", "f", "g"]
 
 
 def test_no_other_opener_writes_while_one_holds_the_lock(tmp_path: Path) -> None:

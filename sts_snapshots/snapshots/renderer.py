@@ -64,25 +64,34 @@ class RenderPool:
         self._lock = threading.Lock()
         self._closed = False
 
-    def _pool(self) -> ProcessPoolExecutor:
-        with self._lock:
-            if self._executor is None:
-                self._executor = ProcessPoolExecutor(
-                    max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=init_pool_worker, initargs=(self.fonts_dir, self.niceness),
-                    max_tasks_per_child=self.recycle_after)
-            return self._executor
+    def _pool_locked(self) -> ProcessPoolExecutor:
+        """The executor, started on first use; the caller holds ``self._lock``."""
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=init_pool_worker, initargs=(self.fonts_dir, self.niceness),
+                max_tasks_per_child=self.recycle_after)
+        return self._executor
 
     def run(self, job: dict[str, Any]) -> dict[str, Any]:
+        if self._closed:
+            raise RenderStopped("the server is stopping")
         if self.workers == 0:
             init_worker()
             return build_pdf(job)
-        if self._closed:
-            raise RenderStopped("the server is stopping")
-        with signals_blocked():
-            pool = self._pool()
-            future = pool.submit(build_pdf, job)
+        # Checked and submitted under the lock: a shutdown either comes before (RenderStopped) or finds the job
+        # queued (cancelled: RenderStopped below), never between, where it would fail the snapshot.
+        with signals_blocked(), self._lock:
+            if self._closed:
+                raise RenderStopped("the server is stopping")
+            pool = self._pool_locked()
+            try:
+                future = pool.submit(build_pdf, job)
+            except BrokenProcessPool:
+                future = None
         try:
+            if future is None:
+                raise BrokenProcessPool("the pool broke before this job was submitted")
             return future.result()
         except CancelledError:  # still queued when the server shut the pool down
             raise RenderStopped("the server stopped before this job was rendered") from None

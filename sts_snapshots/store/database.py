@@ -103,7 +103,13 @@ class Database:
             self._db.close()
 
     def _tinydb_table(self, name: str) -> Any:
-        return self._db.table(name, cache_size=0)
+        table = self._db.table(name, cache_size=0)
+        # TinyDB keeps the next document id in its table object. Another process (a CLI command) may have
+        # inserted since, so it is worked out again from the file: otherwise the next insert here reuses a
+        # taken id and fails ("Document with ID N already exists"), or insert_many overwrites a record.
+        # (tinydb is pinned to 4.9.0, whose Table has this attribute.)
+        table._next_id = None
+        return table
 
 
 class Table:
