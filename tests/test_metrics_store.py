@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from sts_snapshots.domain.models import utcnow
 from sts_snapshots.snapshots.metrics import MetricsRecorder
 
 
@@ -55,3 +57,28 @@ def test_a_flush_the_disk_refuses_keeps_the_records_for_the_next_one(tmp_path: P
     assert metrics.flush() == 5
     shutil.copytree(folder, tmp_path / "copy")
     assert MetricsRecorder(tmp_path / "copy").summary(1, {}, {})["api_performance"]["total_requests"] == 5
+
+
+def test_a_flush_that_fails_half_way_writes_nothing_twice(tmp_path: Path) -> None:
+    metrics = MetricsRecorder(tmp_path, flush_every=2, part_records=3)
+    _request(metrics, 0)
+    assert metrics.flush() == 1  # part 0 holds 1 of 3
+    hour = metrics.records(metrics_since_start())[0]["at"]
+    blocker = tmp_path / f"metrics-{_hour(hour)}-0001.json"
+    blocker.mkdir()  # the next part cannot be written
+    for i in range(1, 5):
+        _request(metrics, i)
+    assert metrics.flush() == 2  # two fill part 0, the other two fail
+    assert metrics.wants_flush() is False  # no flush storm right after a failure
+    blocker.rmdir()
+    assert metrics.flush() == 2
+    summary = MetricsRecorder(tmp_path).summary(1, {}, {})["api_performance"]
+    assert summary["total_requests"] == 5 and summary["latency_ms"]["max"] == 4
+
+
+def metrics_since_start() -> datetime:
+    return utcnow() - timedelta(hours=1)
+
+
+def _hour(at: str) -> str:
+    return datetime.fromisoformat(at).strftime("%Y%m%d%H")

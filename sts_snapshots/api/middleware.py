@@ -57,7 +57,7 @@ class ApiMiddleware:
         template = getattr(route, "path", None) or "unmatched"
         if template.startswith("/") and not template.startswith(PREFIX):  # the router's own path, unprefixed
             template = PREFIX + template
-        full = self.sts.metrics.record_request(route=template, method=scope["method"], status_code=status,
-                                               duration_ms=duration_ms)
-        if full:  # the write happens in a thread, after the response: the event loop never waits for the disk
+        flush = self.sts.metrics.record_request(route=template, method=scope["method"], status_code=status,
+                                                duration_ms=duration_ms)
+        if flush:  # the write happens in a thread, after the response: the event loop never waits for the disk
             asyncio.get_running_loop().run_in_executor(None, self.sts.metrics.flush)

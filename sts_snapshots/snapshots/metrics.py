@@ -13,6 +13,7 @@ import functools
 import logging
 import statistics
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,8 @@ from ..store import Database
 
 SHARD_FORMAT = "%Y%m%d%H"
 PART_RECORDS = 2000  # records per file: a flush rewrites one file of at most this many
+MAX_BUFFERED = 100_000  # records kept in memory while the disk refuses them
+RETRY_AFTER_S = 5.0  # after a failed flush, requests do not ask for another one sooner
 log = logging.getLogger(__name__)
 
 
@@ -55,6 +58,8 @@ class MetricsRecorder:
         self._parts: dict[str, tuple[int, int]] = {}  # hour -> (latest part number, records in it)
         self._lock = threading.Lock()
         self._flush_lock = threading.Lock()
+        self._failed_at: float | None = None
+        self._appended = 0
         self.listeners: list[Callable[[dict[str, Any]], None]] = []  # e.g. the Prometheus exporter
 
     def record_generation(self, *, duration_ms: float, was_cached: bool, size: int, pages: int, room_id: str = "",
@@ -67,10 +72,11 @@ class MetricsRecorder:
     def record_request(self, *, route: str, method: str, status_code: int, duration_ms: float) -> bool:
         """Record one API request; never writes (it runs on the event loop).
 
-        :return: whether the buffer is full: the caller should run :meth:`flush` off the event loop.
+        :return: :meth:`wants_flush`: the caller should run :meth:`flush` off the event loop.
         """
-        return self._add({"kind": "request", "route": route, "method": method, "status_code": status_code,
-                          "duration_ms": round(duration_ms, 3)})
+        self._add({"kind": "request", "route": route, "method": method, "status_code": status_code,
+                   "duration_ms": round(duration_ms, 3)})
+        return self.wants_flush()
 
     def _add(self, record: dict[str, Any]) -> bool:
         record |= {"id": new_id(), "at": utcnow().isoformat(timespec="microseconds")}
@@ -83,7 +89,9 @@ class MetricsRecorder:
     def flush(self) -> int:
         """Write buffered records to their hourly files; returns how many.
 
-        If the disk refuses (full, folder gone), the batch goes back into the buffer for the next flush.
+        If the disk refuses (full, folder gone, a damaged file), the records not written go back into the
+        buffer for the next flush, which waits :data:`RETRY_AFTER_S` (the buffer keeps at most
+        :data:`MAX_BUFFERED` records, dropping the oldest).
         """
         with self._flush_lock:
             with self._lock:
@@ -91,23 +99,38 @@ class MetricsRecorder:
             by_shard: dict[str, list[dict[str, Any]]] = {}
             for record in batch:
                 by_shard.setdefault(_shard_name(parse_datetime(record["at"], "at")), []).append(record)
-            written: set[str] = set()
+            written = 0
             try:
                 for name, records in by_shard.items():
                     if self.folder is None:
                         self._memory_shards.setdefault(name, []).extend(records)
                     else:
                         self._append(self.folder, name, records)
-                    written.add(name)
-            except OSError as exc:
-                unwritten = [r for name, rs in by_shard.items() if name not in written for r in rs]
-                log.warning("Could not write %d metric records (kept for the next flush): %s", len(unwritten), exc)
+                    written += len(records)
+            except Exception as exc:  # metrics must never break the caller: kept and retried
+                # _append reports how far it got in the failing hour through self._appended
+                done = written + self._appended
+                unwritten = [r for rs in by_shard.values() for r in rs][done:]
+                self._failed_at = time.monotonic()
                 with self._lock:
                     self._buffer[:0] = unwritten
-                return len(batch) - len(unwritten)
+                    dropped = max(0, len(self._buffer) - MAX_BUFFERED)
+                    del self._buffer[:dropped]
+                log.warning("Could not write %d metric records (kept for the next flush%s): %s", len(unwritten),
+                            f"; the {dropped} oldest dropped" if dropped else "", exc)
+                return done
+            self._failed_at = None
             return len(batch)
 
+    def wants_flush(self) -> bool:
+        """The buffer is full, no flush is running, and the last one did not just fail."""
+        with self._lock:
+            full = len(self._buffer) >= self.flush_every
+        recent_failure = self._failed_at is not None and time.monotonic() - self._failed_at < RETRY_AFTER_S
+        return full and not self._flush_lock.locked() and not recent_failure
+
     def _append(self, folder: Path, hour: str, records: list[dict[str, Any]]) -> None:
+        self._appended = 0
         part, count = self._parts.get(hour) or _latest_part(folder, hour)
         while records:
             if count >= self.part_records:
@@ -120,6 +143,7 @@ class MetricsRecorder:
             finally:
                 db.close()
             count += len(chunk)
+            self._appended += len(chunk)
             self._parts[hour] = (part, count)
 
     def records(self, since: datetime, kind: str | None = None) -> list[dict[str, Any]]:
