@@ -212,3 +212,24 @@ def test_opening_the_stores_splits_the_old_activity_and_snapshot_files(tmp_path:
     assert sorted(p.name for p in layout.snapshot_records.glob("*.json")) == ["r1.json", "r2.json"]
     assert (layout.db / "snapshots.json.migrated").exists() and not (layout.db / "snapshots.json").exists()
     stores.close()
+
+
+def test_two_openers_migrating_at_once_both_succeed_without_duplicates(tmp_path: Path) -> None:
+    old = tmp_path / "db" / "activity.json"
+    Database(old).table("activity").insert_many([{"id": f"e{i}", "room_id": f"r{i % 2}"} for i in range(6)])
+    logs = [ShardedTable(tmp_path / "db" / "activity", "activity") for _ in range(2)]
+    errors: list[BaseException] = []
+
+    def migrate(log: ShardedTable) -> None:
+        try:
+            log.migrate_from(old, "room_id")
+        except BaseException as exc:  # collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=migrate, args=(log,)) for log in logs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert not errors and not any(t.is_alive() for t in threads)
+    assert sorted(r["id"] for key in ("r0", "r1") for r in logs[0].shard(key).all()) == [f"e{i}" for i in range(6)]

@@ -59,17 +59,25 @@ class ShardedTable:
         """
         if not old.exists():
             return 0
-        records = Database(old).table(self.name).all()
-        by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for record in records:
-            by_key[str(record[key_field])].append(record)
-        for key, group in by_key.items():
-            table = self.shard(key)
-            with table.locked():
-                present = {r["id"] for r in table.all()}
-                table.insert_many([r for r in group if r["id"] not in present])
-        old.rename(old.with_name(old.name + ".migrated"))
-        old.with_name(old.name + ".lock").unlink(missing_ok=True)
+        # A CLI command may open the same folder at the same moment. (Not the old file's own lock: reading the
+        # old file takes that one, and a second flock by this process on another handle would wait forever.)
+        with Database.file_lock(old.with_name(old.name + ".migrating")):
+            if not old.exists():
+                return 0  # the other one moved it
+            records = Database(old).table(self.name).all()
+            by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for record in records:
+                key = str(record.get(key_field, ""))
+                if KEY.fullmatch(key):
+                    by_key[key].append(record)
+                else:
+                    log.warning("Not moved from %s (no usable %s): %s", old.name, key_field, record.get("id"))
+            for key, group in by_key.items():
+                table = self.shard(key)
+                with table.locked():
+                    present = {r["id"] for r in table.all()}
+                    table.insert_many([r for r in group if r["id"] not in present])
+            old.rename(old.with_name(old.name + ".migrated"))
         log.info("Moved %d %s records from %s into one file per %s", len(records), self.name, old.name, key_field)
         return len(records)
 
