@@ -62,6 +62,8 @@ def test_removing_users_keeps_an_admin() -> None:
     users.add("crew@example.com", "long-enough-2")
     with pytest.raises(Conflict, match="last admin"):
         users.remove("boss@example.com")
+    with pytest.raises(Conflict, match="last admin"):
+        users.set_role("boss@example.com", "user")
     assert users.remove(" Crew@Example.com ").email == "crew@example.com"
     assert users.get("crew@example.com") is None and users.authenticate("crew@example.com", "long-enough-2") is None
     with pytest.raises(NotFound):

@@ -84,3 +84,14 @@ async def test_admin_pages_are_admins_only_and_users_page_manages_accounts(harne
     gone = await harness.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
     assert gone.status_code == 401 and gone.json()["detail"] == "the token's user no longer exists"
     assert sts.rooms.parties.find(room_id=harness.demo_room_id(), email=MEMBER_EMAIL)  # still a party of the room
+
+
+async def test_an_open_users_page_stops_managing_once_its_admin_is_demoted(harness: Harness) -> None:
+    user, sts = harness.user, harness.sts
+    sts.users.add("second.admin@example.com", "long-enough-pass", role="admin")
+    await sign_in(user, ADMIN_EMAIL, "/users")
+    await user.should_see("second.admin@example.com")
+    sts.users.set_role(ADMIN_EMAIL, "user")  # meanwhile, the other admin demoted this one
+    user.find(marker="remove-second.admin@example.com").click()
+    await user.should_see("You are no longer an administrator", retries=50)
+    assert sts.users.get("second.admin@example.com") is not None

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ..paths import DataLayout
 from ..store import Database
 from .backup import file_sha256, store_files
@@ -36,7 +38,7 @@ def _records(path: Path, table: str) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     with Database.file_lock(path):
-        data = json.loads(path.read_text(encoding="utf-8") or "{}")
+        data = orjson.loads(path.read_bytes() or b"{}")  # parsed as the server parses it
     return list((data.get(table) or {}).values())
 
 
@@ -52,7 +54,7 @@ def check_stores(layout: DataLayout) -> Check:
     for path in store_files(layout):
         try:
             with Database.file_lock(path):
-                json.loads(path.read_text(encoding="utf-8") or "{}")
+                orjson.loads(path.read_bytes() or b"{}")
         except (OSError, ValueError) as exc:
             bad.append(f"{path.relative_to(layout.root)}: {exc}")
     unused = [name for name in ("users", "rooms") if not (layout.db / f"{name}.json").exists()]

@@ -72,11 +72,18 @@ class UserService:
         return self._table.count()
 
     def set_role(self, email: str, role: str) -> User:
+        """:raises Conflict: it would demote the last admin."""
         if role not in ROLES:
             raise Invalid(f"role must be admin or user, not {role!r}")
-        record = self._table.update(email.strip().lower(), {"role": role})
-        if record is None:
-            raise NotFound(f"no user {email}")
+        key = email.strip().lower()
+        with self._table.locked():
+            current = self._table.get(key)
+            if current is None:
+                raise NotFound(f"no user {email}")
+            if current["role"] == "admin" and role != "admin" and len(self._table.find(role="admin")) == 1:
+                raise Conflict(f"{key} is the last admin; make another user admin first")
+            record = self._table.update(key, {"role": role})
+        assert record is not None
         return User.from_record(record)
 
     def remove(self, email: str) -> User:

@@ -8,6 +8,7 @@ from nicegui import ui
 
 from ..app import StsApp
 from ..auth import MIN_PASSWORD_LENGTH
+from ..services.errors import Forbidden
 from ..services.users import User
 from . import session, theme, threads, widgets
 from .room_context import LiveSection
@@ -57,11 +58,25 @@ class UsersView:
                 else:
                     remove.tooltip(f"Remove {user.email}")
 
+    async def still_admin(self) -> bool:
+        """Checked again before every change: this page may have been opened before an admin removed or demoted
+        the one using it."""
+        me = await session.current_user(self.sts)
+        if me is not None and me.is_admin:
+            return True
+        widgets.notify_error(Forbidden("you are no longer an administrator"))
+        ui.navigate.to("/")
+        return False
+
     async def remove(self, user: User) -> None:
+        if not await self.still_admin():
+            return
         if not await widgets.confirm(f"Remove {user.name}?",
                                      f"{user.email} will no longer be able to sign in, and their API tokens stop "
                                      "working. The rooms keep them as a party, and their history stays.",
                                      ok="Remove"):
+            return
+        if not await self.still_admin():
             return
         try:
             await threads.io(self.sts.users.remove, user.email)
@@ -73,6 +88,8 @@ class UsersView:
 
     async def set_role(self, user: User, role: str, sender: object) -> None:
         if role == user.role:
+            return
+        if not await self.still_admin():
             return
         try:
             await threads.io(self.sts.users.set_role, user.email, role)
@@ -90,6 +107,9 @@ class UsersView:
                     .classes("w-full").mark("new-password")
 
             async def save() -> None:
+                if not await self.still_admin():
+                    dialog.close()
+                    return
                 try:
                     await threads.io(self.sts.users.set_password, user.email, password.value or "")
                 except widgets.USER_ERRORS as exc:
@@ -113,6 +133,9 @@ class UsersView:
                     .classes("w-full").mark("user-password")
 
             async def add() -> None:
+                if not await self.still_admin():
+                    dialog.close()
+                    return
                 try:
                     created = await threads.io(self.sts.users.add, email.value or "", password.value or "",
                                                  role.value, name.value or "")
