@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
+import threading
 from pathlib import Path
 from typing import IO, Any
 
@@ -109,14 +111,26 @@ def run_server(settings: Settings) -> int:
     kwargs: dict[str, Any] = {}
     if native:
         kwargs["native"] = True
+    # uvicorn shuts down cleanly on SIGINT and SIGTERM, then raises the signal again for its caller. SIGTERM's
+    # default action would end the process on the spot, before the render jobs still running had finished or
+    # put their snapshots back in the queue; as an exception, it ends this call like Ctrl+C does.
+    previous = signal.signal(signal.SIGTERM, _interrupt) if threading.current_thread() is threading.main_thread() \
+        else None
     try:
         ui.run(host=settings.host, port=settings.port, show=settings.open_browser and not native,
                uvicorn_logging_level="warning", **ui_run_options(sts), **kwargs)
-    except KeyboardInterrupt:  # uvicorn shuts down cleanly on Ctrl+C, then raises SIGINT again for its caller
+    except KeyboardInterrupt:
         pass
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     click.echo("STS Snapshots stopped.")
     del lock
     return 0
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def ui_run_options(sts: Any) -> dict[str, Any]:

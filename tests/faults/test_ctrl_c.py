@@ -1,4 +1,4 @@
-"""Ctrl+C in the terminal while snapshots render: a quiet, clean stop, and nothing lost or failed."""
+"""Ctrl+C (or a service stop) while snapshots render: a quiet, clean stop, and nothing lost or failed."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from tests.faults.server_process import Fleet
 pytestmark = [pytest.mark.faults, pytest.mark.skipif(sys.platform != "linux", reason="process groups and /proc")]
 
 
-def test_ctrl_c_while_rendering_stops_quietly_and_the_next_start_finishes_the_work(fleet: Fleet,
-                                                                                  tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "service-stop"])
+def test_ctrl_c_while_rendering_stops_quietly_and_the_next_start_finishes_the_work(fleet: Fleet, tmp_path: Path,
+                                                                                  stop: signal.Signals) -> None:
     data = tmp_path / "data"
     server = fleet.start(data, workers=1, own_process_group=True)
     with Api(server.url) as api:
@@ -29,7 +30,9 @@ def test_ctrl_c_while_rendering_stops_quietly_and_the_next_start_finishes_the_wo
         while not any(api.call("GET", f"/snapshots/tasks/{s['task_id']}")["status"] == "running" for s in created):
             assert time.monotonic() < deadline, "no generation started"
             time.sleep(0.05)
-    os.killpg(server.pid, signal.SIGINT)  # what Ctrl+C does: the whole foreground group, workers included
+    # Ctrl+C signals the whole foreground group, workers included; so does a service manager's stop (systemd's
+    # default KillMode=control-group sends SIGTERM to every process of the service)
+    os.killpg(server.pid, stop)
     assert server.process.wait(timeout=60) == 0
     assert fleet.wait_all_gone(15) == [], "a render worker outlived the server"
     output = server.output()
