@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -82,3 +83,29 @@ def metrics_since_start() -> datetime:
 
 def _hour(at: str) -> str:
     return datetime.fromisoformat(at).strftime("%Y%m%d%H")
+
+
+def test_a_summary_during_flushes_counts_every_record_once(tmp_path: Path) -> None:
+    metrics = MetricsRecorder(tmp_path, flush_every=25, part_records=100)
+    started = recorded = 0  # requests begun, requests fully recorded (and flushed when due)
+    done = threading.Event()
+
+    def record() -> None:
+        nonlocal started, recorded
+        for i in range(600):
+            started += 1
+            if _request(metrics, i):
+                metrics.flush()
+            recorded += 1
+        done.set()
+
+    writer = threading.Thread(target=record)
+    writer.start()
+    checks = 0
+    while not done.is_set() or checks < 3:
+        before = recorded
+        total = metrics.summary(1, {}, {})["api_performance"]["total_requests"]
+        assert before <= total <= started, (before, total, started)
+        checks += 1
+    writer.join(30)
+    assert metrics.summary(1, {}, {})["api_performance"]["total_requests"] == 600 and checks > 3

@@ -59,6 +59,7 @@ class MetricsRecorder:
         self._lock = threading.Lock()
         self._flush_lock = threading.Lock()
         self._failed_at: float | None = None
+        self._writing: list[dict[str, Any]] = []
         self._appended = 0
         self.listeners: list[Callable[[dict[str, Any]], None]] = []  # e.g. the Prometheus exporter
 
@@ -96,6 +97,7 @@ class MetricsRecorder:
         with self._flush_lock:
             with self._lock:
                 batch, self._buffer = self._buffer, []
+                self._writing = batch  # still seen by records() until it is on disk
             by_shard: dict[str, list[dict[str, Any]]] = {}
             for record in batch:
                 by_shard.setdefault(_shard_name(parse_datetime(record["at"], "at")), []).append(record)
@@ -114,12 +116,15 @@ class MetricsRecorder:
                 self._failed_at = time.monotonic()
                 with self._lock:
                     self._buffer[:0] = unwritten
+                    self._writing = []
                     dropped = max(0, len(self._buffer) - MAX_BUFFERED)
                     del self._buffer[:dropped]
                 log.warning("Could not write %d metric records (kept for the next flush%s): %s", len(unwritten),
                             f"; the {dropped} oldest dropped" if dropped else "", exc)
                 return done
             self._failed_at = None
+            with self._lock:
+                self._writing = []
             return len(batch)
 
     def wants_flush(self) -> bool:
@@ -148,14 +153,17 @@ class MetricsRecorder:
 
     def records(self, since: datetime, kind: str | None = None) -> list[dict[str, Any]]:
         first = _shard_name(since)
-        found: list[dict[str, Any]] = []
-        with self._flush_lock:  # not while a batch is between the buffer and its file
-            for name, loader in self._shards():
-                if name >= first:
-                    found += loader()
-            with self._lock:
-                found += list(self._buffer)
-        return [r for r in found if parse_datetime(r["at"], "at") >= since and (kind is None or r["kind"] == kind)]
+        # Without waiting for a flush: what is in memory is taken before and after reading the files, so a batch
+        # moving from memory to a file meanwhile is seen at least once, and the ids drop the second sighting.
+        with self._lock:
+            found = [*self._buffer, *self._writing]
+        for name, loader in self._shards():
+            if name >= first:
+                found += loader()
+        with self._lock:
+            found += [*self._buffer, *self._writing]
+        unique = {r["id"]: r for r in found}.values()
+        return [r for r in unique if parse_datetime(r["at"], "at") >= since and (kind is None or r["kind"] == kind)]
 
     def _shards(self) -> list[tuple[str, Callable[[], list[dict[str, Any]]]]]:
         if self.folder is None:
