@@ -80,8 +80,8 @@ class UserService:
             current = self._table.get(key)
             if current is None:
                 raise NotFound(f"no user {email}")
-            if current["role"] == "admin" and role != "admin" and len(self._table.find(role="admin")) == 1:
-                raise Conflict(f"{key} is the last admin; make another user admin first")
+            if role != "admin":
+                self._refuse_last_admin(current)
             record = self._table.update(key, {"role": role})
         assert record is not None
         return User.from_record(record)
@@ -96,12 +96,16 @@ class UserService:
             record = self._table.get(key)
             if record is None:
                 raise NotFound(f"no user {email}")
-            if record["role"] == "admin" and len(self._table.find(role="admin")) == 1:
-                raise Conflict(f"{key} is the last admin; make another user admin first")
+            self._refuse_last_admin(record)
             self._table.remove(key)
         with self._guard:
             self._failures.pop(key, None)
         return User.from_record(record)
+
+    def _refuse_last_admin(self, record: dict[str, Any]) -> None:
+        """Conflict if ``record`` is the only admin (nobody could manage users); the caller holds the lock."""
+        if record["role"] == "admin" and len(self._table.find(role="admin")) == 1:
+            raise Conflict(f"{record['email']} is the last admin; make another user admin first")
 
     def set_password(self, email: str, password: str) -> None:
         try:
