@@ -14,7 +14,7 @@ import logging
 import statistics
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,6 @@ class MetricsRecorder:
         self._flush_lock = threading.Lock()
         self._failed_at: float | None = None
         self._writing: list[dict[str, Any]] = []
-        self._appended = 0
         self.listeners: list[Callable[[dict[str, Any]], None]] = []  # e.g. the Prometheus exporter
 
     def record_generation(self, *, duration_ms: float, was_cached: bool, size: int, pages: int, room_id: str = "",
@@ -101,17 +100,12 @@ class MetricsRecorder:
             by_shard: dict[str, list[dict[str, Any]]] = {}
             for record in batch:
                 by_shard.setdefault(_shard_name(parse_datetime(record["at"], "at")), []).append(record)
-            written = 0
+            done = 0
             try:
                 for name, records in by_shard.items():
-                    if self.folder is None:
-                        self._memory_shards.setdefault(name, []).extend(records)
-                    else:
-                        self._append(self.folder, name, records)
-                    written += len(records)
+                    for stored in self._append(name, records):
+                        done += stored
             except Exception as exc:  # metrics must never break the caller: kept and retried
-                # _append reports how far it got in the failing hour through self._appended
-                done = written + self._appended
                 unwritten = [r for rs in by_shard.values() for r in rs][done:]
                 self._failed_at = time.monotonic()
                 with self._lock:
@@ -134,8 +128,13 @@ class MetricsRecorder:
         recent_failure = self._failed_at is not None and time.monotonic() - self._failed_at < RETRY_AFTER_S
         return full and not self._flush_lock.locked() and not recent_failure
 
-    def _append(self, folder: Path, hour: str, records: list[dict[str, Any]]) -> None:
-        self._appended = 0
+    def _append(self, hour: str, records: list[dict[str, Any]]) -> Iterator[int]:
+        """Store ``records`` of ``hour``, yielding how many each step stored (so a failure knows what is left)."""
+        if self.folder is None:
+            self._memory_shards.setdefault(hour, []).extend(records)
+            yield len(records)
+            return
+        folder = self.folder
         part, count = self._parts.get(hour) or _latest_part(folder, hour)
         while records:
             if count >= self.part_records:
@@ -148,8 +147,8 @@ class MetricsRecorder:
             finally:
                 db.close()
             count += len(chunk)
-            self._appended += len(chunk)
             self._parts[hour] = (part, count)
+            yield len(chunk)
 
     def records(self, since: datetime, kind: str | None = None) -> list[dict[str, Any]]:
         first = _shard_name(since)
