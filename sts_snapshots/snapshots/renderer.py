@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, NoReturn
 
 from .worker import build_pdf, init_pool_worker, init_worker
 
@@ -88,21 +88,25 @@ class RenderPool:
             try:
                 future = pool.submit(build_pdf, job)
             except BrokenProcessPool:
-                future = None
+                future = None  # a worker died since the last job; handled below, outside the lock
+        if future is None:
+            self._broken(pool)
         try:
-            if future is None:
-                raise BrokenProcessPool("the pool broke before this job was submitted")
             return future.result()
         except CancelledError:  # still queued when the server shut the pool down
             raise RenderStopped("the server stopped before this job was rendered") from None
         except BrokenProcessPool:
-            with self._lock:
-                if self._executor is pool:
-                    self._executor = None
-            pool.shutdown(wait=False, cancel_futures=True)
-            if self._closed:
-                raise RenderStopped("the server stopped while this job was rendering") from None
-            raise RenderError("the PDF render worker stopped unexpectedly (killed or out of memory)") from None
+            self._broken(pool)
+
+    def _broken(self, pool: ProcessPoolExecutor) -> NoReturn:
+        """A worker of ``pool`` died: drop the pool (the next job starts a new one) and say why the job failed."""
+        with self._lock:
+            if self._executor is pool:
+                self._executor = None
+        pool.shutdown(wait=False, cancel_futures=True)
+        if self._closed:
+            raise RenderStopped("the server stopped while this job was rendering") from None
+        raise RenderError("the PDF render worker stopped unexpectedly (killed or out of memory)") from None
 
     def shutdown(self) -> None:
         """Stop taking jobs: queued ones are cancelled (:class:`RenderStopped`); renders in progress finish."""
