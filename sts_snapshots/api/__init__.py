@@ -8,7 +8,7 @@ from ..app import StsApp
 from . import auth, documents, health, rooms, snapshots
 from .errors import install_error_handlers
 from .middleware import PREFIX, ApiMiddleware
-from .prometheus import register_prometheus
+from .prometheus import PrometheusExporter
 
 __all__ = ["PREFIX", "register_api"]
 
@@ -20,5 +20,4 @@ def register_api(app: FastAPI, sts: StsApp) -> None:
         api.include_router(module.router)
     app.include_router(api)
     install_error_handlers(app)
-    exporter = register_prometheus(sts)
-    app.add_middleware(ApiMiddleware, sts=sts, exporter=exporter)
+    app.add_middleware(ApiMiddleware, sts=sts, exporter=PrometheusExporter(sts))

@@ -84,8 +84,3 @@ def wants_page(request: Request) -> bool:
     False
     """
     return "text/html" in request.headers.get("accept", "")
-
-
-def register_prometheus(sts: StsApp) -> PrometheusExporter:
-    """The app's exporter; :class:`~sts_snapshots.api.middleware.ApiMiddleware` serves it at ``/metrics``."""
-    return PrometheusExporter(sts)
