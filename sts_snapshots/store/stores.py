@@ -26,9 +26,12 @@ class Stores:
         def db(path: Path) -> Database:
             return Database(path if layout is not None else None)
 
+        def per_room(folder: Path, name: str) -> ShardedTable:
+            return ShardedTable(folder if layout is not None else None, name)
+
         root = layout or DataLayout(Path("/nonexistent"))
-        activity = ShardedTable(root.activity if layout is not None else None, "activity")
-        snapshots = ShardedTable(root.snapshot_records if layout is not None else None, "snapshots")
+        activity = per_room(root.activity, "activity")
+        snapshots = per_room(root.snapshot_records, "snapshots")
         if layout is not None:  # a data folder from before these were split per room
             activity.migrate_from(root.db / "activity.json", "room_id")
             snapshots.migrate_from(root.db / "snapshots.json", "room_id")
