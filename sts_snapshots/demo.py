@@ -9,6 +9,7 @@ from typing import Any
 from .demo_files import mooring_sketch_png, simple_pdf
 from .domain.catalogue import BY_CODE
 from .domain.models import utcnow
+from .domain.records import RoomRecord
 from .services.documents import DocumentService
 from .services.rooms import RoomService
 from .services.users import User, UserService
@@ -64,7 +65,7 @@ OPERATION = [("FENDER", "approved", 100, "4 × Yokohama 3.3 × 6.5 m primary fen
              ("CHECKLIST", "missing", None, "")]
 
 
-def seed_demo(users: UserService, rooms: RoomService, documents: DocumentService) -> dict[str, Any]:
+def seed_demo(users: UserService, rooms: RoomService, documents: DocumentService) -> RoomRecord:
     """Create the demo users and room; returns the room record. Call only on an empty data folder."""
     admin = users.add(ADMIN_EMAIL, ADMIN_PASSWORD, role="admin", name="Søren Madsen",
                       password_hash=DEMO_HASHES[ADMIN_EMAIL])
@@ -105,7 +106,7 @@ def seed_demo(users: UserService, rooms: RoomService, documents: DocumentService
                 changes["expires_on"] = (utcnow() + timedelta(days=expiry_days)).date().isoformat()
             if changes:
                 documents.review(admin, room_id, doc["id"], changes)
-    for party in rooms.parties.find(room_id=room_id):
+    for party in rooms.parties_of(room_id):
         if party["role"] in ("mother_owner", "charterer"):
             rooms.set_approval(admin, room_id, party["id"], "approved", "Cleared from our side.")
         if party["role"] == "daughter_owner":
@@ -116,7 +117,7 @@ def seed_demo(users: UserService, rooms: RoomService, documents: DocumentService
     for days, actor, action, details in history:
         at = (utcnow() - timedelta(days=days)).isoformat(timespec="seconds")
         rooms.log(room_id, actor, action, details, at=at)
-    return rooms.rooms.get(room_id) or room
+    return rooms.get(room_id) or room
 
 
 def _demo_file(code: str, vessel: str) -> tuple[str, bytes, str]:

@@ -50,7 +50,7 @@ class Harness:
         return self.auth(MEMBER_EMAIL)
 
     def demo_room_id(self) -> str:
-        return self.sts.rooms.rooms.all()[0]["id"]
+        return self.sts.rooms.room_ids()[0]
 
     async def wait_task(self, task_id: str, headers: dict[str, str], timeout: float = 60) -> dict[str, Any]:
         """Poll the task endpoint until the task is finished; returns the last answer and the progress seen."""

@@ -74,7 +74,7 @@ def headers_for(harness: Harness, caller: str) -> dict[str, str]:
 async def ids_for(harness: Harness) -> dict[str, str]:
     """Real ids in the demo room: the member's own party, another party, a document with a file, a snapshot."""
     room = harness.demo_room_id()
-    parties = harness.sts.rooms.parties.find(room_id=room)
+    parties = harness.sts.rooms.parties_of(room)
     own = next(p for p in parties if p["email"] == MEMBER_EMAIL)
     other = next(p for p in parties if p["email"] not in (MEMBER_EMAIL, ADMIN_EMAIL))
     doc = next(d for d in harness.sts.rooms.documents_of(room) if d["versions"])

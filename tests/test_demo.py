@@ -11,12 +11,12 @@ def test_demo_room_is_realistic_and_seeded_once(tmp_path: Path) -> None:
     assert seed_if_empty(sts) is True
     assert seed_if_empty(build_app(settings)) is False  # a second start does not seed again
     sts = build_app(settings)
-    rooms = sts.rooms.rooms.all()
+    rooms = sts.rooms.room_ids()
     assert len(rooms) == 1
-    room_id = rooms[0]["id"]
-    vessels = sts.rooms.vessels.find(room_id=room_id)
+    room_id = rooms[0]
+    vessels = sts.rooms.vessels_of(room_id)
     assert sorted(v["role"] for v in vessels) == ["daughter", "mother"]
-    parties = sts.rooms.parties.find(room_id=room_id)
+    parties = sts.rooms.parties_of(room_id)
     names = " ".join(p["name"] for p in parties)
     assert len(parties) == 6 and "Ørsted" in names and "Müller" in names
     docs = sts.documents.list(sts.users.get(ADMIN_EMAIL), room_id)  # type: ignore[arg-type]

@@ -36,7 +36,7 @@ def admin(sts: StsApp) -> User:
 
 
 def room_id(sts: StsApp) -> str:
-    return str(sts.rooms.rooms.all()[0]["id"])
+    return str(sts.rooms.room_ids()[0])
 
 
 def snapshot(sts: StsApp, include_documents: bool = False, title: str | None = None) -> dict[str, Any]:
@@ -94,7 +94,7 @@ def test_content_key_covers_every_printed_change(sts: StsApp) -> None:
     keys.append(key())
     sts.documents.review(admin(sts), rid, doc["id"], {"expires_on": "2031-01-01"})
     keys.append(key())
-    party = sts.rooms.parties.find(room_id=rid)[0]
+    party = sts.rooms.parties_of(rid)[0]
     sts.rooms.set_approval(admin(sts), rid, party["id"], "pending", "")
     keys.append(key())
     sts.rooms.update_room(admin(sts), rid, {"location": "Skagen, Area 3"})
@@ -134,16 +134,21 @@ def test_include_documents_embeds_files_with_hashes(sts: StsApp) -> None:
 
 def test_room_with_200_documents_renders_across_pages(sts: StsApp) -> None:
     rid = room_id(sts)
-    from sts_snapshots.domain.documents import Document
+    from sts_snapshots.domain.imo import imo_check_digit
 
-    extra = [Document(room_id=rid, type_code="CHECKLIST", status="missing",
-                      notes=f"Checklist {i}: to be completed before mooring; last word marker{i}").to_record()
-             for i in range(200 - len(sts.rooms.documents_of(rid)))]
-    sts.rooms.documents.insert_many(extra)
+    number = 0
+    while len(sts.rooms.documents_of(rid)) < 200:  # daughter vessels, each with its required documents
+        first_six = f"{930000 + number:06d}"
+        sts.rooms.add_vessel(admin(sts), rid, {"name": f"MT Lighter {number:02d}", "role": "daughter",
+                                               "imo": first_six + str(imo_check_digit(first_six))})
+        number += 1
+    pending = [d for d in sts.rooms.documents_of(rid) if not d["notes"]]
+    for i, doc in enumerate(pending):
+        sts.documents.review(admin(sts), rid, doc["id"], {"notes": f"To be completed before mooring; marker{i}"})
     done = snapshot(sts)
     assert done["status"] == "completed" and done["pages"] > 10
     text = pdf_text(sts.engine.pdf_path(done["id"]))
-    assert f"marker{len(extra) - 1}" in text
+    assert all(f"marker{i}" in text for i in range(len(pending)))
 
 
 def test_broken_input_fails_cleanly(sts: StsApp) -> None:

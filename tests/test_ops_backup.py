@@ -45,7 +45,7 @@ def data(tmp_path: Path) -> Path:
     seed_if_empty(sts)
     admin = sts.users.get(ADMIN_EMAIL)
     assert admin is not None
-    snapshot = sts.engine.create(admin, sts.rooms.rooms.all()[0]["id"], "Backup test", "pdf", False)
+    snapshot = sts.engine.create(admin, sts.rooms.room_ids()[0], "Backup test", "pdf", False)
     assert generate_snapshot(sts.engine, snapshot["id"]) is not None
     sts.metrics.flush()
     sts.stores.close()

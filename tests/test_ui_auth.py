@@ -48,7 +48,7 @@ async def test_wrong_password_says_so_and_lockout_after_five(harness: Harness) -
 
 async def test_logout_ends_the_session_and_files_need_one(harness: Harness) -> None:
     user, room_id = harness.user, harness.demo_room_id()
-    doc = next(d for d in harness.sts.rooms.documents.find(room_id=room_id) if d["versions"])
+    doc = next(d for d in harness.sts.rooms.documents_of(room_id) if d["versions"])
     url = f"/ui/files/documents/{room_id}/{doc['id']}"
     assert (await harness.client.get(url)).status_code == 401
 

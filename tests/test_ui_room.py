@@ -23,8 +23,13 @@ from tests.test_ui_support import (
 
 def demo_doc(harness: Harness, type_code: str, status: str) -> dict[str, Any]:
     room_id = harness.demo_room_id()
-    return next(d for d in harness.sts.rooms.documents.find(room_id=room_id)
+    return next(d for d in harness.sts.rooms.documents_of(room_id)
                 if d["type_code"] == type_code and d["status"] == status)
+
+
+def doc_status(sts: Any, doc: dict[str, Any]) -> str:
+    """The stored status of ``doc`` now."""
+    return next(d["status"] for d in sts.rooms.documents_of(doc["room_id"]) if d["id"] == doc["id"])
 
 
 # (who, may review, may upload, may add vessels and parties)
@@ -75,7 +80,7 @@ async def test_filter_upload_and_review_a_document(harness: Harness) -> None:
     assert isinstance(upload, ui.upload)
     await upload.handle_uploads([ui.upload.SmallFileUpload("crew-list.pdf", "application/pdf", b"%PDF-1.4 crew")])
     await user.should_see("crew-list.pdf uploaded: Crew list is now under review", retries=50)
-    await wait_for(lambda: sts.rooms.documents.get(crew["id"])["status"] == "under_review", what="the upload")  # type: ignore[index]
+    await wait_for(lambda: doc_status(sts, crew) == "under_review", what="the upload")
     await user.should_not_see(marker=f"doc-{crew['id']}")  # no longer missing: the filter hides it
     user.find(marker="filter-all").click()
     await wait_for(lambda: contains(user, f"doc-{crew['id']}", inner="status-under_review"), what="under review")
@@ -85,16 +90,16 @@ async def test_filter_upload_and_review_a_document(harness: Harness) -> None:
     user.find(marker=f"review-{crew['id']}").click()
     user.find(marker="reject").click()  # a rejection needs a note
     await user.should_see(marker="review-notes")
-    assert sts.rooms.documents.get(crew["id"])["status"] == "under_review"  # type: ignore[index]
+    assert doc_status(sts, crew) == "under_review"
     user.find(marker="review-notes").type("Crew list is unsigned.")
     user.find(marker="reject").click()
-    await wait_for(lambda: sts.rooms.documents.get(crew["id"])["status"] == "rejected", what="the rejection")  # type: ignore[index]
+    await wait_for(lambda: doc_status(sts, crew) == "rejected", what="the rejection")
     await user.should_see("Crew list is unsigned.", retries=50)
 
     user.find(marker=f"review-{crew['id']}").click()
     user.find(marker="review-notes").clear()
     user.find(marker="approve").click()
-    await wait_for(lambda: sts.rooms.documents.get(crew["id"])["status"] == "approved", what="the approval")  # type: ignore[index]
+    await wait_for(lambda: doc_status(sts, crew) == "approved", what="the approval")
     await user.should_see("23 of 34 approved", retries=50)  # the sections reload after the review
     await user.should_see("document reviewed", retries=50)
 
@@ -111,10 +116,10 @@ async def test_manager_adds_vessel_sets_status_adds_party_and_approval(harness: 
     user.find(marker="add-vessel-ok").click()
     await user.should_see("MT Gamma added", retries=50)
     await user.should_see(marker="vessel-9074729", retries=50)
-    assert len(sts.rooms.vessels.find(room_id=room_id)) == 3
+    assert len(sts.rooms.vessels_of(room_id)) == 3
 
     user.find(marker="room-status-active").click()
-    await wait_for(lambda: sts.rooms.rooms.get(room_id)["status"] == "active", what="the status change")  # type: ignore[index]
+    await wait_for(lambda: sts.rooms.get(room_id)["status"] == "active", what="the status change")  # type: ignore[index]
     await user.should_see(marker="status-active", retries=50)
 
     user.find(marker="add-party").click()
@@ -122,14 +127,14 @@ async def test_manager_adds_vessel_sets_status_adds_party_and_approval(harness: 
     user.find(marker="party-email").type("tom@terminal.example")
     user.find(marker="add-party-ok").click()
     await user.should_see("Tom Terminal added", retries=50)
-    party = next(p for p in sts.rooms.parties.find(room_id=room_id) if p["name"] == "Tom Terminal")
+    party = next(p for p in sts.rooms.parties_of(room_id) if p["name"] == "Tom Terminal")
     await user.should_see(marker=f"approval-{party['id']}", retries=50)
 
     user.find(marker=f"approval-{party['id']}").click()  # an admin may set any party's approval
     user.find(kind=ui.toggle, marker="approval-choice").elements.pop().set_value("approved")
     user.find(marker="approval-comment").type("Berth confirmed.")
     user.find(marker="approval-save").click()
-    approval = await wait_for(lambda: next((a for a in sts.rooms.approvals.find(room_id=room_id, party_id=party["id"])
+    approval = await wait_for(lambda: next((a for a in sts.rooms.approvals_of(room_id) if a["party_id"] == party["id"]
                                             if a["status"] == "approved"), None), what="the approval")
     assert approval["comment"] == "Berth confirmed." and approval["updated_by"] == ADMIN_EMAIL
     await wait_for(lambda: contains(user, f"party-{party['id']}", inner="status-approved", text="Berth confirmed."),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 
 from ..domain.models import EFFECTIVE_STATUSES
+from ..domain.records import DocumentView
 from .deps import CurrentUser, DocId, RoomId, Sts
 from .schemas import DocumentReview
 
@@ -18,7 +19,7 @@ CHUNK = 1024 * 1024
 @router.get("")
 def list_documents(sts: Sts, user: CurrentUser, room_id: RoomId,
                    status: Annotated[str | None, Query(description=" / ".join(EFFECTIVE_STATUSES))] = None,
-                   ) -> list[dict[str, Any]]:
+                   ) -> list[DocumentView]:
     if status is not None and status not in EFFECTIVE_STATUSES:
         raise HTTPException(422, f"status must be one of {', '.join(EFFECTIVE_STATUSES)}")
     return sts.documents.list(user, room_id, status)
@@ -26,7 +27,7 @@ def list_documents(sts: Sts, user: CurrentUser, room_id: RoomId,
 
 @router.put("/{doc_id}/file")
 async def upload(sts: Sts, user: CurrentUser, room_id: RoomId, doc_id: DocId, request: Request,
-                 file: Annotated[UploadFile, File(description="the new version")]) -> dict[str, Any]:
+                 file: Annotated[UploadFile, File(description="the new version")]) -> DocumentView:
     limit = sts.settings.max_upload_mb * 1024 * 1024
     sts.rooms.room(user, room_id)
     sts.rooms.document(room_id, doc_id)
@@ -41,7 +42,9 @@ async def upload(sts: Sts, user: CurrentUser, room_id: RoomId, doc_id: DocId, re
     data = b"".join(chunks)
     name = file.filename or "upload"
     result = await run.io_bound(lambda: sts.documents.upload(user, room_id, doc_id, name, data, file.content_type))
-    return result or {}
+    if result is None:  # NiceGUI's io_bound gives None once the server is stopping
+        raise HTTPException(503, "the server is stopping; upload again when it is back")
+    return result
 
 
 @router.get("/{doc_id}/file", response_class=FileResponse)
@@ -52,5 +55,5 @@ def download(sts: Sts, user: CurrentUser, room_id: RoomId, doc_id: DocId) -> Fil
 
 
 @router.patch("/{doc_id}")
-def review(sts: Sts, user: CurrentUser, room_id: RoomId, doc_id: DocId, body: DocumentReview) -> dict[str, Any]:
+def review(sts: Sts, user: CurrentUser, room_id: RoomId, doc_id: DocId, body: DocumentReview) -> DocumentView:
     return sts.documents.review(user, room_id, doc_id, body.model_dump(exclude_unset=True))

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from .catalogue import BY_CODE, DocumentType, types_for
 from .models import DOCUMENT_STATUSES, Record, clean_text, new_id, now_iso, require
+from .records import DocumentRecord, VersionRecord
 
 
 @dataclass
-class Document(Record):
+class Document(Record[DocumentRecord]):
     room_id: str
     type_code: str
     vessel_id: str | None = None
     status: str = "missing"
     expires_on: str | None = None
     notes: str = ""
-    versions: list[dict[str, Any]] = field(default_factory=list)
+    versions: list[VersionRecord] = field(default_factory=list)
     reviewed_by: str | None = None
     reviewed_at: str | None = None
     created_at: str = field(default_factory=now_iso)
@@ -36,7 +36,7 @@ class Document(Record):
         return BY_CODE[self.type_code]
 
     @property
-    def latest(self) -> dict[str, Any] | None:
+    def latest(self) -> VersionRecord | None:
         return self.versions[-1] if self.versions else None
 
 
@@ -61,7 +61,7 @@ def parse_date(value: str) -> date:
 
 
 def version_record(*, file_id: str, file_name: str, sha256: str, size: int, mime: str, uploaded_by: str,
-                   number: int) -> dict[str, Any]:
+                   number: int) -> VersionRecord:
     """One uploaded version. The file is stored under ``file_id``, never under the user's file name."""
     return {
         "number": number, "file_id": file_id, "file_name": file_name[-200:], "sha256": sha256, "size": size,

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Generic, Literal, Self, TypeVar, cast
 
 from .imo import normalize_imo
+from .records import ActivityRecord, ApprovalRecord, PartyRecord, RoomRecord, VesselRecord
+
+R = TypeVar("R")
 
 ROOM_STATUSES = ("draft", "docs_pending", "ready", "active", "completed", "cancelled")
 DOCUMENT_STATUSES = ("missing", "under_review", "approved", "rejected")
@@ -58,18 +62,20 @@ def clean_text(value: Any, name: str, *, max_len: int = 200, required: bool = Fa
 
 
 @dataclass
-class Record:
-    def to_record(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+class Record(Generic[R]):
+    """A record being made or changed, checked by its rules; ``to_record`` gives what the store holds."""
+
+    def to_record(self) -> R:
+        return cast(R, dataclasses.asdict(self))
 
     @classmethod
-    def from_record(cls, data: dict[str, Any]) -> Any:
+    def from_record(cls, data: Mapping[str, Any]) -> Self:
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
 @dataclass
-class Room(Record):
+class Room(Record[RoomRecord]):
     title: str
     location: str = ""
     sts_eta: str | None = None
@@ -93,7 +99,7 @@ class Room(Record):
 
 
 @dataclass
-class Vessel(Record):
+class Vessel(Record[VesselRecord]):
     room_id: str
     name: str
     imo: str
@@ -115,7 +121,7 @@ class Vessel(Record):
 
 
 @dataclass
-class Party(Record):
+class Party(Record[PartyRecord]):
     room_id: str
     role: str
     name: str
@@ -135,7 +141,7 @@ class Party(Record):
 
 
 @dataclass
-class Approval(Record):
+class Approval(Record[ApprovalRecord]):
     room_id: str
     party_id: str
     status: str = "pending"
@@ -150,7 +156,7 @@ class Approval(Record):
 
 
 @dataclass
-class Activity(Record):
+class Activity(Record[ActivityRecord]):
     room_id: str
     actor: str
     action: str
@@ -180,7 +186,10 @@ def parse_datetime(value: str, name: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def newest_first(records: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
+M = TypeVar("M", bound=Mapping[str, Any])
+
+
+def newest_first(records: list[M], field: str) -> list[M]:
     """``records`` (in the order they were written) sorted newest first by the timestamp ``field``.
 
     Timestamps have one-second resolution, so records of the same second keep their write order, reversed.

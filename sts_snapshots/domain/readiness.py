@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from .catalogue import BY_CODE
 from .documents import parse_date
+from .records import ReadinessView
 
 
-def effective_status(doc: dict[str, Any], today: date) -> str:
+def effective_status(doc: Mapping[str, Any], today: date) -> str:
     """The stored status, except that a document past its expiry date is ``expired``.
 
     >>> effective_status({"status": "approved", "expires_on": "2020-01-01"}, date(2026, 1, 1))
@@ -24,7 +25,7 @@ def effective_status(doc: dict[str, Any], today: date) -> str:
     return str(doc["status"])
 
 
-def expiring_soon(doc: dict[str, Any], today: date) -> bool:
+def expiring_soon(doc: Mapping[str, Any], today: date) -> bool:
     """Not yet expired, but within the type's warning days (default 30).
 
     >>> expiring_soon({"type_code": "Q88", "status": "approved", "expires_on": "2026-01-20"}, date(2026, 1, 1))
@@ -58,11 +59,13 @@ class Readiness:
     def percent(self) -> int:
         return round(100 * self.approved / self.required) if self.required else 0
 
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "ready": self.ready, "percent": self.percent}
+    def to_dict(self) -> ReadinessView:
+        return ReadinessView(required=self.required, approved=self.approved, under_review=self.under_review,
+                             missing=self.missing, rejected=self.rejected, expired=self.expired,
+                             expiring_soon=self.expiring_soon, ready=self.ready, percent=self.percent)
 
 
-def readiness(documents: Iterable[dict[str, Any]], today: date) -> Readiness:
+def readiness(documents: Iterable[Mapping[str, Any]], today: date) -> Readiness:
     """Count required documents by effective status.
 
     >>> docs = [{"type_code": "Q88", "status": "approved", "expires_on": None},

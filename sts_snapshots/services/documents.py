@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import mimetypes
 from pathlib import Path
 from typing import Any
 
+from ..domain.catalogue import BY_CODE
 from ..domain.documents import parse_date, version_record
 from ..domain.models import UPLOADER_ROLES, clean_text, new_id, now_iso
 from ..domain.readiness import effective_status, expiring_soon
+from ..domain.records import DocumentRecord, DocumentView, VersionRecord
 from ..store.storage import atomic_write_bytes
 from .errors import Forbidden, Invalid, NotFound, StorageFailed
 from .rooms import RoomService
@@ -23,31 +26,33 @@ class DocumentService:
         self.rooms = rooms
         self.files_dir = files_dir
 
-    def list(self, user: User, room_id: str, status: str | None = None) -> list[dict[str, Any]]:
+    def list(self, user: User, room_id: str, status: str | None = None) -> list[DocumentView]:
         self.rooms.room(user, room_id)
-        docs = [self.view(d) for d in self.rooms.documents_of(room_id)]
+        docs = self.views_of(room_id)
         if status:
             docs = [d for d in docs if d["effective_status"] == status]
         return docs
 
-    def view(self, record: dict[str, Any]) -> dict[str, Any]:
+    def view(self, record: DocumentRecord) -> DocumentView:
         """The stored record plus derived fields (effective status, expiry flags, type facts)."""
-        from ..domain.catalogue import BY_CODE
-
         today = self.rooms.today()
         dtype = BY_CODE[record["type_code"]]
-        return {
+        status = effective_status(record, today)
+        return DocumentView(
             **record,
-            "type_name": dtype.name, "category": dtype.category, "required": dtype.required,
-            "criticality": dtype.criticality, "has_expiry": dtype.has_expiry,
-            "effective_status": effective_status(record, today),
-            "expired": effective_status(record, today) == "expired",
-            "expiring_soon": expiring_soon(record, today) and effective_status(record, today) != "expired",
-            "latest_version": record["versions"][-1] if record["versions"] else None,
-        }
+            type_name=dtype.name, category=dtype.category, required=dtype.required,
+            criticality=dtype.criticality, has_expiry=dtype.has_expiry,
+            effective_status=status, expired=status == "expired",
+            expiring_soon=expiring_soon(record, today) and status != "expired",
+            latest_version=record["versions"][-1] if record["versions"] else None,
+        )
+
+    def views_of(self, room_id: str) -> builtins.list[DocumentView]:
+        """Every document of the room with its derived fields, without an access check (the caller made it)."""
+        return [self.view(d) for d in self.rooms.documents_of(room_id)]
 
     def upload(self, user: User, room_id: str, doc_id: str, file_name: str, data: bytes,
-               mime: str | None = None) -> dict[str, Any]:
+               mime: str | None = None) -> DocumentView:
         self.rooms.room(user, room_id)
         party = self.rooms.member_party(user, room_id)
         if not user.is_admin and (party is None or party["role"] not in UPLOADER_ROLES):
@@ -65,12 +70,12 @@ class DocumentService:
             file_id=file_id, file_name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
             mime=mime or mimetypes.guess_type(name)[0] or "application/octet-stream", uploaded_by=user.email,
             number=len(doc.versions) + 1)
-        record = self.rooms.documents.update(doc_id, {"versions": [*doc.versions, version], "status": "under_review",
-                                                      "reviewed_by": None, "reviewed_at": None})
+        record = self.rooms.update_document(doc_id, {"versions": [*doc.versions, version], "status": "under_review",
+                                                     "reviewed_by": None, "reviewed_at": None})
         self.rooms.log(room_id, user.email, "document uploaded", f"{doc.type.name} v{version['number']} ({name})")
-        return self.view(record or {})
+        return self.view(record)
 
-    def review(self, user: User, room_id: str, doc_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    def review(self, user: User, room_id: str, doc_id: str, changes: dict[str, Any]) -> DocumentView:
         self.rooms.room(user, room_id)
         doc = self.rooms.document(room_id, doc_id)
         unknown = set(changes) - {"status", "notes", "expires_on"}
@@ -98,12 +103,12 @@ class DocumentService:
                 raise Invalid(f"expires_on: {exc}") from None
         if not update:
             raise Invalid("nothing to change: give status, notes or expires_on")
-        record = self.rooms.documents.update(doc_id, update)
+        record = self.rooms.update_document(doc_id, update)
         details = ", ".join(f"{k}={v}" for k, v in update.items() if k in changes)
         self.rooms.log(room_id, user.email, "document reviewed", f"{doc.type.name}: {details}")
-        return self.view(record or {})
+        return self.view(record)
 
-    def latest_file(self, user: User, room_id: str, doc_id: str) -> tuple[Path, dict[str, Any]]:
+    def latest_file(self, user: User, room_id: str, doc_id: str) -> tuple[Path, VersionRecord]:
         self.rooms.room(user, room_id)
         doc = self.rooms.document(room_id, doc_id)
         if not doc.latest:

@@ -36,20 +36,21 @@ def content_key(model: dict[str, Any]) -> str:
 
 def gather(rooms: RoomService, documents: DocumentService, room_id: str, include_documents: bool) -> dict[str, Any]:
     """The report model of a room as it is now (see ``sts_snapshots.report`` for the format)."""
-    room = rooms.rooms.get(room_id)
+    room = rooms.get(room_id)
     if room is None:
         raise LookupError(f"room {room_id} no longer exists")
-    vessels = sorted(rooms.vessels.find(room_id=room_id), key=lambda v: (v["role"] != "mother", v["name"]))
-    parties = rooms.parties.find(room_id=room_id)
+    vessels = rooms.vessels_of(room_id)
+    parties = rooms.parties_of(room_id)
     party_by_id = {p["id"]: p for p in parties}
     groups = {v["id"]: f"{v['role'].capitalize()} vessel — {v['name']}" for v in vessels}
     group_order = {v["id"]: i for i, v in enumerate(vessels)}
-    docs = [documents.view(d) for d in rooms.documents_of(room_id)]
-    docs.sort(key=lambda d: (group_order.get(d["vessel_id"], len(vessels)), _ORDER.get(d["type_code"], 999)))
-    model_docs, included = [], []
+    docs = documents.views_of(room_id)
+    docs.sort(key=lambda d: (group_order.get(d["vessel_id"] or "", len(vessels)), _ORDER.get(d["type_code"], 999)))
+    model_docs: list[dict[str, Any]] = []
+    included: list[dict[str, Any]] = []
     for d in docs:
-        latest = d["latest_version"] or {}
-        group = groups.get(d["vessel_id"], "Operation")
+        latest: dict[str, Any] = dict(d["latest_version"] or {})
+        group = groups.get(d["vessel_id"] or "", "Operation")
         model_docs.append({
             "id": d["id"], "group": group, "type_code": d["type_code"], "type_name": d["type_name"],
             "category": d["category"], "required": d["required"], "criticality": d["criticality"],
@@ -64,7 +65,7 @@ def gather(rooms: RoomService, documents: DocumentService, room_id: str, include
                              "file_id": latest["file_id"],
                              "kind": "pdf" if latest["mime"] == "application/pdf" else "attachment"})
     approvals = []
-    for a in rooms.approvals.find(room_id=room_id):
+    for a in rooms.approvals_of(room_id):
         party = party_by_id.get(a["party_id"])
         if party:
             approvals.append({"party_name": party["name"], "party_role_label": PARTY_ROLES[party["role"]],
@@ -78,8 +79,7 @@ def gather(rooms: RoomService, documents: DocumentService, room_id: str, include
         "vessels": [{k: v.get(k) for k in ("id", "name", "imo", "flag", "vessel_type", "role", "dwt", "length_m")}
                     for v in vessels],
         "parties": [{"id": p["id"], "role": p["role"], "role_label": PARTY_ROLES[p["role"]], "name": p["name"],
-                     "company": p["company"], "email": p["email"]}
-                    for p in sorted(parties, key=lambda p: list(PARTY_ROLES).index(p["role"]))],
+                     "company": p["company"], "email": p["email"]} for p in parties],
         "documents": model_docs,
         "approvals": approvals,
         "activity": [{k: a[k] for k in ("at", "actor", "action", "details")} for a in activity[:50]],

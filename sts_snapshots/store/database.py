@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextlib
 import copy
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from tinydb import Query, TinyDB
 from tinydb.storages import MemoryStorage
@@ -25,6 +25,8 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 Record = dict[str, Any]
+# What a table holds: a TypedDict of sts_snapshots.domain.records, or a plain dict.
+R = TypeVar("R")
 
 
 class StoreCorruptError(RuntimeError):
@@ -95,7 +97,8 @@ class Database:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def table(self, name: str) -> Table:
+    def table(self, name: str) -> Table[Any]:
+        """The table ``name``; annotate the attribute it is kept in with its record type (``Table[RoomRecord]``)."""
         return Table(self, name)
 
     def close(self) -> None:
@@ -112,7 +115,7 @@ class Database:
         return table
 
 
-class Table:
+class Table(Generic[R]):
     """Records of one kind; every method returns copies, never the store's own objects."""
 
     def __init__(self, db: Database, name: str) -> None:
@@ -130,57 +133,56 @@ class Table:
         except StorageFormatError as exc:
             raise StoreCorruptError(self._db.path or Path("<memory>"), str(exc)) from None
 
-    def insert(self, record: Record) -> Record:
-        if not isinstance(record.get("id"), str) or not record["id"]:
-            raise ValueError("a record needs a non-empty string id")
+    def insert(self, record: R) -> R:
+        key = _id_of(record)
 
         def op(t: Any) -> None:
-            if t.contains(Query().id == record["id"]):
-                raise KeyError(f"{self.name} {record['id']} exists already")
+            if t.contains(Query().id == key):
+                raise KeyError(f"{self.name} {key} exists already")
             t.insert(copy.deepcopy(record))
 
         self._run(op)
         return copy.deepcopy(record)
 
-    def upsert(self, record: Record) -> None:
+    def upsert(self, record: R) -> None:
         """Insert ``record``, replacing any record with its id, in one step (no window between the two)."""
-        if not isinstance(record.get("id"), str) or not record["id"]:
-            raise ValueError("a record needs a non-empty string id")
+        key = _id_of(record)
 
         def op(t: Any) -> None:
-            t.remove(Query().id == record["id"])
+            t.remove(Query().id == key)
             t.insert(copy.deepcopy(record))
 
         self._run(op)
 
-    def insert_many(self, records: list[Record]) -> None:
+    def insert_many(self, records: list[R]) -> None:
         self._run(lambda t: t.insert_multiple(copy.deepcopy(records)))
 
-    def get(self, record_id: str) -> Record | None:
+    def get(self, record_id: str) -> R | None:
         found = self._run(lambda t: t.get(Query().id == record_id))
-        return copy.deepcopy(dict(found)) if found is not None else None
+        return _copy(found) if found is not None else None
 
-    def all(self) -> list[Record]:
-        return [copy.deepcopy(dict(r)) for r in self._run(lambda t: t.all())]
+    def all(self) -> list[R]:
+        return [_copy(r) for r in self._run(lambda t: t.all())]
 
-    def find(self, **equals: Any) -> list[Record]:
-        return self.search(lambda r: all(r.get(k) == v for k, v in equals.items()))
+    def find(self, **equals: Any) -> list[R]:
+        return [_copy(r) for r in self._run(lambda t: t.search(
+            lambda doc: all(doc.get(k) == v for k, v in equals.items())))]
 
-    def search(self, predicate: Callable[[Record], bool]) -> list[Record]:
-        return [copy.deepcopy(dict(r)) for r in self._run(lambda t: t.search(_pred(predicate)))]
+    def search(self, predicate: Callable[[R], bool]) -> list[R]:
+        return [_copy(r) for r in self._run(lambda t: t.search(_pred(predicate)))]
 
-    def update(self, record_id: str, changes: Record) -> Record | None:
+    def update(self, record_id: str, changes: Mapping[str, Any]) -> R | None:
         def op(t: Any) -> Any:
-            ids = t.update(copy.deepcopy(changes), Query().id == record_id)
+            ids = t.update(copy.deepcopy(dict(changes)), Query().id == record_id)
             return t.get(Query().id == record_id) if ids else None
 
         found = self._run(op)
-        return copy.deepcopy(dict(found)) if found is not None else None
+        return _copy(found) if found is not None else None
 
     def remove(self, record_id: str) -> bool:
         return bool(self._run(lambda t: t.remove(Query().id == record_id)))
 
-    def remove_where(self, predicate: Callable[[Record], bool]) -> int:
+    def remove_where(self, predicate: Callable[[R], bool]) -> int:
         return len(self._run(lambda t: t.remove(_pred(predicate))))
 
     def count(self) -> int:
@@ -190,6 +192,18 @@ class Table:
         self._run(lambda t: t.truncate())
 
 
-def _pred(predicate: Callable[[Record], bool]) -> Callable[[Any], bool]:
+def _id_of(record: Any) -> str:
+    key = record.get("id") if isinstance(record, Mapping) else None
+    if not isinstance(key, str) or not key:
+        raise ValueError("a record needs a non-empty string id")
+    return key
+
+
+def _copy(found: Any) -> Any:
+    """A deep copy of a TinyDB document as a plain dict (the caller's record type)."""
+    return copy.deepcopy(dict(found))
+
+
+def _pred(predicate: Callable[[Any], bool]) -> Callable[[Any], bool]:
     """Wrap a plain predicate for TinyDB (which calls it with its own Document objects)."""
     return lambda doc: bool(predicate(dict(doc)))

@@ -23,7 +23,7 @@ def icon_for(action: str) -> str:
 
 
 def load_activity(ctx: RoomContext) -> dict[str, Any]:
-    names = {p["email"]: p["name"] for p in ctx.sts.rooms.parties.find(room_id=ctx.room_id) if p.get("email")}
+    names = {p["email"]: p["name"] for p in ctx.sts.rooms.parties_of(ctx.room_id) if p["email"]}
     return {"items": ctx.sts.rooms.activity_for(ctx.room_id, limit=50), "names": names}
 
 

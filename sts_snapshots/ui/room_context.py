@@ -10,6 +10,7 @@ from nicegui import ui
 
 from ..app import StsApp
 from ..domain.models import UPLOADER_ROLES
+from ..domain.records import PartyRecord
 from ..services.users import User
 from . import threads, widgets
 
@@ -22,7 +23,7 @@ class RoomContext:
     can_review: bool = False
     can_manage: bool = False
     can_upload: bool = False
-    party: dict[str, Any] | None = None
+    party: PartyRecord | None = None
     listeners: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     @classmethod

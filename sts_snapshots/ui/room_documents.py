@@ -34,7 +34,7 @@ def keep(doc: dict[str, Any], key: str) -> bool:
 def load_documents(ctx: RoomContext) -> dict[str, Any]:
     """Documents in groups: the mother vessel, the daughter vessel (and any other), then the operation."""
     docs = ctx.sts.documents.list(ctx.user, ctx.room_id)
-    vessels = sorted(ctx.sts.rooms.vessels.find(room_id=ctx.room_id), key=lambda v: (v["role"] != "mother", v["name"]))
+    vessels = ctx.sts.rooms.vessels_of(ctx.room_id)
     groups = [(f"{v['name']}", f"{v['role'].capitalize()} vessel · IMO {v['imo']}", "directions_boat",
                [d for d in docs if d.get("vessel_id") == v["id"]]) for v in vessels]
     groups.append(("Operation", "Documents for the transfer itself", "handshake",

@@ -13,8 +13,8 @@ from .room_context import LiveSection, RoomContext
 
 def load_header(ctx: RoomContext) -> dict[str, Any]:
     rooms = ctx.sts.rooms
-    vessels = sorted(rooms.vessels.find(room_id=ctx.room_id), key=lambda v: (v["role"] != "mother", v["name"]))
-    return {"room": rooms.room(ctx.user, ctx.room_id), "vessels": vessels, "readiness": rooms.readiness(ctx.room_id)}
+    return {"room": rooms.room(ctx.user, ctx.room_id), "vessels": rooms.vessels_of(ctx.room_id),
+            "readiness": rooms.readiness(ctx.room_id)}
 
 
 def _fact(icon: str, label: str, value: str, extra: str = "") -> None:

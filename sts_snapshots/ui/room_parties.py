@@ -15,10 +15,8 @@ APPROVAL_CHOICES = {"approved": "Approve", "rejected": "Reject", "pending": "Pen
 
 def load_parties(ctx: RoomContext) -> list[dict[str, Any]]:
     rooms = ctx.sts.rooms
-    approvals = {a["party_id"]: a for a in rooms.approvals.find(room_id=ctx.room_id)}
-    order = list(PARTY_ROLES)
-    parties = sorted(rooms.parties.find(room_id=ctx.room_id),
-                     key=lambda p: (order.index(p["role"]) if p["role"] in order else 99, p["name"]))
+    approvals = {a["party_id"]: a for a in rooms.approvals_of(ctx.room_id)}
+    parties = rooms.parties_of(ctx.room_id)
     return [{**p, "approval": approvals.get(p["id"]) or {"status": "pending", "comment": ""}} for p in parties]
 
 

@@ -16,11 +16,7 @@ from .new_room_dialog import open_new_room_dialog
 
 def load_rooms(sts: StsApp, user: User) -> list[dict[str, Any]]:
     """The rooms with their vessels, so search can match vessel names too."""
-    rooms = sts.rooms.list_rooms(user)
-    for room in rooms:
-        vessels = sorted(sts.rooms.vessels.find(room_id=room["id"]), key=lambda v: v["role"] != "mother")
-        room["vessels"] = vessels
-    return rooms
+    return [{**room, "vessels": sts.rooms.vessels_of(room["id"])} for room in sts.rooms.list_rooms(user)]
 
 
 def matches(room: dict[str, Any], query: str) -> bool:

@@ -31,7 +31,7 @@ def seed_with_big_document(data_dir: Path) -> None:
     seed_if_empty(sts)
     admin = sts.users.get(ADMIN_EMAIL)
     assert admin is not None
-    room_id = sts.rooms.rooms.all()[0]["id"]
+    room_id = sts.rooms.room_ids()[0]
     document_id = sts.rooms.documents_of(room_id)[0]["id"]
     sts.documents.upload(admin, room_id, document_id, "hull-survey-scan.bin", os.urandom(BIG_DOCUMENT),
                          "application/octet-stream")

@@ -27,7 +27,7 @@ def generated(tmp_path: Path) -> tuple[Settings, StsApp, dict[str, str]]:
     seed_if_empty(sts)
     admin = sts.users.get(ADMIN_EMAIL)
     assert admin is not None
-    created = sts.engine.create(admin, sts.rooms.rooms.all()[0]["id"], "crash window", "pdf", False)
+    created = sts.engine.create(admin, sts.rooms.room_ids()[0], "crash window", "pdf", False)
     assert generate_snapshot(sts.engine, created["id"]) is not None
     return settings, sts, created
 

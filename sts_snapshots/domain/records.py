@@ -1,0 +1,179 @@
+"""The stored records and the views built from them, as they cross from the stores to the API, UI and report.
+
+They are the JSON the stores hold and the API answers, so they are TypedDicts: a record read from a store is
+already one, with no conversion, and mypy checks every key a caller reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# typing_extensions' TypedDict: pydantic (the API's response models) needs it before Python 3.12.
+from typing_extensions import TypedDict
+
+
+class RoomRecord(TypedDict):
+    id: str
+    title: str
+    location: str
+    sts_eta: str | None
+    cargo_type: str
+    cargo_quantity: str
+    description: str
+    status: str
+    created_by: str
+    created_at: str
+
+
+class VesselRecord(TypedDict):
+    id: str
+    room_id: str
+    name: str
+    imo: str
+    role: str
+    flag: str
+    vessel_type: str
+    dwt: int | None
+    length_m: float | None
+
+
+class PartyRecord(TypedDict):
+    id: str
+    room_id: str
+    role: str
+    name: str
+    company: str
+    email: str
+
+
+class ApprovalRecord(TypedDict):
+    id: str
+    room_id: str
+    party_id: str
+    status: str
+    comment: str
+    updated_at: str
+    updated_by: str
+
+
+class ActivityRecord(TypedDict):
+    id: str
+    room_id: str
+    actor: str
+    action: str
+    details: str
+    at: str
+
+
+class VersionRecord(TypedDict):
+    """One uploaded version of a document; the file is stored under ``file_id``, never under the user's name."""
+
+    number: int
+    file_id: str
+    file_name: str
+    sha256: str
+    size: int
+    mime: str
+    uploaded_by: str
+    uploaded_at: str
+
+
+class DocumentRecord(TypedDict):
+    id: str
+    room_id: str
+    type_code: str
+    vessel_id: str | None
+    status: str
+    expires_on: str | None
+    notes: str
+    versions: list[VersionRecord]
+    reviewed_by: str | None
+    reviewed_at: str | None
+    created_at: str
+
+
+class DocumentView(DocumentRecord):
+    """A document with what is derived from it today: type facts, effective status, expiry flags."""
+
+    type_name: str
+    category: str
+    required: bool
+    criticality: str
+    has_expiry: bool
+    effective_status: str
+    expired: bool
+    expiring_soon: bool
+    latest_version: VersionRecord | None
+
+
+class ReadinessCounts(TypedDict):
+    required: int
+    approved: int
+    under_review: int
+    missing: int
+    rejected: int
+    expired: int
+    expiring_soon: int
+    ready: bool
+
+
+class ReadinessView(ReadinessCounts):
+    percent: int
+
+
+class RoomView(RoomRecord):
+    readiness: ReadinessView
+
+
+class RoomDetail(RoomView):
+    vessels: list[VesselRecord]
+    parties: list[PartyRecord]
+    approvals: list[ApprovalRecord]
+
+
+class SnapshotRecord(TypedDict):
+    id: str
+    room_id: str
+    title: str
+    snapshot_type: str
+    include_documents: bool
+    status: str
+    task_id: str
+    file_url: str | None
+    file_size: int | None
+    sha256: str | None
+    pages: int | None
+    content_key: str | None
+    created_by: str
+    created_at: str
+    completed_at: str | None
+    error: str | None
+
+
+class SnapshotPayload(TypedDict):
+    snapshot_id: str
+    room_id: str
+
+
+class TaskRecord(TypedDict):
+    id: str
+    task_id: str
+    task_type: str
+    status: str
+    progress: int
+    created_at: str
+    started_at: str | None
+    completed_at: str | None
+    result: dict[str, Any] | None
+    error: str | None
+    attempts: int
+    payload: SnapshotPayload
+
+
+class UserRecord(TypedDict):
+    id: str
+    email: str
+    name: str
+    role: str
+    password_hash: str
+    created_at: str
