@@ -52,7 +52,8 @@ async def test_new_room_dialog_creates_the_room_and_opens_it(harness: Harness) -
     user.find(marker="create-room").click()  # a double click creates one room
     await wait_for(lambda: user.back_history[-1].startswith("/rooms/"), what="the new room to open")
     assert len(harness.sts.rooms.room_ids()) == 2
-    room = next(r for r in map(harness.sts.rooms.get, harness.sts.rooms.room_ids()) if r and r["title"].startswith("Malta"))
+    rooms = [harness.sts.rooms.get(room_id) for room_id in harness.sts.rooms.room_ids()]
+    room = next(r for r in rooms if r and r["title"].startswith("Malta"))
     assert user.back_history[-1] == f"/rooms/{room['id']}"
     assert room["sts_eta"].startswith("2026-12-20T08:30") and room["cargo_quantity"] == "30 000 t"
     await user.should_see("Hurd's Bank, Malta")
