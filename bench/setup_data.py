@@ -21,7 +21,7 @@ from sts_snapshots.demo import ADMIN_EMAIL
 from sts_snapshots.demo_files import mooring_sketch_png, simple_pdf
 from sts_snapshots.domain.catalogue import BY_CODE, types_for
 from sts_snapshots.domain.documents import Document
-from sts_snapshots.domain.models import utcnow
+from sts_snapshots.domain.time import utcnow
 from sts_snapshots.settings import Settings
 
 log = logging.getLogger("bench")

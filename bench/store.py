@@ -18,7 +18,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sts_snapshots.domain.models import new_id, utcnow
+from sts_snapshots.domain.ids import new_id
+from sts_snapshots.domain.time import utcnow
 from sts_snapshots.snapshots.metrics import PART_RECORDS, SHARD_FORMAT, MetricsRecorder, part_path
 from sts_snapshots.store import Database
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from .demo_files import mooring_sketch_png, simple_pdf
 from .domain.catalogue import BY_CODE
-from .domain.models import utcnow
 from .domain.records import RoomRecord
+from .domain.time import utcnow
 from .services.documents import DocumentService
 from .services.rooms import RoomService
 from .services.users import User, UserService

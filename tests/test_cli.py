@@ -70,7 +70,7 @@ def test_cleanup_command_removes_only_what_is_old_enough(tmp_path: Path) -> None
     from datetime import timedelta
 
     from sts_snapshots.app import build_app
-    from sts_snapshots.domain.models import utcnow
+    from sts_snapshots.domain.time import utcnow
     from sts_snapshots.store import Database
 
     sts = build_app(Settings.load({"data_dir": tmp_path, "workers": 0}, env={}))

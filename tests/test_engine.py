@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from sts_snapshots.app import StsApp, build_app, seed_if_empty
 from sts_snapshots.demo import ADMIN_EMAIL
-from sts_snapshots.domain.models import utcnow
+from sts_snapshots.domain.time import utcnow
 from sts_snapshots.services.users import User
 from sts_snapshots.settings import Settings
 from sts_snapshots.snapshots.content import content_key, gather

@@ -7,7 +7,7 @@ import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sts_snapshots.domain.models import utcnow
+from sts_snapshots.domain.time import utcnow
 from sts_snapshots.snapshots.metrics import MetricsRecorder
 
 

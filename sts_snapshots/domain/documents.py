@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from .catalogue import BY_CODE, DocumentType, types_for
-from .models import DOCUMENT_STATUSES, Record, clean_text, new_id, now_iso, require
+from .ids import new_id
+from .models import DOCUMENT_STATUSES, Record, clean_text, require
 from .records import DocumentRecord, VersionRecord
+from .time import now_iso, parse_date
 
 
 @dataclass
@@ -46,18 +47,6 @@ def documents_for_vessel(room_id: str, vessel_id: str) -> list[Document]:
 
 def documents_for_operation(room_id: str) -> list[Document]:
     return [Document(room_id=room_id, type_code=t.code) for t in types_for("operation")]
-
-
-def parse_date(value: str) -> date:
-    """An ISO date (``2027-01-31``); a date-time is cut to its date.
-
-    >>> parse_date("2027-01-31T10:00:00Z")
-    datetime.date(2027, 1, 31)
-    """
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def version_record(*, file_id: str, file_name: str, sha256: str, size: int, mime: str, uploaded_by: str,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Generic, Literal, Self, TypeVar, cast
 
+from .ids import new_id
 from .imo import normalize_imo
 from .records import ActivityRecord, ApprovalRecord, PartyRecord, RoomRecord, VesselRecord
+from .time import now_iso, parse_datetime
 
 R = TypeVar("R")
 
@@ -35,18 +35,6 @@ PARTY_ROLES: dict[str, str] = {
 REVIEWER_ROLES = frozenset({"sts_provider", "mooring_master", "charterer", "terminal"})
 # Viewers and surveyors read; everyone else may also upload documents.
 UPLOADER_ROLES = frozenset(PARTY_ROLES) - {"viewer", "surveyor"}
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def now_iso() -> str:
-    return utcnow().isoformat(timespec="seconds")
 
 
 def require(condition: bool, message: str) -> None:
@@ -176,14 +164,6 @@ def normalize_email(value: str) -> str:
     valid = bool(local) and "." in domain and " " not in text and len(text) <= 254
     require(valid, f"{value!r} is not an email address")
     return text
-
-
-def parse_datetime(value: str, name: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"{name} must be an ISO 8601 date-time, e.g. 2026-12-03T06:00Z") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 M = TypeVar("M", bound=Mapping[str, Any])

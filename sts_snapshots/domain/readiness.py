@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from .catalogue import BY_CODE
-from .documents import parse_date
 from .records import ReadinessView
+from .time import parse_date
 
 
 def effective_status(doc: Mapping[str, Any], today: date) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .. import __version__
-from ..domain.models import now_iso
+from ..domain.time import now_iso
 from ..paths import DataLayout
 from ..store import Database
 

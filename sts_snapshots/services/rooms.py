@@ -17,8 +17,6 @@ from ..domain.models import (
     Room,
     Vessel,
     newest_first,
-    now_iso,
-    utcnow,
 )
 from ..domain.readiness import readiness
 from ..domain.records import (
@@ -32,6 +30,7 @@ from ..domain.records import (
     RoomView,
     VesselRecord,
 )
+from ..domain.time import now_iso, utcnow
 from ..store import Database, ShardedTable, Table
 from .errors import Forbidden, Invalid, NotFound
 from .users import User

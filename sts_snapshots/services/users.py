@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..auth import hash_password, verify_password
-from ..domain.models import normalize_email, now_iso
+from ..domain.models import normalize_email
+from ..domain.time import now_iso
 from ..store import Database
 from .errors import Conflict, Invalid, NotFound
 

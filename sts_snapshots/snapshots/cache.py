@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from ..domain.models import now_iso, parse_datetime, utcnow
+from ..domain.time import now_iso, parse_datetime, utcnow
 from ..store import Database
 from ..store.storage import atomic_write_bytes
 

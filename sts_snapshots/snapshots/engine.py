@@ -8,7 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..domain.models import new_id, newest_first, now_iso, utcnow
+from ..domain.ids import new_id
+from ..domain.models import newest_first
+from ..domain.time import now_iso, utcnow
 from ..services.documents import DocumentService
 from ..services.errors import Conflict, Forbidden, Invalid, NotFound
 from ..services.rooms import RoomService

@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..domain.models import new_id, parse_datetime, utcnow
+from ..domain.ids import new_id
+from ..domain.time import parse_datetime, utcnow
 from ..store import Database
 
 SHARD_FORMAT = "%Y%m%d%H"

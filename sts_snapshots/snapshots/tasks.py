@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from ..domain.models import now_iso, parse_datetime, utcnow
+from ..domain.time import now_iso, parse_datetime, utcnow
 from ..store import Database
 
 TASK_STATUSES = ("pending", "running", "completed", "failed", "cancelled")

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from ..app import StsApp
-from ..domain.models import utcnow
+from ..domain.time import utcnow
 from . import formatting, metrics_charts, metrics_data, session, theme, threads, widgets
 
 PERIODS = {1: "1 h", 24: "24 h", 168: "7 d"}
