@@ -10,8 +10,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sts_snapshots.app import StsApp, static_dir
+from sts_snapshots.context import StsApp
+from sts_snapshots.resources import static_dir
 from sts_snapshots.snapshots.content import gather
+from sts_snapshots.snapshots.pipeline import appendix_items, snapshot_facts
 
 from .stats import median
 
@@ -31,7 +33,7 @@ def warm_up() -> None:
 def model_and_facts(sts: StsApp, room_id: str, include_documents: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     model = gather(sts.rooms, sts.documents, room_id, include_documents)
     snapshot = {"id": "0" * 32, "title": "Benchmark snapshot", "created_by": "admin@sts-demo.example"}
-    return model, sts.engine.facts(snapshot, model["content_key"])
+    return model, snapshot_facts(sts.pipeline, snapshot, model["content_key"])
 
 
 def _timed(fn: Any, *args: Any) -> tuple[Any, float]:
@@ -50,7 +52,7 @@ def borb_stages(sts: StsApp, room_id: str, include_documents: bool, repeat: int 
         (model, facts), t_gather = _timed(model_and_facts, sts, room_id, include_documents)
         body, t_body = _timed(render_body, model, fonts_dir())
         cover, t_cover = _timed(render_cover, model, facts, fonts_dir())
-        (_pdf, pages), t_assemble = _timed(assemble, cover, body, facts, sts.engine.appendix(model))
+        (_pdf, pages), t_assemble = _timed(assemble, cover, body, facts, appendix_items(sts.pipeline, model))
         clear_borb_caches()
         for key, value in (("gather", t_gather), ("body", t_body), ("cover", t_cover), ("assemble", t_assemble)):
             runs[key].append(value)

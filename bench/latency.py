@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sts_snapshots.store.storage import atomic_write_bytes
+from sts_snapshots.datadir.atomic import atomic_write_bytes
 
 from .client import Api, gather_limited, task_counts
 from .generation import timed_generation

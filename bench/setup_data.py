@@ -16,9 +16,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sts_snapshots.app import StsApp, build_app, seed_if_empty
+from sts_snapshots.app import build_app, seed_if_empty
+from sts_snapshots.context import StsApp
 from sts_snapshots.demo import ADMIN_EMAIL
-from sts_snapshots.demo_files import mooring_sketch_png, simple_pdf
+from sts_snapshots.demo.files import mooring_sketch_png, simple_pdf
 from sts_snapshots.domain.catalogue import BY_CODE, types_for
 from sts_snapshots.domain.documents import Document
 from sts_snapshots.domain.time import utcnow

@@ -1,135 +1,63 @@
-"""``create_app(settings)``: builds every part of the app from one settings object and wires it up."""
+"""``build_app(settings)`` builds every part of the app from one settings object; ``create_app`` also serves it."""
 
 from __future__ import annotations
 
 import logging
-import sys
-import time
-from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
-from typing import Any
+from functools import partial
 
-from apscheduler.schedulers.background import BackgroundScheduler
-
-from . import __version__
-from .auth import TokenIssuer
-from .paths import DataLayout
+from .context import StsApp
+from .datadir import DataLayout
+from .datadir.secret import secret_key
+from .demo import seed_demo
+from .resources import static_dir
+from .services.auth import TokenIssuer
 from .services.documents import DocumentService
 from .services.rooms import RoomService
+from .services.snapshot_records import SnapshotRecords
+from .services.snapshots import SnapshotService
+from .services.tasks import TaskStore
 from .services.users import UserService
 from .settings import Settings
-from .snapshots import jobs, scheduling
 from .snapshots.cache import PdfCache
-from .snapshots.cleanup import CleanupResult, run_cleanup
-from .snapshots.engine import SnapshotEngine
 from .snapshots.metrics import MetricsRecorder
-from .snapshots.records import SnapshotRecords
+from .snapshots.pipeline import Pipeline, generate_snapshot
+from .snapshots.queue import SchedulerQueue, build_scheduler
 from .snapshots.renderer import RenderPool
-from .snapshots.tasks import TaskStore
 from .store.stores import Stores
 
 log = logging.getLogger(__name__)
 
 
-def static_dir() -> Path:
-    """``static/`` beside the package, or inside a PyInstaller bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    base = Path(bundle) if bundle else Path(__file__).resolve().parent.parent
-    return base / "static"
-
-
-@dataclass
-class StsApp:
-    """All of the app's state, passed to the API routers, UI pages and CLI commands."""
-
-    settings: Settings
-    layout: DataLayout
-    stores: Stores
-    users: UserService
-    rooms: RoomService
-    documents: DocumentService
-    tasks: TaskStore
-    cache: PdfCache
-    metrics: MetricsRecorder
-    pool: RenderPool
-    engine: SnapshotEngine
-    tokens: TokenIssuer
-    scheduler: BackgroundScheduler
-    started_at: float = field(default_factory=time.monotonic)
-    version: str = __version__
-
-    def submit(self, snapshot_id: str) -> None:
-        if self.scheduler.running:
-            scheduling.submit_now(self.scheduler, f"snapshot-{snapshot_id}", jobs.generate_snapshot, self.engine,
-                                  snapshot_id)
-
-    def cleanup(self) -> CleanupResult:
-        s = self.settings
-        return run_cleanup(self.tasks, self.cache, self.metrics, task_hours=s.task_retention_hours,
-                           cache_hours=s.cache_retention_hours, metrics_hours=s.metrics_retention_hours)
-
-    def start(self) -> None:
-        """Start the scheduler and resume what a previous run left unfinished."""
-        if self.scheduler.running:
-            return
-        scheduling.add_maintenance(self.scheduler, cleanup=self.cleanup, cleanup_hour=self.settings.cleanup_hour,
-                                   flush=self.metrics.flush)
-        self.scheduler.start()
-        log.info("Registered PDF generation background task handler")
-        for snapshot_id in self.engine.recover():
-            self.submit(snapshot_id)
-
-    def stop(self) -> None:
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
-        self.pool.shutdown()
-        self.metrics.flush()
-
-    def uptime_s(self) -> float:
-        return round(time.monotonic() - self.started_at, 1)
-
-    def task_counts(self) -> dict[str, int]:
-        return self.tasks.counts()
-
-    def summary(self, hours: float) -> dict[str, Any]:
-        return self.metrics.summary(hours, self.cache.stats(), self.task_counts())
-
-
-def build_app(settings: Settings, *, in_memory: bool = False) -> StsApp:
+def build_app(settings: Settings) -> StsApp:
     """The app's parts without any web server: used by ``create_app``, the CLI and tests."""
     layout = DataLayout(settings.data_dir)
-    if not in_memory:
-        layout.prepare()
-    stores = Stores.open(None if in_memory else layout)
+    layout.prepare()
+    stores = Stores.open(layout)
     users = UserService(stores.users)
-    rooms = RoomService(stores.rooms, stores.activity)
+    rooms = RoomService(stores.rooms, stores.activity, stores.audit)
     documents = DocumentService(rooms, layout.documents)
+    records = SnapshotRecords(stores.snapshots)
     tasks = TaskStore(stores.tasks)
-    cache = PdfCache(None if in_memory else layout.pdf_cache, stores.cache_index, settings.memory_cache_mb,
-                     settings.disk_cache_mb)
-    metrics = MetricsRecorder(None if in_memory else layout.metrics)
-    pool = RenderPool(settings.workers, settings.worker_recycle_after, str(static_dir() / "fonts"),
-                      niceness=settings.worker_priority)
-    engine = SnapshotEngine(rooms=rooms, documents=documents, records=SnapshotRecords(stores.snapshots), tasks=tasks,
-                            cache=cache, metrics=metrics, pool=pool, snapshots_dir=layout.snapshots,
-                            documents_dir=layout.documents, fonts_dir=static_dir() / "fonts",
-                            max_attempts=settings.max_task_attempts)
-    secret = layout.secret_key() if not in_memory else "in-memory-test-secret-key-0123456789abcdef"
-    sts = StsApp(settings=settings, layout=layout, stores=stores, users=users, rooms=rooms, documents=documents,
-                 tasks=tasks, cache=cache, metrics=metrics, pool=pool, engine=engine,
-                 tokens=TokenIssuer(secret, timedelta(minutes=settings.token_ttl_minutes)),
-                 scheduler=scheduling.build_scheduler(settings.max_concurrent_generations))
-    engine.submit = sts.submit
-    engine.unschedule = lambda task_id: scheduling.remove(sts.scheduler, task_id)
-    engine.users_by_email = users.get
-    return sts
+    fonts = static_dir() / "fonts"
+    pipeline = Pipeline(
+        rooms=rooms, documents=documents, users=users, records=records, tasks=tasks,
+        cache=PdfCache(layout.pdf_cache, stores.cache_index, settings.memory_cache_mb, settings.disk_cache_mb),
+        metrics=MetricsRecorder(layout.metrics),
+        pool=RenderPool(settings.workers, settings.worker_recycle_after, str(fonts), niceness=settings.worker_priority),
+        layout=layout, fonts_dir=fonts)
+    queue = SchedulerQueue(build_scheduler(settings.max_concurrent_generations), partial(generate_snapshot, pipeline))
+    secret = secret_key(layout)
+    return StsApp(
+        settings=settings, layout=layout, secret=secret, stores=stores, users=users, rooms=rooms,
+        documents=documents, snapshots=SnapshotService(rooms=rooms, records=records, tasks=tasks, queue=queue,
+                                                       layout=layout),
+        tasks=tasks, cache=pipeline.cache, metrics=pipeline.metrics, pipeline=pipeline, queue=queue,
+        tokens=TokenIssuer(secret, timedelta(minutes=settings.token_ttl_minutes)))
 
 
 def seed_if_empty(sts: StsApp) -> bool:
     """Seed the demo room and users when the app has no users yet; returns whether it did."""
-    from .demo import seed_demo
-
     if not sts.settings.demo or sts.users.count() > 0:
         return False
     seed_demo(sts.users, sts.rooms, sts.documents)

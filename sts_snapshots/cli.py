@@ -25,7 +25,7 @@ def load_settings(**cli: Any) -> Settings:
 def open_app(data_dir: Path | None) -> Any:
     """The app's parts (no server) for a management command; errors become readable messages."""
     from .app import build_app
-    from .paths import DataDirError
+    from .datadir import DataDirError
     from .store import StoreCorruptError
 
     settings = load_settings(data_dir=data_dir, demo=False)
@@ -153,8 +153,8 @@ def cleanup(data_dir: Path | None) -> None:
 @click.option("--include-cache", is_flag=True, default=False, help="Also keep the PDF cache (it can be rebuilt).")
 def backup(data_dir: Path | None, output: Path | None, include_cache: bool) -> None:
     """Write one .tar.gz of the data folder with a SHA-256 manifest; safe while the server runs."""
+    from .datadir import DataLayout
     from .ops.backup import create_backup, default_name
-    from .paths import DataLayout
 
     layout = DataLayout(load_settings(data_dir=data_dir).data_dir)
     target = output or Path(default_name())
@@ -193,8 +193,8 @@ def restore(archive: Path, data_dir: Path | None) -> None:
 @click.option("--url", default=None, help="Also check that the server at URL answers /api/v1/health.")
 def verify(data_dir: Path | None, url: str | None) -> None:
     """Run the final checklist on the data folder (and a running server); exit code 0 only if all pass."""
+    from .datadir import DataLayout
     from .ops.verify import run_checks
-    from .paths import DataLayout
 
     settings = load_settings(data_dir=data_dir)
     checks = run_checks(DataLayout(settings.data_dir), min_free_mb=settings.min_free_disk_mb, url=url)

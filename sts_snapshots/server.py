@@ -7,45 +7,16 @@ import os
 import signal
 import socket
 import threading
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 
-from .paths import DataDirError, DataLayout
+from .datadir import DataDirError, DataLayout
+from .datadir.lock import AlreadyRunning, acquire_instance_lock
+from .resources import static_dir
 from .settings import Settings
 
 log = logging.getLogger(__name__)
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-
-
-class AlreadyRunning(RuntimeError):
-    pass
-
-
-def acquire_instance_lock(layout: DataLayout) -> IO[str] | None:
-    """Hold an exclusive lock on ``server.lock`` for the life of the process; a second server is refused."""
-    if fcntl is None:
-        return None
-    handle = open(layout.lock_file, "a+")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.seek(0)
-        other = handle.read().strip()
-        handle.close()
-        raise AlreadyRunning(f"Another STS Snapshots server is already using {layout.root}"
-                             + (f" ({other})" if other else "") + ". Stop it first, or use --data-dir.") from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()}")
-    handle.flush()
-    return handle
-
 
 def native_available() -> bool:
     try:
@@ -135,12 +106,9 @@ def _interrupt(signum: int, frame: Any) -> None:
 
 def ui_run_options(sts: Any) -> dict[str, Any]:
     """The ``ui.run`` options every way of running the app shares (server, tests, packaged binary)."""
-    from .app import static_dir
-
     icon = static_dir() / "favicon.svg"
     return {"reload": False, "title": "STS Snapshots", "fastapi_docs": True, "show_welcome_message": False,
-            "storage_secret": sts.layout.secret_key() if sts.layout.root.exists() else "in-memory-secret",
+            "storage_secret": sts.secret,
             "favicon": str(icon) if icon.exists() else None}
 
 
-__all__ = ["AlreadyRunning", "Path", "acquire_instance_lock", "run_server"]

@@ -18,7 +18,8 @@ from nicegui.functions.notify import notify
 from nicegui.testing.general import nicegui_reset_globals, prepare_simulation
 from nicegui.testing.user import User
 
-from sts_snapshots.app import StsApp, create_app
+from sts_snapshots.app import create_app
+from sts_snapshots.context import StsApp
 from sts_snapshots.demo import ADMIN_EMAIL, MEMBER_EMAIL
 from sts_snapshots.server import ui_run_options
 from sts_snapshots.settings import Settings

@@ -12,8 +12,8 @@ from typing import Any
 import jwt
 import pytest
 
-from sts_snapshots.auth import TokenIssuer
 from sts_snapshots.demo import ADMIN_EMAIL, MEMBER_EMAIL
+from sts_snapshots.services.auth import TokenIssuer
 from tests.harness import API, Harness
 
 CALLERS = ["none", "bad_signature", "expired", "outsider", "member", "admin"]

@@ -62,7 +62,7 @@ async def test_phase3_replay(harness: Harness) -> None:
     assert one["id"] == second["id"] and one["sha256"] == download.headers["etag"].strip('"')
     assert (await client.delete(f"{API}/rooms/{room_id}/snapshots/{second['id']}", headers=member)).status_code == 403
     assert (await client.delete(f"{API}/rooms/{room_id}/snapshots/{second['id']}", headers=admin)).status_code == 204
-    assert not harness.sts.engine.pdf_path(second["id"]).exists()
+    assert not harness.sts.layout.snapshot_pdf(second["id"]).exists()
     assert (await client.get(f"{API}/rooms/{room_id}/snapshots/{second['id']}", headers=member)).status_code == 404
 
 

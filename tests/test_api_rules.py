@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness import API, Harness
+from sts_snapshots.settings import Settings
+from tests.harness import API, Harness, running_app
 
 
 @pytest.mark.parametrize(("method", "path", "body", "expected"), [
@@ -39,12 +40,12 @@ async def test_bad_input_is_a_clear_4xx(harness: Harness, method: str, path: str
     assert response.json()["detail"] and "root:" not in response.text
 
 
-async def test_oversize_upload_is_413(harness: Harness) -> None:
-    room = harness.demo_room_id()
-    doc = harness.sts.rooms.documents_of(room)[0]
-    harness.sts.settings = harness.sts.settings.replace(max_upload_mb=1)
-    response = await harness.client.put(f"{API}/rooms/{room}/documents/{doc['id']}/file", headers=harness.admin,
-                                        files={"file": ("big.pdf", b"x" * (1024 * 1024 + 10), "application/pdf")})
+async def test_oversize_upload_is_413(settings: Settings) -> None:
+    async with running_app(settings.replace(max_upload_mb=1)) as harness:
+        room = harness.demo_room_id()
+        doc = harness.sts.rooms.documents_of(room)[0]
+        response = await harness.client.put(f"{API}/rooms/{room}/documents/{doc['id']}/file", headers=harness.admin,
+                                            files={"file": ("big.pdf", b"x" * (1024 * 1024 + 10), "application/pdf")})
     assert response.status_code == 413 and "1 MB" in response.json()["detail"]
 
 

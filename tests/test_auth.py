@@ -3,7 +3,7 @@ from datetime import timedelta
 import jwt
 import pytest
 
-from sts_snapshots.auth import TokenError, TokenIssuer, hash_password, verify_password
+from sts_snapshots.services.auth import TokenError, TokenIssuer, hash_password, verify_password
 from sts_snapshots.services.errors import Conflict, Invalid, NotFound
 from sts_snapshots.services.users import LockedOut, UserService
 from sts_snapshots.store import Database

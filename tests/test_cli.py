@@ -5,6 +5,7 @@ from click.testing import CliRunner
 from sts_snapshots import __version__
 from sts_snapshots.cli import main
 from sts_snapshots.settings import Settings
+from tests.stored import edit_cache_entry, edit_task, task_ids
 
 
 def run(*args: str, input: str | None = None) -> tuple[int, str]:
@@ -79,10 +80,10 @@ def test_cleanup_command_removes_only_what_is_old_enough(tmp_path: Path) -> None
                                    ("old-running", "running", 30), ("fresh-done", "completed", 1)]:
         stamp = (utcnow() - timedelta(hours=hours)).isoformat(timespec="seconds")
         sts.tasks.create(task_id, "generate_pdf", {})
-        sts.tasks.table.update(task_id, {"status": status, "created_at": stamp,
+        edit_task(sts.layout, task_id, {"status": status, "created_at": stamp,
                                          "completed_at": stamp if status != "running" else None})
     sts.cache.put("a" * 64, b"%PDF old")
-    sts.cache.index.update("a" * 64, {"created_at": (utcnow() - timedelta(hours=73)).isoformat()})
+    edit_cache_entry(sts.layout, "a" * 64, {"created_at": (utcnow() - timedelta(hours=73)).isoformat()})
     sts.cache.put("b" * 64, b"%PDF fresh")
     old_shard = sts.layout.metrics / f"metrics-{long_ago.strftime('%Y%m%d%H')}.json"
     Database(old_shard).table("metrics").insert_many([{"id": f"m{i}", "at": long_ago.isoformat()} for i in range(3)])
@@ -91,7 +92,7 @@ def test_cleanup_command_removes_only_what_is_old_enough(tmp_path: Path) -> None
 
     code, out = run("cleanup", "--data-dir", str(tmp_path))
     assert code == 0 and out == "removed 2 old tasks, 1 old cache entries, 3 old metrics\n"
-    assert {t["task_id"] for t in sts.tasks.table.all()} == {"old-running", "fresh-done"}
+    assert task_ids(sts.layout) == {"old-running", "fresh-done"}
     assert sorted(p.name for p in sts.layout.pdf_cache.glob("*.pdf")) == [f"{'b' * 64}.pdf"]
     assert not old_shard.exists() and len(list(sts.layout.metrics.glob("metrics-*.json"))) == 1
 

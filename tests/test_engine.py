@@ -13,13 +13,15 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from sts_snapshots.app import StsApp, build_app, seed_if_empty
+from sts_snapshots.app import build_app, seed_if_empty
+from sts_snapshots.context import StsApp
 from sts_snapshots.demo import ADMIN_EMAIL
 from sts_snapshots.domain.time import utcnow
 from sts_snapshots.services.users import User
 from sts_snapshots.settings import Settings
 from sts_snapshots.snapshots.content import content_key, gather
-from sts_snapshots.snapshots.jobs import generate_snapshot
+from sts_snapshots.snapshots.pipeline import generate_snapshot
+from tests.stored import cache_entry, edit_cache_entry, edit_task, task_ids
 
 
 @pytest.fixture
@@ -40,9 +42,9 @@ def room_id(sts: StsApp) -> str:
 
 
 def snapshot(sts: StsApp, include_documents: bool = False, title: str | None = None) -> dict[str, Any]:
-    created = sts.engine.create(admin(sts), room_id(sts), title, "pdf", include_documents)
-    generate_snapshot(sts.engine, created["id"])
-    record = sts.engine.get(admin(sts), room_id(sts), created["id"])
+    created = sts.snapshots.create(admin(sts), room_id(sts), title, "pdf", include_documents)
+    generate_snapshot(sts.pipeline, created["id"])
+    record = sts.snapshots.get(admin(sts), room_id(sts), created["id"])
     return {**record, "task": sts.tasks.get(created["task_id"])}
 
 
@@ -60,12 +62,12 @@ def pdf_text(path: Path) -> str:
 def test_report_shows_the_room(sts: StsApp) -> None:
     done = snapshot(sts, title="Pre-arrival clearance — Skaw")
     assert done["status"] == "completed" and done["task"]["progress"] == 100
-    text = pdf_text(sts.engine.pdf_path(done["id"]))
+    text = pdf_text(sts.layout.snapshot_pdf(done["id"]))
     for expected in ("STS Clearance Snapshot", "Pre-arrival clearance — Skaw", done["id"], "Nordic Ørsted",
                      "Müller", "São Paulo", "Παπαδοπούλου", "Иванов", "Approved", "Under review", "Rejected",
                      "Expired", "Missing", "Recent activity", f"Page 1 of {done['pages']}"):
         assert expected in text, expected
-    assert "Page" in text and done["pages"] == len(PdfReader(sts.engine.pdf_path(done["id"])).pages)
+    assert "Page" in text and done["pages"] == len(PdfReader(sts.layout.snapshot_pdf(done["id"])).pages)
 
 
 def test_unchanged_room_hits_the_cache_and_a_status_change_misses(sts: StsApp) -> None:
@@ -74,7 +76,7 @@ def test_unchanged_room_hits_the_cache_and_a_status_change_misses(sts: StsApp) -
     assert first["task"]["result"]["was_cached"] is False
     assert second["task"]["result"]["was_cached"] is True
     assert second["task"]["result"]["cache_layer"] == "memory"
-    assert "Second" in pdf_text(sts.engine.pdf_path(second["id"]))  # per-snapshot facts still printed
+    assert "Second" in pdf_text(sts.layout.snapshot_pdf(second["id"]))  # per-snapshot facts still printed
     doc = next(d for d in sts.rooms.documents_of(room_id(sts)) if d["status"] == "under_review")
     sts.documents.review(admin(sts), room_id(sts), doc["id"], {"status": "approved"})
     third = snapshot(sts, title="After approval")
@@ -100,7 +102,7 @@ def test_content_key_covers_every_printed_change(sts: StsApp) -> None:
     sts.rooms.update_room(admin(sts), rid, {"location": "Skagen, Area 3"})
     keys.append(key())
     assert len(set(keys)) == len(keys)
-    sts.engine.create(admin(sts), rid, "meta", "pdf", False)  # snapshot events do not change the room's key
+    sts.snapshots.create(admin(sts), rid, "meta", "pdf", False)  # snapshot events do not change the room's key
     assert key() == keys[-1]
     model = gather(sts.rooms, sts.documents, rid, True)
     assert content_key(model) == model["content_key"] != key()
@@ -117,11 +119,11 @@ def test_recent_activity_is_the_newest_even_within_one_second(sts: StsApp) -> No
 
 def test_include_documents_embeds_files_with_hashes(sts: StsApp) -> None:
     done = snapshot(sts, include_documents=True)
-    reader = PdfReader(sts.engine.pdf_path(done["id"]))
+    reader = PdfReader(sts.layout.snapshot_pdf(done["id"]))
     versions = [d["versions"][-1] for d in sts.rooms.documents_of(room_id(sts)) if d["versions"]]
     pdfs = [v for v in versions if v["mime"] == "application/pdf"]
     images = [v for v in versions if v["mime"] != "application/pdf"]
-    text = pdf_text(sts.engine.pdf_path(done["id"]))
+    text = pdf_text(sts.layout.snapshot_pdf(done["id"]))
     assert "Included documents" in text
     for version in versions:
         assert version["sha256"][:16] in text.replace("\n", "")
@@ -147,7 +149,7 @@ def test_room_with_200_documents_renders_across_pages(sts: StsApp) -> None:
         sts.documents.review(admin(sts), rid, doc["id"], {"notes": f"To be completed before mooring; marker{i}"})
     done = snapshot(sts)
     assert done["status"] == "completed" and done["pages"] > 10
-    text = pdf_text(sts.engine.pdf_path(done["id"]))
+    text = pdf_text(sts.layout.snapshot_pdf(done["id"]))
     assert all(f"marker{i}" in text for i in range(len(pending)))
 
 
@@ -159,7 +161,7 @@ def test_broken_input_fails_cleanly(sts: StsApp) -> None:
     done = snapshot(sts, include_documents=True)
     assert done["status"] == "failed" and done["error"]
     assert done["task"]["status"] == "failed" and done["task"]["error"] == done["error"]
-    assert not sts.engine.pdf_path(done["id"]).exists()
+    assert not sts.layout.snapshot_pdf(done["id"]).exists()
     assert not list(sts.layout.snapshots.glob(".*.tmp"))
 
 
@@ -168,28 +170,28 @@ def test_restart_recovers_pending_and_running_tasks(tmp_path: Path) -> None:
     first = build_app(settings)
     seed_if_empty(first)
     rid = room_id(first)
-    pending = first.engine.create(admin(first), rid, "left pending", "pdf", False)
-    running = first.engine.create(admin(first), rid, "left running", "pdf", False)
-    exhausted = first.engine.create(admin(first), rid, "crashed twice", "pdf", False)
+    pending = first.snapshots.create(admin(first), rid, "left pending", "pdf", False)
+    running = first.snapshots.create(admin(first), rid, "left running", "pdf", False)
+    exhausted = first.snapshots.create(admin(first), rid, "crashed twice", "pdf", False)
     first.tasks.start(running["task_id"])
     first.tasks.start(exhausted["task_id"])
-    first.tasks.table.update(exhausted["task_id"], {"attempts": 2})
+    edit_task(first.layout, exhausted["task_id"], {"attempts": 2})
     # the process dies here; a new one starts on the same data folder
     second = build_app(settings)
-    again = second.engine.recover()
+    again = second.recover()
     assert sorted(again) == sorted([pending["id"], running["id"]])
     for snapshot_id in again:
-        generate_snapshot(second.engine, snapshot_id)
-    states = {s["title"]: s for s in second.engine.list(admin(second), rid)}
+        generate_snapshot(second.pipeline, snapshot_id)
+    states = {s["title"]: s for s in second.snapshots.list(admin(second), rid)}
     assert states["left pending"]["status"] == "completed" and states["left running"]["status"] == "completed"
     assert states["crashed twice"]["status"] == "failed" and "interrupted" in states["crashed twice"]["error"]
     assert not second.tasks.unfinished()
 
 
 def test_cancelled_task_does_not_run(sts: StsApp) -> None:
-    created = sts.engine.create(admin(sts), room_id(sts), None, "pdf", False)
-    sts.engine.delete(admin(sts), room_id(sts), created["id"])
-    assert generate_snapshot(sts.engine, created["id"]) is None
+    created = sts.snapshots.create(admin(sts), room_id(sts), None, "pdf", False)
+    sts.snapshots.delete(admin(sts), room_id(sts), created["id"])
+    assert generate_snapshot(sts.pipeline, created["id"]) is None
     assert sts.tasks.get(created["task_id"])["status"] == "cancelled"  # type: ignore[index]
 
 
@@ -197,18 +199,18 @@ def test_cleanup_ages(sts: StsApp) -> None:
     old = (utcnow() - timedelta(hours=30)).isoformat(timespec="seconds")
     for status in ("completed", "failed", "running", "pending"):
         sts.tasks.create(f"snapshot-old-{status}", "generate_pdf", {"snapshot_id": "x", "room_id": "y"})
-        sts.tasks.table.update(f"snapshot-old-{status}", {"status": status, "created_at": old,
+        edit_task(sts.layout, f"snapshot-old-{status}", {"status": status, "created_at": old,
                                                           "completed_at": old if status in ("completed", "failed")
                                                           else None})
     sts.tasks.create("snapshot-fresh", "generate_pdf", {"snapshot_id": "x", "room_id": "y"})
     sts.tasks.complete("snapshot-fresh", {})
     sts.cache.put("a" * 64, b"%PDF old")
-    sts.cache.index.update("a" * 64, {"created_at": (utcnow() - timedelta(hours=80)).isoformat()})
+    edit_cache_entry(sts.layout, "a" * 64, {"created_at": (utcnow() - timedelta(hours=80)).isoformat()})
     sts.cache.put("b" * 64, b"%PDF fresh")
     sts.metrics.record_request(route="/x", method="GET", status_code=200, duration_ms=1)
     result = sts.cleanup()
     assert (result.tasks, result.cache_entries, result.metrics) == (2, 1, 0)
-    left = {t["task_id"] for t in sts.tasks.table.all()}
+    left = task_ids(sts.layout)
     assert left == {"snapshot-old-running", "snapshot-old-pending", "snapshot-fresh"}
     assert sts.cache.get("a" * 64) is None and sts.cache.get("b" * 64) is not None
     assert not (sts.layout.pdf_cache / f"{'a' * 64}.pdf").exists()
@@ -239,11 +241,11 @@ def test_metrics_summary_on_known_data(tmp_path: Path) -> None:
 def test_corrupt_cache_file_is_a_miss_and_repaired(sts: StsApp) -> None:
     first = snapshot(sts)
     key = first["content_key"]
-    sts.cache._memory.clear()  # a fresh process: only the disk layer
     (sts.layout.pdf_cache / f"{key}.pdf").write_bytes(b"garbage")
+    sts = build_app(sts.settings)  # a fresh process: only the disk layer
     second = snapshot(sts)
     assert second["status"] == "completed" and second["task"]["result"]["was_cached"] is False
-    assert sts.cache.index.get(key) is not None and json.loads((sts.layout.pdf_cache / "index.json").read_text())
+    assert cache_entry(sts.layout, key) is not None and json.loads((sts.layout.pdf_cache / "index.json").read_text())
 
 
 def test_generation_opens_no_network_connection(sts: StsApp, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -288,23 +290,23 @@ def test_render_workers_run_at_a_lower_cpu_priority(tmp_path: Path) -> None:
         ours = os.getpriority(os.PRIO_PROCESS, 0)
         assert {os.getpriority(os.PRIO_PROCESS, p.pid or 0) for p in workers} == {min(19, ours + 7)}
     finally:
-        app.pool.shutdown()
+        app.pipeline.pool.shutdown()
 
 
 @pytest.mark.parametrize("workers", [0, 1])
 def test_a_job_the_stopping_server_did_not_render_is_put_back_not_failed(tmp_path: Path, workers: int) -> None:
     app = build_app(Settings.load({"data_dir": tmp_path, "workers": workers}, env={}))
     seed_if_empty(app)
-    created = app.engine.create(admin(app), room_id(app))
-    app.pool.shutdown()  # the server is stopping (Ctrl+C, service stop) before the job reached a worker
-    assert generate_snapshot(app.engine, created["id"]) is None
+    created = app.snapshots.create(admin(app), room_id(app))
+    app.pipeline.pool.shutdown()  # the server is stopping (Ctrl+C, service stop) before the job reached a worker
+    assert generate_snapshot(app.pipeline, created["id"]) is None
     task = app.tasks.get(created["task_id"])
     assert task is not None and (task["status"], task["attempts"], task["error"]) == ("pending", 0, None)
-    assert app.engine.records.get(created["id"])["status"] == "generating"  # type: ignore[index]
+    assert app.pipeline.records.get(created["id"])["status"] == "generating"  # type: ignore[index]
     restarted = build_app(Settings.load({"data_dir": tmp_path, "workers": 0}, env={}))
-    assert restarted.engine.recover() == [created["id"]]
-    generate_snapshot(restarted.engine, created["id"])
-    done = restarted.engine.records.get(created["id"])
+    assert restarted.recover() == [created["id"]]
+    generate_snapshot(restarted.pipeline, created["id"])
+    done = restarted.pipeline.records.get(created["id"])
     assert done is not None and done["status"] == "completed" and done["error"] is None
 
 
@@ -313,17 +315,18 @@ def test_snapshot_records_are_kept_per_room_and_found_by_id_after_a_restart(tmp_
     seed_if_empty(app)
     demo = room_id(app)
     other = app.rooms.create_room(admin(app), {"title": "Second operation", "location": "Off Skaw"})["id"]
-    first = app.engine.create(admin(app), demo)
+    first = app.snapshots.create(admin(app), demo)
     files = tmp_path / "db" / "snapshots"
     demo_file = (files / f"{demo}.json").read_bytes()
-    second = app.engine.create(admin(app), other)
+    second = app.snapshots.create(admin(app), other)
     assert (files / f"{demo}.json").read_bytes() == demo_file  # a snapshot of another room never rewrites it
     assert sorted(p.stem for p in files.glob("*.json")) == sorted([demo, other])
 
     restarted = build_app(Settings.load({"data_dir": tmp_path, "workers": 0}, env={}))
-    generate_snapshot(restarted.engine, second["id"])  # a job knows only the snapshot id
-    assert restarted.engine.records.get(second["id"])["status"] == "completed"  # type: ignore[index]
-    assert [s["id"] for s in restarted.engine.list(admin(restarted), other)] == [second["id"]]
-    assert [s["id"] for s in restarted.engine.records.with_status("generating")] == [first["id"]]
-    restarted.engine.delete(admin(restarted), demo, first["id"])
-    assert restarted.engine.records.get(first["id"]) is None and restarted.engine.list(admin(restarted), demo) == []
+    generate_snapshot(restarted.pipeline, second["id"])  # a job knows only the snapshot id
+    assert restarted.pipeline.records.get(second["id"])["status"] == "completed"  # type: ignore[index]
+    assert [s["id"] for s in restarted.snapshots.list(admin(restarted), other)] == [second["id"]]
+    assert [s["id"] for s in restarted.pipeline.records.with_status("generating")] == [first["id"]]
+    restarted.snapshots.delete(admin(restarted), demo, first["id"])
+    assert restarted.pipeline.records.get(first["id"]) is None
+    assert restarted.snapshots.list(admin(restarted), demo) == []

@@ -17,13 +17,13 @@ from click.testing import CliRunner
 
 from sts_snapshots.app import build_app, seed_if_empty
 from sts_snapshots.cli import main
+from sts_snapshots.datadir import DataLayout
+from sts_snapshots.datadir.atomic import atomic_write_bytes
+from sts_snapshots.datadir.lock import acquire_instance_lock
 from sts_snapshots.demo import ADMIN_EMAIL
-from sts_snapshots.paths import DataLayout
-from sts_snapshots.server import acquire_instance_lock
 from sts_snapshots.settings import Settings
-from sts_snapshots.snapshots.jobs import generate_snapshot
+from sts_snapshots.snapshots.pipeline import generate_snapshot
 from sts_snapshots.store import Database
-from sts_snapshots.store.storage import atomic_write_bytes
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -45,8 +45,8 @@ def data(tmp_path: Path) -> Path:
     seed_if_empty(sts)
     admin = sts.users.get(ADMIN_EMAIL)
     assert admin is not None
-    snapshot = sts.engine.create(admin, sts.rooms.room_ids()[0], "Backup test", "pdf", False)
-    assert generate_snapshot(sts.engine, snapshot["id"]) is not None
+    snapshot = sts.snapshots.create(admin, sts.rooms.room_ids()[0], "Backup test", "pdf", False)
+    assert generate_snapshot(sts.pipeline, snapshot["id"]) is not None
     sts.metrics.flush()
     sts.stores.close()
     return folder
@@ -195,7 +195,8 @@ def test_verify_passes_then_catches_a_tampered_file_and_a_stuck_snapshot(data: P
 def test_verify_flags_errors_logged_since_the_last_start(data: Path) -> None:
     log = data / "logs" / "backend.log"
     log.write_text("2026-11-28 10:00:00 ERROR old: before the restart\n"
-                   "2026-11-28 10:01:00 INFO sts_snapshots.app: Registered PDF generation background task handler\n")
+                   "2026-11-28 10:01:00 INFO sts_snapshots.context: Registered PDF generation background task\n")
+    (data / "logs" / "last-start.json").write_text('{"started_at": "2026-11-28 10:01:00", "pid": 1}')
     assert run("verify", "--data-dir", str(data))[0] == 0
     with log.open("a") as handle:
         handle.write("2026-11-28 10:02:00 ERROR sts_snapshots.snapshots.jobs: Snapshot x failed: disk full\n")

@@ -2,8 +2,9 @@ import sys
 
 import pytest
 
-from sts_snapshots.paths import DataLayout
-from sts_snapshots.server import AlreadyRunning, acquire_instance_lock, resolve_native
+from sts_snapshots.datadir import DataLayout
+from sts_snapshots.datadir.lock import AlreadyRunning, acquire_instance_lock
+from sts_snapshots.server import resolve_native
 
 
 def test_native_without_pywebview_falls_back_to_the_browser(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -198,7 +198,7 @@ def test_the_single_activity_file_of_an_older_data_folder_is_split_per_room(tmp_
 
 
 def test_opening_the_stores_splits_the_old_activity_and_snapshot_files(tmp_path: Path) -> None:
-    from sts_snapshots.paths import DataLayout
+    from sts_snapshots.datadir import DataLayout
     from sts_snapshots.store.stores import Stores
 
     layout = DataLayout(tmp_path)

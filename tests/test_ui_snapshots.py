@@ -30,7 +30,7 @@ async def test_create_snapshot_watch_it_complete_then_outsider_and_admin(harness
 
     await wait_for(progressed, timeout=90, what="the snapshot to complete")
     assert seen and all(t.endswith("%") for t in seen), seen
-    snapshot = sts.engine.list(sts.users.get(MEMBER_EMAIL), room_id)[0]  # type: ignore[arg-type]
+    snapshot = sts.snapshots.list(sts.users.get(MEMBER_EMAIL), room_id)[0]  # type: ignore[arg-type]
     task = sts.tasks.get(snapshot["task_id"])
     assert snapshot["status"] == "completed" and task and task["progress"] == 100
     await user.should_see(marker="status-completed")
@@ -71,7 +71,7 @@ async def test_create_snapshot_watch_it_complete_then_outsider_and_admin(harness
     user.find(marker="confirm-ok").click()
     await user.should_see("Snapshot deleted", retries=50)
     await user.should_see("No snapshots yet", retries=50)
-    assert sts.engine.records.get(snapshot["id"]) is None
+    assert sts.pipeline.records.get(snapshot["id"]) is None
 
 
 @pytest.mark.allow_error_logs  # the failed generation is logged as an ERROR on purpose
@@ -79,7 +79,7 @@ async def test_failed_snapshot_shows_its_error(harness: Harness, monkeypatch: py
     def broken(job: dict[str, Any]) -> dict[str, Any]:
         raise RuntimeError("the PDF renderer ran out of disk space")
 
-    monkeypatch.setattr(harness.sts.pool, "run", broken)
+    monkeypatch.setattr(harness.sts.pipeline.pool, "run", broken)
     user = harness.user
     await sign_in(user, ADMIN_EMAIL, f"/rooms/{harness.demo_room_id()}")
     user.find(marker="create-snapshot").click()

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Path, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from ..app import StsApp
-from ..auth import TokenError
+from ..context import StsApp
+from ..services.auth import TokenError
 from ..services.users import User
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)

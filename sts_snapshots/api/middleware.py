@@ -15,10 +15,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..app import StsApp
+from ..context import StsApp
+from ..domain.urls import API_PREFIX
 from .prometheus import PATH, PrometheusExporter, wants_page
-
-PREFIX = "/api/v1"
 
 
 class ApiMiddleware:
@@ -35,7 +34,7 @@ class ApiMiddleware:
         if path == PATH and scope["method"] in ("GET", "HEAD") and not wants_page(Request(scope)):
             await Response(self.exporter.exposition(), media_type=CONTENT_TYPE_LATEST)(scope, receive, send)
             return
-        if not path.startswith(PREFIX):
+        if not path.startswith(API_PREFIX):
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -55,8 +54,8 @@ class ApiMiddleware:
     def _record(self, scope: Scope, status: int, duration_ms: float) -> None:
         route: Any = scope.get("route")  # set by the router on this same scope once a route matched
         template = getattr(route, "path", None) or "unmatched"
-        if template.startswith("/") and not template.startswith(PREFIX):  # the router's own path, unprefixed
-            template = PREFIX + template
+        if template.startswith("/") and not template.startswith(API_PREFIX):  # the router's own path, unprefixed
+            template = API_PREFIX + template
         flush = self.sts.metrics.record_request(route=template, method=scope["method"], status_code=status,
                                                 duration_ms=duration_ms)
         if flush:  # the write happens in a thread, after the response: the event loop never waits for the disk

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import FileResponse
 
-from ..snapshots.tasks import public as public_task
+from ..services.tasks import public as public_task
 from .deps import AdminUser, CurrentUser, RoomId, SnapshotId, Sts, TaskId
 from .schemas import SnapshotCreate
 
@@ -20,26 +20,26 @@ def create_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId,
                     body: Annotated[SnapshotCreate | None, Body()] = None) -> dict[str, Any]:
     """Record the snapshot and queue its generation; answers at once with ``status: generating``."""
     body = body or SnapshotCreate.model_validate({})
-    return sts.engine.create(user, room_id, body.title, body.snapshot_type, body.include_documents)
+    return sts.snapshots.create(user, room_id, body.title, body.snapshot_type, body.include_documents)
 
 
 @router.get("/rooms/{room_id}/snapshots")
 def list_snapshots(sts: Sts, user: CurrentUser, room_id: RoomId, limit: Annotated[int, Query(ge=1, le=500)] = 50,
                    offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
-    return sts.engine.list(user, room_id, limit, offset)
+    return sts.snapshots.list(user, room_id, limit, offset)
 
 
 @router.get("/rooms/{room_id}/snapshots/{snapshot_id}")
 def get_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId, snapshot_id: SnapshotId) -> dict[str, Any]:
-    from ..snapshots.engine import public
+    from ..services.snapshots import public
 
-    return public(sts.engine.get(user, room_id, snapshot_id))
+    return public(sts.snapshots.get(user, room_id, snapshot_id))
 
 
 @router.get("/rooms/{room_id}/snapshots/{snapshot_id}/download", response_class=FileResponse)
 def download_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId, snapshot_id: SnapshotId,
                       inline: bool = False) -> FileResponse:
-    path, record = sts.engine.download(user, room_id, snapshot_id)
+    path, record = sts.snapshots.download(user, room_id, snapshot_id)
     return FileResponse(path, media_type="application/pdf", filename=safe_filename(record["title"]),
                         content_disposition_type="inline" if inline else "attachment",
                         headers={"ETag": f'"{record["sha256"]}"'})
@@ -47,13 +47,13 @@ def download_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId, snapshot_id:
 
 @router.delete("/rooms/{room_id}/snapshots/{snapshot_id}", status_code=204)
 def delete_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId, snapshot_id: SnapshotId) -> Response:
-    sts.engine.delete(user, room_id, snapshot_id)
+    sts.snapshots.delete(user, room_id, snapshot_id)
     return Response(status_code=204)
 
 
 @router.get("/snapshots/tasks/{task_id}")
 def get_task(sts: Sts, user: CurrentUser, task_id: TaskId) -> dict[str, Any]:
-    return public_task(sts.engine.task_for(user, task_id))
+    return public_task(sts.snapshots.task_for(user, task_id))
 
 
 @router.get("/snapshots/metrics/summary")

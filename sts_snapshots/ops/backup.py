@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .. import __version__
+from ..datadir import DataLayout
 from ..domain.time import now_iso
-from ..paths import DataLayout
 from ..store import Database
 
 MANIFEST = "MANIFEST.json"

@@ -14,6 +14,8 @@ from typing import Any
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from ..domain.urls import API_PREFIX
+
 
 class MonitorError(RuntimeError):
     """The server cannot be read; the message says why and what to do."""
@@ -38,8 +40,8 @@ def _get(url: str, token: str | None = None, timeout: float = 5) -> bytes:
 
 def fetch(base_url: str, token: str) -> dict[str, Any]:
     base = base_url.rstrip("/")
-    health = json.loads(_get(f"{base}/api/v1/health"))
-    summary = json.loads(_get(f"{base}/api/v1/snapshots/metrics/summary?hours=1", token))
+    health = json.loads(_get(f"{base}{API_PREFIX}/health"))
+    summary = json.loads(_get(f"{base}{API_PREFIX}/snapshots/metrics/summary?hours=1", token))
     rss = None
     for family in text_string_to_metric_families(_get(f"{base}/metrics").decode()):
         if family.name == "process_resident_memory_bytes" and family.samples:

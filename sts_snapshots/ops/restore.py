@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..paths import DataDirError, DataLayout
-from ..server import AlreadyRunning, acquire_instance_lock
+from ..datadir import DataDirError, DataLayout
+from ..datadir.lock import AlreadyRunning, acquire_instance_lock
 from .backup import DATA, FORMAT, MANIFEST
 
 

@@ -18,11 +18,13 @@ from typing import Any
 
 import orjson
 
-from ..paths import DataLayout
+from ..datadir import DataLayout
+from ..datadir.marker import last_start, since_start
+from ..domain.ids import task_id_for
+from ..domain.urls import API_PREFIX
 from ..store import Database
 from .backup import file_sha256, store_files
 
-START_MARKER = "Registered PDF generation background task handler"  # logged by every server start
 LIVE_TASK = ("pending", "running")
 
 
@@ -98,7 +100,7 @@ def check_stuck(layout: DataLayout) -> Check:
     tasks = {t["task_id"]: t for t in _records(layout.tasks / "tasks.json", "tasks") if "task_id" in t}
     stuck = [s["id"] for s in _snapshot_records(layout)
              if s.get("status") == "generating"
-             and tasks.get(f"snapshot-{s['id']}", {}).get("status") not in LIVE_TASK]
+             and tasks.get(task_id_for(s["id"]), {}).get("status") not in LIVE_TASK]
     detail = (f"generating with no live task: {', '.join(stuck)}" if stuck
               else "every generating snapshot has a pending or running task")
     return Check(not stuck, "no stuck snapshots", detail)
@@ -107,17 +109,16 @@ def check_stuck(layout: DataLayout) -> Check:
 def check_log(layout: DataLayout) -> Check:
     if not layout.log_file.exists():
         return Check(True, "no errors in the log", "no log yet")
-    lines = layout.log_file.read_text(encoding="utf-8", errors="replace").splitlines()
-    starts = [i for i, line in enumerate(lines) if START_MARKER in line]
-    since = lines[starts[-1]:] if starts else lines
+    started_at = last_start(layout)
+    since = since_start(layout.log_file.read_text(encoding="utf-8", errors="replace").splitlines(), started_at)
     errors = [line for line in since if " ERROR " in line or " CRITICAL " in line]
     detail = f"{len(errors)} ERROR line(s) since the last start, e.g. {errors[0][:160]}" if errors else (
-        "none since the last start" if starts else "none (no server start logged yet)")
+        "none since the last start" if started_at else "none (no server start recorded yet)")
     return Check(not errors, "no errors in the log", detail)
 
 
 def check_health(url: str, timeout: float = 5) -> Check:
-    target = url.rstrip("/") + "/api/v1/health"
+    target = f"{url.rstrip('/')}{API_PREFIX}/health"
     try:
         with urllib.request.urlopen(target, timeout=timeout) as response:
             body = json.load(response)

@@ -8,6 +8,7 @@ import mimetypes
 from pathlib import Path
 from typing import Any
 
+from ..datadir.atomic import atomic_write_bytes
 from ..domain.catalogue import BY_CODE
 from ..domain.documents import version_record
 from ..domain.ids import new_id
@@ -15,7 +16,6 @@ from ..domain.models import UPLOADER_ROLES, clean_text
 from ..domain.readiness import effective_status, expiring_soon
 from ..domain.records import DocumentRecord, DocumentView, VersionRecord
 from ..domain.time import now_iso, parse_date
-from ..store.storage import atomic_write_bytes
 from .errors import Forbidden, Invalid, NotFound, StorageFailed
 from .rooms import RoomService
 from .users import User

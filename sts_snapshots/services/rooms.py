@@ -31,7 +31,7 @@ from ..domain.records import (
     VesselRecord,
 )
 from ..domain.time import now_iso, utcnow
-from ..store import Database, ShardedTable, Table
+from ..store import AppendLog, Database, ShardedTable, Table
 from .errors import Forbidden, Invalid, NotFound
 from .users import User
 
@@ -45,8 +45,13 @@ def _valid(build: Callable[[], Any]) -> Any:
         raise Invalid(str(exc)) from None
 
 
+def _activity_record(data: dict[str, Any]) -> ActivityRecord:
+    return Activity.from_record(data).to_record()
+
+
 class RoomService:
-    def __init__(self, rooms_db: Database, activity: ShardedTable, today: Callable[[], date] | None = None) -> None:
+    def __init__(self, rooms_db: Database, activity: ShardedTable, audit: AppendLog,
+                 today: Callable[[], date] | None = None) -> None:
         self._db = rooms_db
         self._rooms: Table[RoomRecord] = rooms_db.table("rooms")
         self._vessels: Table[VesselRecord] = rooms_db.table("vessels")
@@ -54,6 +59,7 @@ class RoomService:
         self._documents: Table[DocumentRecord] = rooms_db.table("documents")
         self._approvals: Table[ApprovalRecord] = rooms_db.table("approvals")
         self._activity = activity
+        self._audit = audit
         self.today = today or (lambda: utcnow().date())
 
     # -- access ---------------------------------------------------------------------------------
@@ -193,8 +199,15 @@ class RoomService:
         entry = Activity(room_id=room_id, actor=actor, action=action, details=details, at=at or now_iso())
         self._activity.shard(room_id).insert(entry.to_record())
 
+    def audit(self, room_id: str, actor: str, action: str, details: str = "") -> None:
+        """Record a read worth keeping (a download) in the room's activity, appended: no store file is rewritten."""
+        entry = Activity(room_id=room_id, actor=actor, action=action, details=details)
+        self._audit.append(room_id, dict(entry.to_record()))
+
     def activity_for(self, room_id: str, limit: int = 50, offset: int = 0) -> list[ActivityRecord]:
-        return newest_first(self._activity.shard(room_id).all(), "at")[offset:offset + limit]
+        """The room's activity log, newest first: its changes and the reads :meth:`audit` recorded."""
+        entries = [*self._activity.shard(room_id).all(), *map(_activity_record, self._audit.read(room_id))]
+        return newest_first(entries, "at")[offset:offset + limit]
 
     def readiness(self, room_id: str) -> ReadinessView:
         return readiness(self._documents.find(room_id=room_id), self.today()).to_dict()

@@ -7,10 +7,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from ..auth import hash_password, verify_password
 from ..domain.models import normalize_email
 from ..domain.time import now_iso
 from ..store import Database
+from .auth import hash_password, verify_password
 from .errors import Conflict, Invalid, NotFound
 
 ROLES = ("admin", "user")

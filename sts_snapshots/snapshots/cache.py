@@ -13,9 +13,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from ..datadir.atomic import atomic_write_bytes
 from ..domain.time import now_iso, parse_datetime, utcnow
 from ..store import Database
-from ..store.storage import atomic_write_bytes
 
 MB = 1024 * 1024
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 
+from ..services.tasks import TaskStore
 from .cache import PdfCache
 from .metrics import MetricsRecorder
-from .tasks import TaskStore
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from ..store.storage import atomic_write_bytes
+from ..datadir.atomic import atomic_write_bytes
 
 
 def init_worker(fonts_dir: str | None = None) -> None:

@@ -1,11 +1,11 @@
-"""The app's TinyDB files, opened together (on disk, or in memory for fast tests)."""
+"""The app's store files, opened together from the data folder's layout."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from pathlib import Path
 
-from ..paths import DataLayout
+from ..datadir import DataLayout
+from .appendlog import AppendLog
 from .database import Database
 from .sharded import ShardedTable
 
@@ -15,37 +15,31 @@ class Stores:
     users: Database
     rooms: Database
     activity: ShardedTable
+    audit: AppendLog
     snapshots: ShardedTable
     tasks: Database
     cache_index: Database
 
     @classmethod
-    def open(cls, layout: DataLayout | None) -> Stores:
-        """Open every store file of ``layout``; ``None`` gives in-memory stores."""
-
-        def db(path: Path) -> Database:
-            return Database(path if layout is not None else None)
-
-        def per_room(folder: Path, name: str) -> ShardedTable:
-            return ShardedTable(folder if layout is not None else None, name)
-
-        root = layout or DataLayout(Path("/nonexistent"))
-        activity = per_room(root.activity, "activity")
-        snapshots = per_room(root.snapshot_records, "snapshots")
-        if layout is not None:  # a data folder from before these were split per room
-            activity.migrate_from(root.db / "activity.json", "room_id")
-            snapshots.migrate_from(root.db / "snapshots.json", "room_id")
+    def open(cls, layout: DataLayout) -> Stores:
+        """Open every store file of ``layout``."""
+        activity = ShardedTable(layout.activity, "activity")
+        snapshots = ShardedTable(layout.snapshot_records, "snapshots")
+        # a data folder from before these were split per room
+        activity.migrate_from(layout.db / "activity.json", "room_id")
+        snapshots.migrate_from(layout.db / "snapshots.json", "room_id")
         return cls(
-            users=db(root.db / "users.json"),
-            rooms=db(root.db / "rooms.json"),
+            users=Database(layout.db / "users.json"),
+            rooms=Database(layout.db / "rooms.json"),
             activity=activity,
+            audit=AppendLog(layout.audit),
             snapshots=snapshots,
-            tasks=db(root.tasks / "tasks.json"),
-            cache_index=db(root.pdf_cache / "index.json"),
+            tasks=Database(layout.tasks / "tasks.json"),
+            cache_index=Database(layout.pdf_cache / "index.json"),
         )
 
     def all(self) -> list[Database]:
-        """The single-file stores (the per-room files are in ``activity`` and ``snapshots``)."""
+        """The single-file stores (the per-room files are in ``activity``, ``audit`` and ``snapshots``)."""
         return [value for f in fields(self) if isinstance(value := getattr(self, f.name), Database)]
 
     def close(self) -> None:

@@ -32,7 +32,7 @@ def register_files(app: FastAPI, sts: StsApp) -> None:
     async def snapshot_file(request: Request, room_id: ID, snapshot_id: ID, inline: bool = False) -> FileResponse:
         user = await signed_in(request)
         try:
-            path, record = await threads.io(sts.engine.download, user, room_id, snapshot_id)
+            path, record = await threads.io(sts.snapshots.download, user, room_id, snapshot_id)
         except NotFound:
             raise HTTPException(404, "snapshot not found") from None
         except Conflict as exc:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from nicegui import ui
 
-from ..snapshots.tasks import FINISHED
+from ..services.tasks import FINISHED
 from . import formatting, threads, widgets
 from .room_context import LiveSection, RoomContext
 
 
-def stage(task: dict[str, Any] | None) -> str:
+def stage(task: Mapping[str, Any] | None) -> str:
     """What a generating snapshot is doing, from its task's status and progress (0 → 30 → 60 → 80 → 100).
 
     >>> [stage({"status": "running", "progress": p}) for p in (0, 30, 60, 80)]
@@ -46,7 +47,7 @@ class LiveRow:
 
 
 def load_snapshots(ctx: RoomContext) -> list[dict[str, Any]]:
-    snapshots = ctx.sts.engine.list(ctx.user, ctx.room_id, limit=20)
+    snapshots = ctx.sts.snapshots.list(ctx.user, ctx.room_id, limit=20)
     names: dict[str, str] = {}
     for snap in snapshots:
         snap["task"] = ctx.sts.tasks.get(snap["task_id"])
@@ -179,7 +180,7 @@ class SnapshotsSection:
                     .mark("snapshot-include")
 
             async def create() -> None:
-                ok, snap = await self.ctx.call(self.ctx.sts.engine.create, self.ctx.user, self.ctx.room_id,
+                ok, snap = await self.ctx.call(self.ctx.sts.snapshots.create, self.ctx.user, self.ctx.room_id,
                                                title.value or None, "pdf", bool(include.value))
                 if ok:
                     dialog.close()
@@ -193,7 +194,7 @@ class SnapshotsSection:
         if not await widgets.confirm("Delete snapshot?", f"“{snap['title']}” and its PDF will be deleted for "
                                      "everyone in the room. This cannot be undone."):
             return
-        ok, _ = await self.ctx.call(self.ctx.sts.engine.delete, self.ctx.user, self.ctx.room_id, snap["id"])
+        ok, _ = await self.ctx.call(self.ctx.sts.snapshots.delete, self.ctx.user, self.ctx.room_id, snap["id"])
         if ok:
             widgets.notify_ok("Snapshot deleted")
             await self.ctx.changed()

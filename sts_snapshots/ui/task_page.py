@@ -11,8 +11,8 @@ from nicegui import ui
 
 from ..app import StsApp
 from ..services.errors import NotFound
+from ..services.tasks import FINISHED
 from ..services.users import User
-from ..snapshots.tasks import FINISHED
 from . import formatting, session, theme, widgets
 from .room_context import LiveSection
 from .room_snapshots import snapshot_url, stage
@@ -25,10 +25,10 @@ def load_task(sts: StsApp, user: User, task_id: str) -> dict[str, Any] | None:
     if not TASK_ID.match(task_id):
         return None
     try:
-        task = sts.engine.task_for(user, task_id)
+        task = sts.snapshots.task_for(user, task_id)
     except NotFound:
         return None
-    snapshot = sts.engine.records.get(task["payload"]["snapshot_id"])
+    snapshot = sts.pipeline.records.get(task["payload"]["snapshot_id"])
     return {"task": task, "snapshot": snapshot, "room_id": task["payload"]["room_id"]}
 
 

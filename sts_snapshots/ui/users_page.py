@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from ..app import StsApp
-from ..auth import MIN_PASSWORD_LENGTH
+from ..services.auth import MIN_PASSWORD_LENGTH
 from ..services.errors import Forbidden
 from ..services.users import User
 from . import session, theme, threads, widgets

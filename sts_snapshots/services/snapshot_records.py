@@ -11,51 +11,53 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from ..store import ShardedTable
-
-Record = dict[str, Any]
+from ..domain.records import SnapshotRecord
+from ..store import ShardedTable, Table
 
 
 class SnapshotRecords:
     def __init__(self, shards: ShardedTable) -> None:
-        self.shards = shards
+        self._shards = shards
         self._room_of: dict[str, str] | None = None
         self._lock = threading.Lock()
+
+    def _shard(self, room_id: str) -> Table[SnapshotRecord]:
+        return self._shards.shard(room_id)
 
     def _index(self) -> dict[str, str]:
         with self._lock:
             if self._room_of is None:
-                self._room_of = {record["id"]: room for room in self.shards.keys()
-                                 for record in self.shards.shard(room).all()}
+                self._room_of = {record["id"]: room for room in self._shards.keys()
+                                 for record in self._shard(room).all()}
             return self._room_of
 
-    def insert(self, record: Record) -> Record:
+    def insert(self, record: SnapshotRecord) -> SnapshotRecord:
         index = self._index()
-        stored = self.shards.shard(record["room_id"]).insert(record)
+        stored = self._shard(record["room_id"]).insert(record)
         with self._lock:
             index[record["id"]] = record["room_id"]
         return stored
 
-    def get(self, snapshot_id: str) -> Record | None:
+    def get(self, snapshot_id: str) -> SnapshotRecord | None:
         room = self._index().get(snapshot_id)
-        return self.shards.shard(room).get(snapshot_id) if room is not None else None
+        return self._shard(room).get(snapshot_id) if room is not None else None
 
-    def update(self, snapshot_id: str, changes: Record) -> Record | None:
+    def update(self, snapshot_id: str, changes: dict[str, Any]) -> SnapshotRecord | None:
         room = self._index().get(snapshot_id)
-        return self.shards.shard(room).update(snapshot_id, changes) if room is not None else None
+        return self._shard(room).update(snapshot_id, changes) if room is not None else None
 
     def remove(self, snapshot_id: str) -> bool:
         index = self._index()
         room = index.get(snapshot_id)
         if room is None:
             return False
-        removed = self.shards.shard(room).remove(snapshot_id)
+        removed = self._shard(room).remove(snapshot_id)
         with self._lock:
             index.pop(snapshot_id, None)
         return removed
 
-    def of_room(self, room_id: str) -> list[Record]:
-        return self.shards.shard(room_id).all()
+    def of_room(self, room_id: str) -> list[SnapshotRecord]:
+        return self._shard(room_id).all()
 
-    def with_status(self, status: str) -> list[Record]:
-        return [r for room in self.shards.keys() for r in self.shards.shard(room).find(status=status)]
+    def with_status(self, status: str) -> list[SnapshotRecord]:
+        return [r for room in self._shards.keys() for r in self._shard(room).find(status=status)]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from ..domain.records import SnapshotPayload, TaskRecord
 from ..domain.time import now_iso, parse_datetime, utcnow
-from ..store import Database
+from ..store import Database, Table
 
 TASK_STATUSES = ("pending", "running", "completed", "failed", "cancelled")
 FINISHED = frozenset({"completed", "failed", "cancelled"})
@@ -16,58 +17,59 @@ PUBLIC_FIELDS = ("task_id", "task_type", "status", "progress", "created_at", "st
 
 class TaskStore:
     def __init__(self, db: Database) -> None:
-        self.table = db.table("tasks")
+        self._table: Table[TaskRecord] = db.table("tasks")
 
-    def create(self, task_id: str, task_type: str, payload: dict[str, Any]) -> dict[str, Any]:
-        record = {"id": task_id, "task_id": task_id, "task_type": task_type, "status": "pending", "progress": 0,
-                  "created_at": now_iso(), "started_at": None, "completed_at": None, "result": None, "error": None,
-                  "attempts": 0, "payload": payload}
-        return self.table.insert(record)
+    def create(self, task_id: str, task_type: str, payload: SnapshotPayload) -> TaskRecord:
+        record: TaskRecord = {
+            "id": task_id, "task_id": task_id, "task_type": task_type, "status": "pending", "progress": 0,
+            "created_at": now_iso(), "started_at": None, "completed_at": None, "result": None, "error": None,
+            "attempts": 0, "payload": payload}
+        return self._table.insert(record)
 
-    def get(self, task_id: str) -> dict[str, Any] | None:
-        return self.table.get(task_id)
+    def get(self, task_id: str) -> TaskRecord | None:
+        return self._table.get(task_id)
 
-    def start(self, task_id: str) -> dict[str, Any] | None:
+    def start(self, task_id: str) -> TaskRecord | None:
         """Mark running (counting the attempt) unless the task was cancelled or finished meanwhile."""
         task = self.get(task_id)
         if task is None or task["status"] in FINISHED:
             return None
-        return self.table.update(task_id, {"status": "running", "progress": 0, "started_at": now_iso(),
+        return self._table.update(task_id, {"status": "running", "progress": 0, "started_at": now_iso(),
                                            "attempts": task.get("attempts", 0) + 1, "error": None})
 
     def progress(self, task_id: str, percent: int) -> None:
-        self.table.update(task_id, {"progress": percent})
+        self._table.update(task_id, {"progress": percent})
 
     def complete(self, task_id: str, result: dict[str, Any]) -> None:
-        self.table.update(task_id, {"status": "completed", "progress": 100, "completed_at": now_iso(),
+        self._table.update(task_id, {"status": "completed", "progress": 100, "completed_at": now_iso(),
                                     "result": result, "error": None})
 
     def fail(self, task_id: str, error: str) -> None:
-        self.table.update(task_id, {"status": "failed", "completed_at": now_iso(), "error": error})
+        self._table.update(task_id, {"status": "failed", "completed_at": now_iso(), "error": error})
 
     def cancel(self, task_id: str) -> bool:
         task = self.get(task_id)
         if task is None or task["status"] in FINISHED:
             return False
-        self.table.update(task_id, {"status": "cancelled", "completed_at": now_iso(), "error": "cancelled"})
+        self._table.update(task_id, {"status": "cancelled", "completed_at": now_iso(), "error": "cancelled"})
         return True
 
     def requeue(self, task_id: str) -> None:
-        self.table.update(task_id, {"status": "pending", "progress": 0, "started_at": None})
+        self._table.update(task_id, {"status": "pending", "progress": 0, "started_at": None})
 
     def put_back(self, task_id: str) -> None:
         """Pending again, without counting the attempt: the server stopped it, the job did not fail."""
         task = self.get(task_id)
         if task is not None and task["status"] == "running":
-            self.table.update(task_id, {"status": "pending", "progress": 0, "started_at": None,
+            self._table.update(task_id, {"status": "pending", "progress": 0, "started_at": None,
                                         "attempts": max(0, task.get("attempts", 1) - 1)})
 
-    def unfinished(self) -> list[dict[str, Any]]:
-        return self.table.search(lambda t: t["status"] not in FINISHED)
+    def unfinished(self) -> list[TaskRecord]:
+        return self._table.search(lambda t: t["status"] not in FINISHED)
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(TASK_STATUSES, 0)
-        for task in self.table.all():
+        for task in self._table.all():
             counts[task["status"]] = counts.get(task["status"], 0) + 1
         return counts
 
@@ -75,13 +77,13 @@ class TaskStore:
         """Remove finished tasks that finished more than ``hours`` ago; unfinished tasks are never removed."""
         cutoff = utcnow() - timedelta(hours=hours)
 
-        def old(task: dict[str, Any]) -> bool:
+        def old(task: TaskRecord) -> bool:
             stamp = task.get("completed_at") or task.get("created_at")
             return task["status"] in FINISHED and bool(stamp) and parse_datetime(str(stamp), "completed_at") < cutoff
 
-        return self.table.remove_where(old)
+        return self._table.remove_where(old)
 
 
-def public(task: dict[str, Any]) -> dict[str, Any]:
+def public(task: TaskRecord) -> dict[str, Any]:
     """The task as the deployment guide shows it."""
     return {k: task.get(k) for k in PUBLIC_FIELDS}

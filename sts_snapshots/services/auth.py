@@ -10,7 +10,7 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .domain.time import utcnow
+from ..domain.time import utcnow
 
 MIN_PASSWORD_LENGTH = 8
 ALGORITHM = "HS256"

@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from .demo_files import mooring_sketch_png, simple_pdf
-from .domain.catalogue import BY_CODE
-from .domain.records import RoomRecord
-from .domain.time import utcnow
-from .services.documents import DocumentService
-from .services.rooms import RoomService
-from .services.users import User, UserService
-
-ADMIN_EMAIL = "admin@sts-demo.example"
-ADMIN_PASSWORD = "demo-admin-pass"
-MEMBER_EMAIL = "ingrid.orsted@skagen-sts.example"
-MEMBER_PASSWORD = "demo-member-pass"
-DEMO_PASSWORDS = {ADMIN_EMAIL: ADMIN_PASSWORD, MEMBER_EMAIL: MEMBER_PASSWORD}
-# argon2 hashes of the two public demo passwords, made once: hashing costs ~0.1-0.4 s each, on every seed
-# (every fresh data folder and every test app). tests/test_demo.py checks that they still match.
-DEMO_HASHES = {
-    ADMIN_EMAIL: "$argon2id$v=19$m=65536,t=3,p=4$sWtI9Z20c/5v4u0L6ETcVg$i8yV43BpgvQIwjtFuQiODDpx2ClaIx/weU9jCVUIqmw",
-    MEMBER_EMAIL: "$argon2id$v=19$m=65536,t=3,p=4$RL6K+0jdqqtc9p2tjCtgPA$Ha3aeVB3r+Z9OAPWfnjWZvI/THLUM7LMZtGUuM0e43c",
-}
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    email: str
-    password: str
-    role: str
-
-
-DEMO_LOGINS = (DemoLogin(ADMIN_EMAIL, ADMIN_PASSWORD, "admin"), DemoLogin(MEMBER_EMAIL, MEMBER_PASSWORD, "user"))
+from ..domain.catalogue import BY_CODE
+from ..domain.records import RoomRecord
+from ..domain.time import utcnow
+from ..services.documents import DocumentService
+from ..services.rooms import RoomService
+from ..services.users import User, UserService
+from .files import mooring_sketch_png, simple_pdf
+from .logins import ADMIN_EMAIL, ADMIN_PASSWORD, DEMO_HASHES, MEMBER_EMAIL, MEMBER_PASSWORD
 
 PARTIES = [
     ("mooring_master", "Ingrid Ørsted", "Skagen STS Services ApS", MEMBER_EMAIL),

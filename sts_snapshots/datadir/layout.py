@@ -1,9 +1,7 @@
-"""The data folder's layout (the deployment guide's names) and its secret key."""
+"""The data folder's layout: every folder and file name in it (the deployment guide's names)."""
 
 from __future__ import annotations
 
-import os
-import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +26,10 @@ class DataLayout:
     @property
     def snapshots(self) -> Path:
         return self.uploads / "snapshots"
+
+    def snapshot_pdf(self, snapshot_id: str) -> Path:
+        """A snapshot's PDF (``snapshot_id`` is a checked id: see :mod:`sts_snapshots.domain.ids`)."""
+        return self.snapshots / f"{snapshot_id}.pdf"
 
     @property
     def pdf_cache(self) -> Path:
@@ -64,6 +66,11 @@ class DataLayout:
         return self.db / "activity"
 
     @property
+    def audit(self) -> Path:
+        """Downloads and other reads worth recording: one append-only JSON-lines file per room."""
+        return self.db / "audit"
+
+    @property
     def nicegui_storage(self) -> Path:
         return self.root / ".nicegui"
 
@@ -75,10 +82,15 @@ class DataLayout:
     def lock_file(self) -> Path:
         return self.root / "server.lock"
 
+    @property
+    def start_marker(self) -> Path:
+        """Written by every server start (see :mod:`.marker`): ``verify`` reads the log from there on."""
+        return self.logs / "last-start.json"
+
     def folders(self) -> list[Path]:
         return [self.root, self.uploads, self.documents, self.snapshots, self.pdf_cache, self.tasks, self.metrics,
                 self.logs, self.db, self.snapshot_records, self.activity,
-                self.nicegui_storage]
+                self.audit, self.nicegui_storage]
 
     def prepare(self) -> None:
         """Create every folder and prove each is writable; raise :class:`DataDirError` naming the first that is not."""
@@ -90,20 +102,3 @@ class DataLayout:
             except OSError as exc:
                 raise DataDirError(f"The folder {folder} cannot be written: {exc.strerror or exc}. "
                                    f"Choose another with --data-dir or fix its permissions.") from None
-
-    def is_empty(self) -> bool:
-        return not self.root.exists() or not any(self.db.glob("*.json"))
-
-    def secret_key(self) -> str:
-        """The app's signing secret, generated once (mode 0600) and kept in the data folder."""
-        path = self.secret_file
-        if path.exists():
-            key = path.read_text().strip()
-            if len(key) >= 32:
-                return key
-        key = secrets.token_urlsafe(48)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(key)
-        os.chmod(path, 0o600)
-        return key

@@ -1,4 +1,4 @@
-"""APScheduler 3 wiring: when and where jobs run. The jobs themselves are plain functions."""
+"""The job queue of the embedded mode: APScheduler 3 in this process decides when and where jobs run."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
+
+from ..domain.ids import task_id_for
 
 # APScheduler's default misfire_grace_time is 1 s: a queued job that starts late would be skipped
 # silently. None means "run it however late".
@@ -20,15 +22,26 @@ def build_scheduler(max_concurrent: int) -> BackgroundScheduler:
         job_defaults=JOB_DEFAULTS, timezone=None)
 
 
-def submit_now(scheduler: BackgroundScheduler, job_id: str, func: Callable[..., Any], *args: Any) -> None:
-    scheduler.add_job(func, args=args, id=job_id, replace_existing=True, misfire_grace_time=None)
+class SchedulerQueue:
+    """:class:`~sts_snapshots.services.snapshots.JobQueue` on an APScheduler: ``run(snapshot_id)`` in its threads.
 
+    Submitting before the scheduler runs does nothing: the start's recovery queues every pending task.
+    """
 
-def remove(scheduler: BackgroundScheduler, job_id: str) -> None:
-    try:
-        scheduler.remove_job(job_id)
-    except JobLookupError:
-        pass
+    def __init__(self, scheduler: BackgroundScheduler, run: Callable[[str], Any]) -> None:
+        self.scheduler = scheduler
+        self._run = run
+
+    def submit(self, snapshot_id: str) -> None:
+        if self.scheduler.running:
+            self.scheduler.add_job(self._run, args=(snapshot_id,), id=task_id_for(snapshot_id), replace_existing=True,
+                                   misfire_grace_time=None)
+
+    def remove(self, snapshot_id: str) -> None:
+        try:
+            self.scheduler.remove_job(task_id_for(snapshot_id))
+        except JobLookupError:
+            pass
 
 
 def add_maintenance(scheduler: BackgroundScheduler, *, cleanup: Callable[[], Any], cleanup_hour: int,

@@ -1,0 +1,106 @@
+"""Snapshots as their users see them: create one (queued for the background pipeline), list, get, download, delete."""
+
+from __future__ import annotations
+
+import builtins
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..datadir import DataLayout
+from ..domain.ids import new_id, task_id_for
+from ..domain.models import newest_first
+from ..domain.records import SnapshotRecord, TaskRecord
+from ..domain.time import now_iso, utcnow
+from .errors import Conflict, Forbidden, Invalid, NotFound
+from .rooms import RoomService
+from .snapshot_records import SnapshotRecords
+from .tasks import TaskStore
+from .users import User
+
+PUBLIC_FIELDS = ("id", "room_id", "title", "snapshot_type", "include_documents", "status", "task_id", "file_url",
+                 "file_size", "sha256", "pages", "created_by", "created_at", "completed_at", "error")
+
+
+class JobQueue(Protocol):
+    """Where a snapshot's generation waits to run (APScheduler in this process: ``snapshots/queue.py``)."""
+
+    def submit(self, snapshot_id: str) -> None:
+        """Queue the generation of ``snapshot_id`` (its task record exists already)."""
+
+    def remove(self, snapshot_id: str) -> None:
+        """Take a generation that has not started out of the queue; nothing happens if there is none."""
+
+
+class SnapshotService:
+    def __init__(self, *, rooms: RoomService, records: SnapshotRecords, tasks: TaskStore, queue: JobQueue,
+                 layout: DataLayout) -> None:
+        self._rooms = rooms
+        self._records = records
+        self._tasks = tasks
+        self._queue = queue
+        self._layout = layout
+
+    def create(self, user: User, room_id: str, title: str | None = None, snapshot_type: str = "pdf",
+               include_documents: bool = False) -> dict[str, Any]:
+        self._rooms.room(user, room_id)
+        if snapshot_type != "pdf":
+            raise Invalid("snapshot_type: only 'pdf' is supported")
+        title = (title or "").strip() or f"Room Status Snapshot - {utcnow():%Y-%m-%d %H:%M}"
+        if len(title) > 200:
+            raise Invalid("title: longer than 200 characters")
+        snapshot_id = new_id()
+        record: SnapshotRecord = {
+            "id": snapshot_id, "room_id": room_id, "title": title, "snapshot_type": "pdf",
+            "include_documents": bool(include_documents), "status": "generating", "task_id": task_id_for(snapshot_id),
+            "file_url": None, "file_size": None, "sha256": None, "pages": None, "content_key": None,
+            "created_by": user.email, "created_at": now_iso(), "completed_at": None, "error": None}
+        self._records.insert(record)
+        self._tasks.create(record["task_id"], "generate_pdf", {"snapshot_id": snapshot_id, "room_id": room_id})
+        self._rooms.log(room_id, user.email, "snapshot created", title)
+        self._queue.submit(snapshot_id)
+        return public(record)
+
+    def list(self, user: User, room_id: str, limit: int = 50, offset: int = 0) -> builtins.list[dict[str, Any]]:
+        self._rooms.room(user, room_id)
+        items = newest_first(self._records.of_room(room_id), "created_at")
+        return [public(s) for s in items[offset:offset + limit]]
+
+    def get(self, user: User, room_id: str, snapshot_id: str) -> SnapshotRecord:
+        self._rooms.room(user, room_id)
+        record = self._records.get(snapshot_id)
+        if record is None or record["room_id"] != room_id:
+            raise NotFound("snapshot not found")
+        return record
+
+    def download(self, user: User, room_id: str, snapshot_id: str) -> tuple[Path, SnapshotRecord]:
+        """The PDF of a completed snapshot, and its record; the download is recorded in the room's activity."""
+        record = self.get(user, room_id, snapshot_id)
+        if record["status"] != "completed":
+            detail = record["error"] or "still generating; poll the task until it is completed"
+            raise Conflict(f"snapshot is {record['status']}: {detail}")
+        path = self._layout.snapshot_pdf(snapshot_id)
+        if not path.is_file():
+            raise NotFound("the snapshot's PDF file is missing from uploads/snapshots")
+        self._rooms.audit(room_id, user.email, "snapshot downloaded", record["title"])
+        return path, record
+
+    def delete(self, user: User, room_id: str, snapshot_id: str) -> None:
+        record = self.get(user, room_id, snapshot_id)
+        if not user.is_admin:
+            raise Forbidden("only an admin may delete snapshots")
+        self._tasks.cancel(record["task_id"])
+        self._queue.remove(snapshot_id)
+        self._records.remove(snapshot_id)
+        self._layout.snapshot_pdf(snapshot_id).unlink(missing_ok=True)
+        self._rooms.log(room_id, user.email, "snapshot deleted", record["title"])
+
+    def task_for(self, user: User, task_id: str) -> TaskRecord:
+        task = self._tasks.get(task_id)
+        if task is None or not self._rooms.can_see(user, task["payload"]["room_id"]):
+            raise NotFound("task not found")
+        return task
+
+
+def public(record: SnapshotRecord) -> dict[str, Any]:
+    """The snapshot as the API answers it (without internals such as the content key)."""
+    return {k: record.get(k) for k in PUBLIC_FIELDS}

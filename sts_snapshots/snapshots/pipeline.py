@@ -1,0 +1,125 @@
+"""The background job: a plain function of explicit arguments. The queue only decides when and where it runs."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..datadir import DataLayout
+from ..domain.ids import task_id_for
+from ..domain.records import SnapshotRecord
+from ..domain.time import now_iso, utcnow
+from ..domain.urls import snapshot_download_url
+from ..services.documents import DocumentService
+from ..services.rooms import RoomService
+from ..services.snapshot_records import SnapshotRecords
+from ..services.tasks import TaskStore
+from ..services.users import UserService
+from .cache import PdfCache
+from .content import gather
+from .metrics import MetricsRecorder
+from .renderer import RenderPool, RenderStopped
+
+log = logging.getLogger(__name__)
+
+# Progress steps the deployment guide promises: 0 -> 30 (data gathered) -> 60 (rendered) -> 80 (stored) -> 100.
+GATHERED, RENDERED, STORED, DONE = 30, 60, 80, 100
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """What the job reads and writes: the services it gathers from, the records it completes, where it renders."""
+
+    rooms: RoomService
+    documents: DocumentService
+    users: UserService
+    records: SnapshotRecords
+    tasks: TaskStore
+    cache: PdfCache
+    metrics: MetricsRecorder
+    pool: RenderPool
+    layout: DataLayout
+    fonts_dir: Path
+
+
+def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | None:
+    """Generate the PDF of one snapshot, recording progress, cache use, metrics and activity.
+
+    Returns the task result, or None when the task was cancelled (or is gone) before it started.
+    Never raises for a failed generation: the error is recorded on the task and the snapshot.
+    """
+    p = pipeline
+    task_id = task_id_for(snapshot_id)
+    snapshot = p.records.get(snapshot_id)
+    if snapshot is None or p.tasks.start(task_id) is None:
+        return None
+    output = p.layout.snapshot_pdf(snapshot_id)
+    started = time.perf_counter()
+    try:
+        model = gather(p.rooms, p.documents, snapshot["room_id"], snapshot["include_documents"])
+        p.tasks.progress(task_id, GATHERED)
+        key = model["content_key"]
+        hit = p.cache.get(key)
+        job = {"model": model, "facts": snapshot_facts(p, snapshot, key), "body": hit[0] if hit else None,
+               "fonts_dir": str(p.fonts_dir), "output": str(output), "appendix": appendix_items(p, model)}
+        out = p.pool.run(job)
+        p.tasks.progress(task_id, RENDERED)
+        if out["body"] is not None:
+            p.cache.put(key, out["body"])
+        if p.records.get(snapshot_id) is None:  # deleted while rendering: leave nothing behind
+            output.unlink(missing_ok=True)
+            p.tasks.cancel(task_id)
+            return None
+        duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        file_url = snapshot_download_url(snapshot["room_id"], snapshot_id)
+        result = {"file_url": file_url, "file_size": out["size"], "sha256": out["sha256"],
+                  "pages": out["pages"], "was_cached": hit is not None, "cache_layer": hit[1] if hit else None,
+                  "content_key": key, "duration_ms": duration_ms}
+        p.records.update(snapshot_id, {"status": "completed", "file_url": file_url, "file_size": out["size"],
+                                       "sha256": out["sha256"], "pages": out["pages"], "content_key": key,
+                                       "completed_at": now_iso(), "error": None})
+        p.tasks.progress(task_id, STORED)
+        p.metrics.record_generation(duration_ms=duration_ms, was_cached=hit is not None, size=out["size"],
+                                    pages=out["pages"], room_id=snapshot["room_id"])
+        p.rooms.log(snapshot["room_id"], snapshot["created_by"], "snapshot generated",
+                    f"{snapshot['title']} ({out['pages']} pages, was_cached={str(hit is not None).lower()})")
+        p.tasks.complete(task_id, result)
+        return result
+    except RenderStopped:
+        p.tasks.put_back(task_id)  # the next start's recovery queues it again
+        log.info("Snapshot %s not rendered: the server is stopping; it will be generated after the next start",
+                 snapshot_id)
+        return None
+    except Exception as exc:
+        message = _readable(exc)
+        log.error("Snapshot %s failed: %s", snapshot_id, message)
+        output.unlink(missing_ok=True)
+        p.records.update(snapshot_id, {"status": "failed", "error": message, "completed_at": now_iso()})
+        p.tasks.fail(task_id, message)
+        p.metrics.record_generation(duration_ms=(time.perf_counter() - started) * 1000, was_cached=False,
+                                    size=0, pages=0, room_id=snapshot["room_id"], status="failed")
+        p.rooms.log(snapshot["room_id"], snapshot["created_by"], "snapshot failed", message)
+        return None
+
+
+def snapshot_facts(p: Pipeline, snapshot: SnapshotRecord, key: str) -> dict[str, Any]:
+    """What the cover and the assembly print about this one snapshot (not part of the cached body)."""
+    user = p.users.get(snapshot["created_by"])
+    by = f"{user.name} <{user.email}>" if user and user.name != user.email else snapshot["created_by"]
+    return {"snapshot_id": snapshot["id"], "title": snapshot["title"], "content_key": key,
+            "generated_at": utcnow().strftime("%Y-%m-%d %H:%M:%S UTC"), "generated_by": by}
+
+
+def appendix_items(p: Pipeline, model: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"path": str(p.layout.documents / f["file_id"]), "name": f["file_name"], "kind": f["kind"],
+             "title": f"{f['group']}: {f['document']} ({f['file_name']})"} for f in model["included_files"]]
+
+
+def _readable(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"could not write the PDF: {exc.strerror}"
+    text = str(exc) or exc.__class__.__name__
+    return text if len(text) < 500 else text[:497] + "..."
