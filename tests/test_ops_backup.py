@@ -47,6 +47,7 @@ def data(tmp_path: Path) -> Path:
     assert admin is not None
     snapshot = sts.snapshots.create(admin, sts.rooms.room_ids()[0], "Backup test", "pdf", False)
     assert generate_snapshot(sts.pipeline, snapshot["id"]) is not None
+    sts.snapshots.download(admin, snapshot["room_id"], snapshot["id"])  # recorded in db/audit/
     sts.metrics.flush()
     sts.stores.close()
     return folder
@@ -67,6 +68,7 @@ def test_backup_wipe_restore_gives_identical_files(data: Path, tmp_path: Path) -
     assert all(p.startswith(("uploads/.pdf_cache/", "logs/", ".nicegui/")) for p in left_out), left_out
     assert any(name.startswith("db/activity/") for name in listed)
     assert any(name.startswith("db/snapshots/") for name in listed)
+    assert any(name.startswith("db/audit/") for name in listed)
 
     shutil.rmtree(data)
     code, out = run("restore", str(archive), "--data-dir", str(data))

@@ -58,9 +58,10 @@ def store_files(layout: DataLayout) -> list[Path]:
 
 
 def blob_files(layout: DataLayout, include_cache: bool) -> list[Path]:
-    """Every other file worth keeping: documents, snapshots, the secret key (and the PDF cache)."""
+    """Every other file worth keeping: documents, snapshots, the audit logs, the secret key (and the PDF cache)."""
     stores = set(store_files(layout))
     found = [layout.secret_file] if layout.secret_file.exists() else []
+    found += sorted(layout.audit.glob("*.jsonl"))  # append-only: a line being added meanwhile is skipped on reading
     for path in sorted(layout.uploads.rglob("*")):
         if not path.is_file() or path.is_symlink() or path in stores:
             continue

@@ -23,21 +23,19 @@ class AppendLog:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        self._memory: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self._memory: dict[str, list[bytes]] = defaultdict(list)
         self._lock = threading.Lock()
 
     def _path(self, key: str) -> Path:
-        if not KEY.fullmatch(key):
-            raise ValueError(f"not a log key: {key!r}")
         assert self.folder is not None
-        return self.folder / f"{key}.jsonl"
+        return self.folder / f"{_checked(key)}.jsonl"
 
     def append(self, key: str, record: dict[str, Any]) -> None:
         """Add ``record`` to ``key``'s log; it is on disk (fsynced) when this returns."""
         line = orjson.dumps(record) + b"\n"
         with self._lock:
             if self.folder is None:
-                self._memory[key].append(orjson.loads(line))
+                self._memory[_checked(key)].append(line)
                 return
             path = self._path(key)
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,11 +52,12 @@ class AppendLog:
         """``key``'s records in the order they were added."""
         if self.folder is None:
             with self._lock:
-                return [dict(r) for r in self._memory.get(key, [])]
-        try:
-            raw = self._path(key).read_bytes()
-        except FileNotFoundError:
-            return []
+                raw = b"".join(self._memory.get(_checked(key), []))
+        else:
+            try:
+                raw = self._path(key).read_bytes()
+            except FileNotFoundError:
+                return []
         records = []
         for line in raw.splitlines():
             try:
@@ -69,6 +68,12 @@ class AppendLog:
 
     def files(self) -> list[Path]:
         return sorted(self.folder.glob("*.jsonl")) if self.folder is not None else []
+
+
+def _checked(key: str) -> str:
+    if not KEY.fullmatch(key):
+        raise ValueError(f"not a log key: {key!r}")
+    return key
 
 
 def _ends_with_newline(path: Path) -> bool:
