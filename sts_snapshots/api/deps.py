@@ -8,12 +8,13 @@ from fastapi import Depends, HTTPException, Path, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from ..context import StsApp
+from ..domain.ids import ID_PATTERN, TASK_ID_PATTERN
+from ..domain.urls import API_PREFIX
 from ..services.auth import TokenError
 from ..services.users import User
 
-oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+oauth2 = OAuth2PasswordBearer(tokenUrl=f"{API_PREFIX}/auth/token", auto_error=False)
 UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
-ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
 
 def get_sts(request: Request) -> StsApp:
@@ -50,4 +51,4 @@ RoomId = Annotated[str, Path(pattern=ID_PATTERN, description="room id")]
 PartyId = Annotated[str, Path(pattern=ID_PATTERN, description="party id")]
 DocId = Annotated[str, Path(pattern=ID_PATTERN, description="document id")]
 SnapshotId = Annotated[str, Path(pattern=ID_PATTERN, description="snapshot id")]
-TaskId = Annotated[str, Path(pattern=r"^snapshot-[A-Za-z0-9_-]{1,64}$", description="task id, snapshot-<id>")]
+TaskId = Annotated[str, Path(pattern=TASK_ID_PATTERN, description="task id, snapshot-<id>")]

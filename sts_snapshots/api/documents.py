@@ -9,6 +9,7 @@ from fastapi.responses import FileResponse
 
 from ..domain.models import EFFECTIVE_STATUSES
 from ..domain.records import DocumentView
+from ..services.files import document_file
 from .deps import CurrentUser, DocId, RoomId, Sts
 from .schemas import DocumentReview
 
@@ -50,8 +51,7 @@ async def upload(sts: Sts, user: CurrentUser, room_id: RoomId, doc_id: DocId, re
 @router.get("/{doc_id}/file", response_class=FileResponse)
 def download(sts: Sts, user: CurrentUser, room_id: RoomId, doc_id: DocId) -> FileResponse:
     path, version = sts.documents.latest_file(user, room_id, doc_id)
-    return FileResponse(path, media_type=version["mime"], filename=version["file_name"],
-                        headers={"ETag": f'"{version["sha256"]}"'})
+    return document_file(path, version)
 
 
 @router.patch("/{doc_id}")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import FileResponse
 
+from ..services.files import snapshot_file
+from ..services.snapshots import public
 from ..services.tasks import public as public_task
 from .deps import AdminUser, CurrentUser, RoomId, SnapshotId, Sts, TaskId
 from .schemas import SnapshotCreate
@@ -31,8 +32,6 @@ def list_snapshots(sts: Sts, user: CurrentUser, room_id: RoomId, limit: Annotate
 
 @router.get("/rooms/{room_id}/snapshots/{snapshot_id}")
 def get_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId, snapshot_id: SnapshotId) -> dict[str, Any]:
-    from ..services.snapshots import public
-
     return public(sts.snapshots.get(user, room_id, snapshot_id))
 
 
@@ -40,9 +39,7 @@ def get_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId, snapshot_id: Snap
 def download_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId, snapshot_id: SnapshotId,
                       inline: bool = False) -> FileResponse:
     path, record = sts.snapshots.download(user, room_id, snapshot_id)
-    return FileResponse(path, media_type="application/pdf", filename=safe_filename(record["title"]),
-                        content_disposition_type="inline" if inline else "attachment",
-                        headers={"ETag": f'"{record["sha256"]}"'})
+    return snapshot_file(path, record, inline=inline)
 
 
 @router.delete("/rooms/{room_id}/snapshots/{snapshot_id}", status_code=204)
@@ -60,14 +57,3 @@ def get_task(sts: Sts, user: CurrentUser, task_id: TaskId) -> dict[str, Any]:
 def metrics_summary(sts: Sts, user: AdminUser, hours: Annotated[float, Query(gt=0, le=24 * 31)] = 1) -> dict[str, Any]:
     return sts.summary(hours)
 
-
-def safe_filename(title: str) -> str:
-    """A file name from a title: letters, digits, dot, dash, underscore; ``.pdf`` at the end.
-
-    >>> safe_filename("Room Status Snapshot - 2026-11-28 14:05")
-    'Room_Status_Snapshot_-_2026-11-28_14-05.pdf'
-    >>> safe_filename("../../etc/passwd")
-    'etc_passwd.pdf'
-    """
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", title.replace(":", "-")).strip("._") or "snapshot"
-    return name[:120] + ".pdf"

@@ -11,14 +11,13 @@ from typing import Annotated
 from fastapi import FastAPI, HTTPException, Path, Request
 from fastapi.responses import FileResponse
 
-from ..api.snapshots import safe_filename
 from ..app import StsApp
+from ..domain.ids import ID_PATTERN
 from ..services.errors import Conflict, NotFound
+from ..services.files import document_file, snapshot_file
 from . import session, threads
 
-# Only these open inline in the browser; anything else (an uploaded HTML file, say) is always a download.
-INLINE_SAFE = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "text/plain"})
-ID = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+ID = Annotated[str, Path(pattern=ID_PATTERN)]
 
 
 def register_files(app: FastAPI, sts: StsApp) -> None:
@@ -29,7 +28,7 @@ def register_files(app: FastAPI, sts: StsApp) -> None:
         return user
 
     @app.get("/ui/files/snapshots/{room_id}/{snapshot_id}", include_in_schema=False)
-    async def snapshot_file(request: Request, room_id: ID, snapshot_id: ID, inline: bool = False) -> FileResponse:
+    async def snapshot_download(request: Request, room_id: ID, snapshot_id: ID, inline: bool = False) -> FileResponse:
         user = await signed_in(request)
         try:
             path, record = await threads.io(sts.snapshots.download, user, room_id, snapshot_id)
@@ -37,18 +36,13 @@ def register_files(app: FastAPI, sts: StsApp) -> None:
             raise HTTPException(404, "snapshot not found") from None
         except Conflict as exc:
             raise HTTPException(409, str(exc)) from None
-        return FileResponse(path, media_type="application/pdf", filename=safe_filename(record["title"]),
-                            content_disposition_type="inline" if inline else "attachment",
-                            headers={"Cache-Control": "private, no-store"})
+        return snapshot_file(path, record, inline=inline)
 
     @app.get("/ui/files/documents/{room_id}/{doc_id}", include_in_schema=False)
-    async def document_file(request: Request, room_id: ID, doc_id: ID, inline: bool = False) -> FileResponse:
+    async def document_download(request: Request, room_id: ID, doc_id: ID, inline: bool = False) -> FileResponse:
         user = await signed_in(request)
         try:
             path, version = await threads.io(sts.documents.latest_file, user, room_id, doc_id)
         except NotFound:
             raise HTTPException(404, "document not found") from None
-        disposition = "inline" if inline and version["mime"] in INLINE_SAFE else "attachment"
-        return FileResponse(path, media_type=version["mime"], filename=version["file_name"],
-                            content_disposition_type=disposition,
-                            headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+        return document_file(path, version, inline=inline)
