@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .domain.labels import format_size
 from .settings import Settings, SettingsError, describe
 
 HELP = {name: text for name, _env, _default, text in describe()}
@@ -167,8 +168,8 @@ def backup(data_dir: Path | None, output: Path | None, include_cache: bool) -> N
             result = create_backup(layout, target, include_cache=include_cache, progress=progress)
         except (FileNotFoundError, OSError) as exc:
             raise click.ClickException(f"backup failed: {exc}") from None
-    click.echo(f"wrote {result.path}: {result.files} files, {_mb(result.data_bytes)} of data, "
-               f"{_mb(result.archive_bytes)} archive")
+    click.echo(f"wrote {result.path}: {result.files} files, {format_size(result.data_bytes)} of data, "
+               f"{format_size(result.archive_bytes)} archive")
 
 
 @main.command()
@@ -238,15 +239,6 @@ def monitor(url: str, token: str | None, interval: float, once: bool) -> None:
             time.sleep(interval)
     except KeyboardInterrupt:  # Ctrl+C while waiting or while fetching: a quiet stop, not click's "Aborted!"
         return
-
-
-def _mb(size: int) -> str:
-    """A size for people.
-
-    >>> _mb(3_500_000)
-    '3.3 MB'
-    """
-    return f"{size / 2**20:.1f} MB"
 
 
 @main.command("settings")

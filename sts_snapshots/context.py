@@ -91,4 +91,4 @@ class StsApp:
         return self.tasks.counts()
 
     def summary(self, hours: float) -> dict[str, Any]:
-        return self.metrics.summary(hours, self.cache.stats(), self.task_counts())
+        return self.metrics.summary(hours, dict(self.cache.stats()), self.task_counts())

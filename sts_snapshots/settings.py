@@ -65,10 +65,6 @@ class Settings:
     metrics_retention_hours: int = _setting(168, "Metrics older than this are removed by cleanup.")
     min_free_disk_mb: int = _setting(1024, "verify fails when the data folder's disk has less free space than this.")
 
-    @property
-    def uploads_dir(self) -> Path:
-        return self.data_dir / "uploads"
-
     @classmethod
     def load(cls, cli: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Settings:
         """Combine CLI values (``None`` means not given), ``STS_*`` variables and defaults.

@@ -8,7 +8,6 @@ ADMIN_EMAIL = "admin@sts-demo.example"
 ADMIN_PASSWORD = "demo-admin-pass"
 MEMBER_EMAIL = "ingrid.orsted@skagen-sts.example"
 MEMBER_PASSWORD = "demo-member-pass"
-DEMO_PASSWORDS = {ADMIN_EMAIL: ADMIN_PASSWORD, MEMBER_EMAIL: MEMBER_PASSWORD}
 # argon2 hashes of the two public demo passwords, made once: hashing costs ~0.1-0.4 s each, on every seed
 # (every fresh data folder and every test app). tests/test_demo.py checks that they still match.
 DEMO_HASHES = {

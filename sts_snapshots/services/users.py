@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from ..domain.models import normalize_email
+from ..domain.records import UserRecord
 from ..domain.time import now_iso
-from ..store import Database
+from ..store import Database, Table
 from .auth import hash_password, verify_password
 from .errors import Conflict, Invalid, NotFound
 
@@ -29,7 +29,7 @@ class User:
         return self.role == "admin"
 
     @classmethod
-    def from_record(cls, record: dict[str, Any]) -> User:
+    def from_record(cls, record: UserRecord) -> User:
         return cls(email=record["email"], name=record.get("name") or record["email"], role=record["role"])
 
 
@@ -41,7 +41,7 @@ class LockedOut(RuntimeError):
 
 class UserService:
     def __init__(self, db: Database) -> None:
-        self._table = db.table("users")
+        self._table: Table[UserRecord] = db.table("users")
         self._failures: dict[str, list[float]] = {}
         self._guard = threading.Lock()
 
@@ -52,7 +52,7 @@ class UserService:
             email = normalize_email(email)
             if role not in ROLES:
                 raise ValueError(f"role must be admin or user, not {role!r}")
-            record = {"id": email, "email": email, "name": name.strip() or email, "role": role,
+            record: UserRecord = {"id": email, "email": email, "name": name.strip() or email, "role": role,
                       "password_hash": password_hash or hash_password(password), "created_at": now_iso()}
         except ValueError as exc:
             raise Invalid(str(exc)) from None
@@ -103,7 +103,7 @@ class UserService:
             self._failures.pop(key, None)
         return User.from_record(record)
 
-    def _refuse_last_admin(self, record: dict[str, Any]) -> None:
+    def _refuse_last_admin(self, record: UserRecord) -> None:
         """Conflict if ``record`` is the only admin (nobody could manage users); the caller holds the lock."""
         if record["role"] == "admin" and len(self._table.find(role="admin")) == 1:
             raise Conflict(f"{record['email']} is the last admin; make another user admin first")

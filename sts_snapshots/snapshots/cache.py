@@ -11,19 +11,47 @@ import threading
 from collections import OrderedDict
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+
+from typing_extensions import TypedDict
 
 from ..datadir.atomic import atomic_write_bytes
 from ..domain.time import now_iso, parse_datetime, utcnow
-from ..store import Database
+from ..store import Database, Table
 
 MB = 1024 * 1024
 
 
+class CacheEntry(TypedDict):
+    """One body on disk, in ``index.json``."""
+
+    id: str
+    size: int
+    sha256: str
+    created_at: str
+    last_used: str
+
+
+class CacheStats(TypedDict):
+    """The cache's figures, as the metrics summary and the dashboard show them."""
+
+    memory_entries: int
+    memory_used_mb: float
+    memory_limit_mb: float
+    memory_hits: int
+    disk_hits: int
+    misses: int
+    evictions: int
+    total_requests: int
+    hit_rate_percent: float
+    disk_entries: int
+    disk_used_mb: float
+    disk_limit_mb: float
+
+
 class PdfCache:
-    def __init__(self, folder: Path | None, index_db: Database, memory_limit_mb: int, disk_limit_mb: int) -> None:
+    def __init__(self, folder: Path, index_db: Database, memory_limit_mb: int, disk_limit_mb: int) -> None:
         self.folder = folder
-        self.index = index_db.table("entries")
+        self._index: Table[CacheEntry] = index_db.table("entries")
         self.memory_limit = memory_limit_mb * MB
         self.disk_limit = disk_limit_mb * MB
         self._memory: OrderedDict[str, bytes] = OrderedDict()
@@ -51,24 +79,23 @@ class PdfCache:
     def put(self, key: str, data: bytes) -> None:
         with self._lock:
             self._remember(key, data)
-        if self.folder is not None:
-            atomic_write_bytes(self._path(key), data)
-            # two jobs of one unchanged room may both miss and both store: the index entry is replaced at once
-            self.index.upsert({"id": key, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-                               "created_at": now_iso(), "last_used": now_iso()})
-            self._evict_disk()
+        atomic_write_bytes(self._path(key), data)
+        # two jobs of one unchanged room may both miss and both store: the index entry is replaced at once
+        self._index.upsert({"id": key, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                           "created_at": now_iso(), "last_used": now_iso()})
+        self._evict_disk()
 
     # -- maintenance ------------------------------------------------------------------------------
     def clear_old_entries(self, hours: float = 72) -> int:
         """Drop entries created more than ``hours`` ago from both layers; returns how many."""
         cutoff = utcnow() - timedelta(hours=hours)
-        old = [e["id"] for e in self.index.all() if parse_datetime(e["created_at"], "created_at") < cutoff]
+        old = [e["id"] for e in self._index.all() if parse_datetime(e["created_at"], "created_at") < cutoff]
         for key in old:
             self._drop(key)
         return len(old)
 
     def clear(self) -> int:
-        keys = [e["id"] for e in self.index.all()]
+        keys = [e["id"] for e in self._index.all()]
         for key in keys:
             self._drop(key)
         with self._lock:
@@ -76,8 +103,8 @@ class PdfCache:
             self._memory_bytes = 0
         return len(keys)
 
-    def stats(self) -> dict[str, Any]:
-        entries = self.index.all()
+    def stats(self) -> CacheStats:
+        entries = self._index.all()
         with self._lock:
             counters = dict(self.stats_counters)
             memory_entries, memory_bytes = len(self._memory), self._memory_bytes
@@ -87,7 +114,8 @@ class PdfCache:
             "memory_entries": memory_entries,
             "memory_used_mb": round(memory_bytes / MB, 3),
             "memory_limit_mb": round(self.memory_limit / MB, 3),
-            **counters,
+            "memory_hits": counters["memory_hits"], "disk_hits": counters["disk_hits"],
+            "misses": counters["misses"], "evictions": counters["evictions"],
             "total_requests": total,
             "hit_rate_percent": round(100 * hits / total, 1) if total else 0.0,
             "disk_entries": len(entries),
@@ -97,13 +125,10 @@ class PdfCache:
 
     # -- internals --------------------------------------------------------------------------------
     def _path(self, key: str) -> Path:
-        assert self.folder is not None
         return self.folder / f"{key}.pdf"
 
     def _read_disk(self, key: str) -> bytes | None:
-        if self.folder is None:
-            return None
-        entry = self.index.get(key)
+        entry = self._index.get(key)
         if entry is None:
             return None
         try:
@@ -113,7 +138,7 @@ class PdfCache:
         if data is None or hashlib.sha256(data).hexdigest() != entry["sha256"]:
             self._drop(key)  # repaired: the next generation writes it anew
             return None
-        self.index.update(key, {"last_used": now_iso()})
+        self._index.update(key, {"last_used": now_iso()})
         return data
 
     def _remember(self, key: str, data: bytes) -> None:
@@ -129,7 +154,7 @@ class PdfCache:
             self.stats_counters["evictions"] += 1
 
     def _evict_disk(self) -> None:
-        entries = sorted(self.index.all(), key=lambda e: e.get("last_used") or e["created_at"])
+        entries = sorted(self._index.all(), key=lambda e: e.get("last_used") or e["created_at"])
         used = sum(e["size"] for e in entries)
         while entries and used > self.disk_limit:
             victim = entries.pop(0)
@@ -139,9 +164,8 @@ class PdfCache:
                 self.stats_counters["evictions"] += 1
 
     def _drop(self, key: str, memory: bool = True) -> None:
-        self.index.remove(key)
-        if self.folder is not None:
-            self._path(key).unlink(missing_ok=True)
+        self._index.remove(key)
+        self._path(key).unlink(missing_ok=True)
         if memory:
             with self._lock:
                 if key in self._memory:
