@@ -14,6 +14,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from . import __version__
 from .auth import TokenIssuer
+from .metrics.recorder import MetricsRecorder
 from .paths import DataLayout
 from .services.documents import DocumentService
 from .services.rooms import RoomService
@@ -23,7 +24,6 @@ from .snapshots import jobs, scheduling
 from .snapshots.cache import PdfCache
 from .snapshots.cleanup import CleanupResult, run_cleanup
 from .snapshots.engine import SnapshotEngine
-from .snapshots.metrics import MetricsRecorder
 from .snapshots.records import SnapshotRecords
 from .snapshots.renderer import RenderPool
 from .snapshots.tasks import TaskStore
@@ -93,7 +93,7 @@ class StsApp:
         return self.tasks.counts()
 
     def summary(self, hours: float) -> dict[str, Any]:
-        return self.metrics.summary(hours, self.cache.stats(), self.task_counts())
+        return dict(self.metrics.summary(hours, self.cache.stats(), self.task_counts()))  # the API answers it as JSON
 
 
 def build_app(settings: Settings, *, in_memory: bool = False) -> StsApp:

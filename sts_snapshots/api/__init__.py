@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from ..app import StsApp
+from ..metrics.prometheus import PrometheusExporter
 from . import auth, documents, health, rooms, snapshots
 from .errors import install_error_handlers
 from .middleware import PREFIX, ApiMiddleware
-from .prometheus import PrometheusExporter
 
 __all__ = ["PREFIX", "register_api"]
 
@@ -20,4 +20,6 @@ def register_api(app: FastAPI, sts: StsApp) -> None:
         api.include_router(module.router)
     app.include_router(api)
     install_error_handlers(app)
-    app.add_middleware(ApiMiddleware, sts=sts, exporter=PrometheusExporter(sts))
+    exporter = PrometheusExporter(sts.metrics, cache_stats=sts.cache.stats, task_counts=sts.task_counts,
+                                  uptime_s=sts.uptime_s)
+    app.add_middleware(ApiMiddleware, sts=sts, exporter=exporter)

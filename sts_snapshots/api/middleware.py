@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..app import StsApp
-from .prometheus import PATH, PrometheusExporter, wants_page
+from ..metrics.prometheus import PATH, PrometheusExporter, wants_page
 
 PREFIX = "/api/v1"
 

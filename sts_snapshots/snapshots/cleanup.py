@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 
+from ..metrics.recorder import MetricsRecorder
 from .cache import PdfCache
-from .metrics import MetricsRecorder
 from .tasks import TaskStore
 
 log = logging.getLogger(__name__)

@@ -11,12 +11,12 @@ from typing import Any
 from ..domain.ids import new_id
 from ..domain.models import newest_first
 from ..domain.time import now_iso, utcnow
+from ..metrics.recorder import MetricsRecorder
 from ..services.documents import DocumentService
 from ..services.errors import Conflict, Forbidden, Invalid, NotFound
 from ..services.rooms import RoomService
 from ..services.users import User
 from .cache import PdfCache
-from .metrics import MetricsRecorder
 from .records import SnapshotRecords
 from .renderer import RenderPool
 from .tasks import TaskStore
