@@ -20,8 +20,9 @@ from typing import Any
 
 from sts_snapshots.domain.ids import new_id
 from sts_snapshots.domain.time import utcnow
-from sts_snapshots.snapshots.metrics import PART_RECORDS, SHARD_FORMAT, MetricsRecorder, part_path
-from sts_snapshots.store import Database
+from sts_snapshots.metrics.hourly import HourlyStore, hour_of
+from sts_snapshots.metrics.recorder import MetricsRecorder
+from sts_snapshots.metrics.records import Metric
 
 from .machine import describe_machine
 from .report import Section, Target, table
@@ -31,7 +32,7 @@ ROUTES = ("/api/v1/rooms/{room_id}/snapshots", "/api/v1/snapshots/tasks/{task_id
 LAYOUTS = ("spread", "current hour")
 
 
-def _record(at: Any, rng: random.Random) -> dict[str, Any]:
+def _record(at: Any, rng: random.Random) -> Metric:
     if rng.random() < 0.05:
         return {"kind": "generation", "duration_ms": round(rng.uniform(300, 3000), 2), "was_cached": rng.random() < 0.6,
                 "size": 400_000, "pages": 8, "room_id": "r" * 32, "status": "completed", "id": new_id(),
@@ -41,7 +42,7 @@ def _record(at: Any, rng: random.Random) -> dict[str, Any]:
 
 
 def write_history(folder: Path, count: int, layout: str, seed: int = 7) -> None:
-    """``count`` records in hourly files of ``PART_RECORDS``, written with the app's own ``Database``."""
+    """``count`` records in hourly files of ``PART_RECORDS``, written with the app's own ``HourlyStore``."""
     rng = random.Random(seed)
     now = utcnow()
     if layout == "spread":
@@ -49,15 +50,14 @@ def write_history(folder: Path, count: int, layout: str, seed: int = 7) -> None:
     else:
         start = now.replace(minute=0, second=0, microsecond=0)
         span = max(now - start, timedelta(seconds=1))
-    shards: dict[str, list[dict[str, Any]]] = {}
+    shards: dict[str, list[Metric]] = {}
     for i in range(count):
         at = start + span * (i / max(count, 1))
-        shards.setdefault(at.strftime(SHARD_FORMAT), []).append(_record(at, rng))
+        shards.setdefault(hour_of(at), []).append(_record(at, rng))
+    store = HourlyStore(folder)
     for name, records in shards.items():
-        for part, start_at in enumerate(range(0, len(records), PART_RECORDS)):
-            db = Database(part_path(folder, name, part))
-            db.table("metrics").insert_many(records[start_at:start_at + PART_RECORDS])
-            db.close()
+        for _ in store.append(name, records):
+            pass
 
 
 def measure_store(folder: Path, history: int, layout: str, record_count: int = 1000,

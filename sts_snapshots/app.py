@@ -10,6 +10,7 @@ from .context import StsApp
 from .datadir import DataLayout
 from .datadir.secret import secret_key
 from .demo import seed_demo
+from .metrics.recorder import MetricsRecorder
 from .resources import static_dir
 from .services.auth import TokenIssuer
 from .services.documents import DocumentService
@@ -20,7 +21,6 @@ from .services.tasks import TaskStore
 from .services.users import UserService
 from .settings import Settings
 from .snapshots.cache import PdfCache
-from .snapshots.metrics import MetricsRecorder
 from .snapshots.pipeline import Pipeline, generate_snapshot
 from .snapshots.queue import SchedulerQueue, build_scheduler
 from .snapshots.renderer import RenderPool

@@ -16,6 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from . import __version__
 from .datadir import DataLayout
 from .datadir.marker import write_start_marker
+from .metrics.recorder import MetricsRecorder
 from .services.auth import TokenIssuer
 from .services.documents import DocumentService
 from .services.rooms import RoomService
@@ -25,7 +26,6 @@ from .services.users import UserService
 from .settings import Settings
 from .snapshots.cache import PdfCache
 from .snapshots.cleanup import CleanupResult, run_cleanup
-from .snapshots.metrics import MetricsRecorder
 from .snapshots.pipeline import Pipeline
 from .snapshots.queue import SchedulerQueue, add_maintenance
 from .snapshots.recovery import recover
@@ -91,4 +91,4 @@ class StsApp:
         return self.tasks.counts()
 
     def summary(self, hours: float) -> dict[str, Any]:
-        return self.metrics.summary(hours, dict(self.cache.stats()), self.task_counts())
+        return dict(self.metrics.summary(hours, self.cache.stats(), self.task_counts()))  # the API answers it as JSON

@@ -216,28 +216,6 @@ def test_cleanup_ages(sts: StsApp) -> None:
     assert not (sts.layout.pdf_cache / f"{'a' * 64}.pdf").exists()
 
 
-def test_metrics_summary_on_known_data(tmp_path: Path) -> None:
-    from sts_snapshots.snapshots.metrics import MetricsRecorder
-
-    metrics = MetricsRecorder(tmp_path, flush_every=3)
-    for ms, cached in [(100, False), (200, False), (10, True), (20, True)]:
-        metrics.record_generation(duration_ms=ms, was_cached=cached, size=1000, pages=4)
-    for ms, code in [(5, 200), (7, 200), (9, 404)]:
-        metrics.record_request(route="/api/v1/rooms/{room_id}", method="GET", status_code=code, duration_ms=ms)
-    assert list(tmp_path.glob("metrics-*.json"))  # flushed in batches into hourly shards
-    summary = metrics.summary(1, cache={}, tasks={"pending": 2})
-    gen = summary["pdf_generation"]
-    assert (gen["total_generations"], gen["cached_count"], gen["generated_count"]) == (4, 2, 2)
-    assert gen["cache_hit_rate_percent"] == 50.0 and gen["duration_ms"]["max"] == 200
-    assert gen["duration_ms"]["p50"] == 20 and gen["duration_ms"]["mean"] == 82.5
-    route = summary["api_performance"]["routes"]["GET /api/v1/rooms/{room_id}"]
-    assert route["count"] == 3 and route["p95"] == 9
-    assert summary["api_performance"]["by_status_code"] == {"200": 2, "404": 1}
-    assert summary["tasks"]["pending_queue"] == 2
-    assert metrics.clear_old_metrics(hours=0) == 7 and metrics.summary(1, {}, {})["pdf_generation"][
-        "total_generations"] == 0
-
-
 def test_corrupt_cache_file_is_a_miss_and_repaired(sts: StsApp) -> None:
     first = snapshot(sts)
     key = first["content_key"]

@@ -1,14 +1,18 @@
-"""The metrics store on real files: bounded writes within a busy hour, nothing lost when the disk refuses."""
+"""The metrics on real files: bounded writes within a busy hour, nothing lost when the disk refuses, the files
+of an existing data folder read as they are, and the summary's figures."""
 
 from __future__ import annotations
 
+import ast
+import json
 import shutil
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import sts_snapshots.metrics
 from sts_snapshots.domain.time import utcnow
-from sts_snapshots.snapshots.metrics import MetricsRecorder
+from sts_snapshots.metrics.recorder import MetricsRecorder
 
 
 def _request(metrics: MetricsRecorder, ms: float) -> bool:
@@ -109,3 +113,96 @@ def test_a_summary_during_flushes_counts_every_record_once(tmp_path: Path) -> No
         checks += 1
     writer.join(30)
     assert metrics.summary(1, {}, {})["api_performance"]["total_requests"] == 600 and checks > 3
+
+
+def test_the_summary_on_known_data(tmp_path: Path) -> None:
+    metrics = MetricsRecorder(tmp_path, flush_every=3)
+    for ms, cached in [(100, False), (200, False), (10, True), (20, True)]:
+        metrics.record_generation(duration_ms=ms, was_cached=cached, size=1000, pages=4)
+    for ms, code in [(5, 200), (7, 200), (9, 404)]:
+        metrics.record_request(route="/api/v1/rooms/{room_id}", method="GET", status_code=code, duration_ms=ms)
+    assert list(tmp_path.glob("metrics-*.json"))  # flushed in batches into hourly shards
+    summary = metrics.summary(1, cache={}, tasks={"pending": 2})
+    gen = summary["pdf_generation"]
+    assert (gen["total_generations"], gen["cached_count"], gen["generated_count"]) == (4, 2, 2)
+    assert gen["cache_hit_rate_percent"] == 50.0 and gen["duration_ms"]["max"] == 200
+    assert gen["duration_ms"]["p50"] == 20 and gen["duration_ms"]["mean"] == 82.5
+    route = summary["api_performance"]["routes"]["GET /api/v1/rooms/{room_id}"]
+    assert route["count"] == 3 and route["p95"] == 9
+    assert summary["api_performance"]["by_status_code"] == {"200": 2, "404": 1}
+    assert summary["tasks"]["pending_queue"] == 2
+    assert metrics.clear_old_metrics(hours=0) == 7 and metrics.summary(1, {}, {})["pdf_generation"][
+        "total_generations"] == 0
+
+
+def _old_file(path: Path, records: list[dict[str, object]]) -> None:
+    """A metrics file as the recorder has always written it: a TinyDB document, compact JSON."""
+    table = {str(n): record for n, record in enumerate(records, start=1)}
+    path.write_text(json.dumps({"metrics": table}, separators=(",", ":")))
+
+
+def test_the_metrics_files_of_an_existing_data_folder_are_read_and_continued(tmp_path: Path) -> None:
+    now = utcnow()
+    hour, at = now.strftime("%Y%m%d%H"), now.replace(minute=0, second=0).isoformat(timespec="microseconds")
+    old_hour, old_at = (now - timedelta(days=10)).strftime("%Y%m%d%H"), (now - timedelta(days=10)).isoformat()
+
+    def generation(n: int, **extra: object) -> dict[str, object]:
+        return {"kind": "generation", "duration_ms": 100.0 * n, "was_cached": n == 1, "size": 9, "pages": n,
+                "room_id": "r1", **extra, "id": f"g{n}", "at": at}
+
+    def request(n: int, code: int) -> dict[str, object]:
+        return {"kind": "request", "route": "/api/v1/rooms", "method": "GET", "status_code": code,
+                "duration_ms": float(n), "id": f"q{n}", "at": at}
+
+    folder = tmp_path / "uploads" / ".metrics"
+    folder.mkdir(parents=True)
+    _old_file(folder / f"metrics-{hour}.json", [generation(1, status="completed"), generation(2), request(1, 200)])
+    _old_file(folder / f"metrics-{hour}-0001.json", [generation(3, status="failed")])
+    _old_file(folder / f"metrics-{old_hour}.json", [{**request(9, 200), "id": "old", "at": old_at}])
+    (folder / f"metrics-{old_hour}.json.lock").touch()
+    full_part = (folder / f"metrics-{hour}.json").read_bytes()
+
+    metrics = MetricsRecorder(folder, part_records=3)
+    summary = metrics.summary(1, {"misses": 1}, {"pending": 1})
+    gen, api = summary["pdf_generation"], summary["api_performance"]
+    assert (gen["total_generations"], gen["cached_count"], gen["failed_count"], gen["pages_total"]) == (2, 1, 1, 3)
+    assert gen["duration_ms"]["mean"] == 150.0 and summary["cache"] == {"misses": 1}
+    assert (api["total_requests"], api["by_status_code"]) == (1, {"200": 1})
+    assert metrics.summary(24 * 11, {}, {})["api_performance"]["total_requests"] == 2
+
+    metrics.record_request(route="/api/v1/rooms", method="GET", status_code=404, duration_ms=4)
+    assert metrics.flush() == 1
+    assert (folder / f"metrics-{hour}.json").read_bytes() == full_part  # a full part is never rewritten
+    continued = json.loads((folder / f"metrics-{hour}-0001.json").read_bytes())["metrics"]
+    assert continued["1"]["id"] == "g3" and len(continued) == 2
+    assert continued["2"]["status_code"] == 404 and list(continued["2"]) == [
+        "kind", "route", "method", "status_code", "duration_ms", "id", "at"]
+    assert metrics.clear_old_metrics(hours=168) == 1
+    assert sorted(p.name for p in folder.glob("metrics-*.json")) == [f"metrics-{hour}-0001.json",
+                                                                    f"metrics-{hour}.json"]
+    assert not (folder / f"metrics-{old_hour}.json.lock").exists()
+
+
+PACKAGE = ("sts_snapshots", "metrics")
+ALLOWED_BELOW = {"domain", "store", "settings", "datadir", "metrics"}
+
+
+def imported_modules(source: str) -> list[str]:
+    """The modules a module of the metrics package imports, relative imports made absolute."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = PACKAGE[:len(PACKAGE) + 1 - node.level] if node.level else ()
+            found.append(".".join([*base, *([node.module] if node.module else [])]))
+    return found
+
+
+def test_the_metrics_package_imports_only_from_the_layers_below_it() -> None:
+    package = Path(sts_snapshots.metrics.__file__).parent
+    ours = [(module.name, name) for module in sorted(package.glob("*.py"))
+            for name in imported_modules(module.read_text()) if name.split(".")[0] == PACKAGE[0]]
+    assert ours  # the check sees the package's own imports
+    layer_of = {name: name.partition(".")[2].partition(".")[0] for _, name in ours}  # sts_snapshots.<layer>.x
+    assert [(module, name) for module, name in ours if layer_of[name] not in ALLOWED_BELOW] == []

@@ -184,6 +184,27 @@ def test_a_sharded_table_writes_only_its_keys_file(backend: str, tmp_path: Path)
             log.shard(bad)
 
 
+
+@pytest.mark.parametrize("backend", ["memory", "file"])
+@pytest.mark.parametrize("keep_open", [True, False])
+def test_a_sharded_table_lists_keys_by_prefix_and_drops_a_whole_shard(backend: str, keep_open: bool,
+                                                                    tmp_path: Path) -> None:
+    folder = None if backend == "memory" else tmp_path / "shards"
+    shards = ShardedTable(folder, "t", keep_open=keep_open)
+    for key in ("h-01", "h-01-0001", "h-02", "other"):
+        shards.shard(key).insert({"id": key})
+    assert shards.keys("h-01") == ["h-01", "h-01-0001"] and shards.keys() == ["h-01", "h-01-0001", "h-02", "other"]
+    shards.drop("h-01")
+    shards.drop("h-01")  # gone already
+    assert shards.keys("h-") == ["h-01-0001", "h-02"]
+    if folder is not None:
+        assert sorted(p.name for p in folder.iterdir()) == ["h-01-0001.json", "h-01-0001.json.lock", "h-02.json",
+                                                            "h-02.json.lock", "other.json", "other.json.lock"]
+    assert shards.shard("h-01").all() == []  # a dropped key starts afresh
+    with pytest.raises(ValueError):
+        shards.drop("../x")
+
+
 def test_the_single_activity_file_of_an_older_data_folder_is_split_per_room(tmp_path: Path) -> None:
     old = Database(tmp_path / "db" / "activity.json")
     old.table("activity").insert_many([{"id": f"e{i}", "room_id": "r1" if i % 3 else "r2", "n": i} for i in range(9)])

@@ -6,10 +6,10 @@ from fastapi import APIRouter, FastAPI
 
 from ..context import StsApp
 from ..domain.urls import API_PREFIX
+from ..metrics.prometheus import PrometheusExporter
 from . import auth, documents, health, rooms, snapshots
 from .errors import install_error_handlers
 from .middleware import ApiMiddleware
-from .prometheus import PrometheusExporter
 
 __all__ = ["register_api"]
 
@@ -21,4 +21,6 @@ def register_api(app: FastAPI, sts: StsApp) -> None:
         api.include_router(module.router)
     app.include_router(api)
     install_error_handlers(app)
-    app.add_middleware(ApiMiddleware, sts=sts, exporter=PrometheusExporter(sts))
+    exporter = PrometheusExporter(sts.metrics, cache_stats=sts.cache.stats, task_counts=sts.task_counts,
+                                  uptime_s=sts.uptime_s)
+    app.add_middleware(ApiMiddleware, sts=sts, exporter=exporter)

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..context import StsApp
 from ..domain.urls import API_PREFIX
-from .prometheus import PATH, PrometheusExporter, wants_page
+from ..metrics.prometheus import PATH, PrometheusExporter, wants_page
 
 
 class ApiMiddleware:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 
+from ..metrics.recorder import MetricsRecorder
 from ..services.tasks import TaskStore
 from .cache import PdfCache
-from .metrics import MetricsRecorder
 
 log = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@ from ..domain.ids import task_id_for
 from ..domain.records import SnapshotRecord
 from ..domain.time import now_iso, utcnow
 from ..domain.urls import snapshot_download_url
+from ..metrics.recorder import MetricsRecorder
 from ..services.documents import DocumentService
 from ..services.rooms import RoomService
 from ..services.snapshot_records import SnapshotRecords
@@ -20,7 +21,6 @@ from ..services.tasks import TaskStore
 from ..services.users import UserService
 from .cache import PdfCache
 from .content import gather
-from .metrics import MetricsRecorder
 from .renderer import RenderPool, RenderStopped
 
 log = logging.getLogger(__name__)

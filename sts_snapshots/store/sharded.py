@@ -20,11 +20,17 @@ KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class ShardedTable:
-    """One table, one file per key under ``folder`` (``<key>.json``); in memory when ``folder`` is None."""
+    """One table, one file per key under ``folder`` (``<key>.json``); in memory when ``folder`` is None.
 
-    def __init__(self, folder: Path | None, name: str) -> None:
+    :param keep_open: keep each key's open database, and the parsed content it caches, for the next call.
+        False for shards whose whole history would be too much to hold in memory (the hourly metrics): each
+        call then opens the file afresh. In memory the shards are always kept: they are the only copy.
+    """
+
+    def __init__(self, folder: Path | None, name: str, *, keep_open: bool = True) -> None:
         self.folder = folder
         self.name = name
+        self.keep_open = keep_open or folder is None
         self._databases: dict[str, Database] = {}
         self._lock = threading.Lock()
 
@@ -33,23 +39,42 @@ class ShardedTable:
 
         :raises ValueError: ``key`` is not a plain id (it becomes a file name).
         """
-        if not KEY.fullmatch(key):
-            raise ValueError(f"not a shard key: {key!r}")
+        path = self._path(key)
+        if not self.keep_open:
+            return Database(path).table(self.name)
         with self._lock:
             database = self._databases.get(key)
             if database is None:
-                database = Database(self.folder / f"{key}.json" if self.folder is not None else None)
+                database = Database(path)
                 self._databases[key] = database
         return database.table(self.name)
+
+    def _path(self, key: str) -> Path | None:
+        """Where ``key``'s file is (None in memory); ValueError if ``key`` is not a plain id."""
+        if not KEY.fullmatch(key):
+            raise ValueError(f"not a shard key: {key!r}")
+        return self.folder / f"{key}.json" if self.folder is not None else None
 
     def files(self) -> list[Path]:
         return sorted(self.folder.glob("*.json")) if self.folder is not None else []
 
-    def keys(self) -> list[str]:
-        """Every key with a file (or, in memory, a table opened so far)."""
+    def keys(self, prefix: str = "") -> list[str]:
+        """Every key with a file (or, in memory, a table opened so far), or those that start with ``prefix``."""
         with self._lock:
             opened = set(self._databases)
-        return sorted(opened | {path.stem for path in self.files() if KEY.fullmatch(path.stem)})
+        found = opened | {path.stem for path in self.files() if KEY.fullmatch(path.stem)}
+        return sorted(key for key in found if key.startswith(prefix))
+
+    def drop(self, key: str) -> None:
+        """Remove ``key``'s shard whole: its file and lock file, or its in-memory table (gone already is fine)."""
+        path = self._path(key)
+        with self._lock:
+            database = self._databases.pop(key, None)
+        if database is not None:
+            database.close()
+        if path is not None:
+            path.unlink(missing_ok=True)
+            path.with_name(path.name + ".lock").unlink(missing_ok=True)
 
     def migrate_from(self, old: Path, key_field: str) -> int:
         """Move the records of a single-file store ``old`` (the earlier layout) into their shards.
