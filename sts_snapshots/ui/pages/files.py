@@ -1,7 +1,8 @@
 """File downloads for the signed-in browser: the cookie session instead of the REST API's bearer token.
 
 ``app.storage.user`` works in a plain FastAPI route: NiceGUI's request-tracking middleware puts every
-request (pages or not) into the context variable the storage reads.
+request (pages or not) into the context variable the storage reads. The pages link here through
+:func:`snapshot_url` and :func:`document_file_url`, so each route's path is written once.
 """
 
 from __future__ import annotations
@@ -11,26 +12,48 @@ from typing import Annotated
 from fastapi import FastAPI, HTTPException, Path, Request
 from fastapi.responses import FileResponse
 
-from ..api.snapshots import safe_filename
-from ..app import StsApp
-from ..services.errors import Conflict, NotFound
-from . import session, threads
+from ...api.snapshots import safe_filename
+from ...app import StsApp
+from ...domain.ids import ID_PATTERN
+from ...services.errors import Conflict, NotFound
+from ...services.users import User
+from ..shell import session, threads
 
+SNAPSHOT_FILES = "/ui/files/snapshots"
+DOCUMENT_FILES = "/ui/files/documents"
 # Only these open inline in the browser; anything else (an uploaded HTML file, say) is always a download.
 INLINE_SAFE = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "text/plain"})
-ID = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+ID = Annotated[str, Path(pattern=ID_PATTERN)]
+
+
+def snapshot_url(room_id: str, snapshot_id: str, inline: bool = False) -> str:
+    """The link that downloads (or, ``inline``, shows) a snapshot's PDF.
+
+    >>> snapshot_url("r1", "s1"), snapshot_url("r1", "s1", inline=True)
+    ('/ui/files/snapshots/r1/s1', '/ui/files/snapshots/r1/s1?inline=1')
+    """
+    return f"{SNAPSHOT_FILES}/{room_id}/{snapshot_id}" + ("?inline=1" if inline else "")
+
+
+def document_file_url(room_id: str, doc_id: str, inline: bool = False) -> str:
+    """The link to a document's latest uploaded file.
+
+    >>> document_file_url("r1", "d1", inline=True)
+    '/ui/files/documents/r1/d1?inline=1'
+    """
+    return f"{DOCUMENT_FILES}/{room_id}/{doc_id}" + ("?inline=1" if inline else "")
 
 
 def register_files(app: FastAPI, sts: StsApp) -> None:
-    async def signed_in(request: Request):  # type: ignore[no-untyped-def]
+    async def signed_in() -> User:
         user = await session.current_user(sts)
         if user is None:
             raise HTTPException(401, "sign in first")
         return user
 
-    @app.get("/ui/files/snapshots/{room_id}/{snapshot_id}", include_in_schema=False)
+    @app.get(SNAPSHOT_FILES + "/{room_id}/{snapshot_id}", include_in_schema=False)
     async def snapshot_file(request: Request, room_id: ID, snapshot_id: ID, inline: bool = False) -> FileResponse:
-        user = await signed_in(request)
+        user = await signed_in()
         try:
             path, record = await threads.io(sts.engine.download, user, room_id, snapshot_id)
         except NotFound:
@@ -41,9 +64,9 @@ def register_files(app: FastAPI, sts: StsApp) -> None:
                             content_disposition_type="inline" if inline else "attachment",
                             headers={"Cache-Control": "private, no-store"})
 
-    @app.get("/ui/files/documents/{room_id}/{doc_id}", include_in_schema=False)
+    @app.get(DOCUMENT_FILES + "/{room_id}/{doc_id}", include_in_schema=False)
     async def document_file(request: Request, room_id: ID, doc_id: ID, inline: bool = False) -> FileResponse:
-        user = await signed_in(request)
+        user = await signed_in()
         try:
             path, version = await threads.io(sts.documents.latest_file, user, room_id, doc_id)
         except NotFound:
