@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import FileResponse
 
+from ..domain.records import SnapshotView
 from ..services.files import snapshot_file
 from ..services.snapshots import public
 from ..services.tasks import public as public_task
@@ -18,7 +19,7 @@ router = APIRouter(tags=["snapshots"])
 
 @router.post("/rooms/{room_id}/snapshots", status_code=200)
 def create_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId,
-                    body: Annotated[SnapshotCreate | None, Body()] = None) -> dict[str, Any]:
+                    body: Annotated[SnapshotCreate | None, Body()] = None) -> SnapshotView:
     """Record the snapshot and queue its generation; answers at once with ``status: generating``."""
     body = body or SnapshotCreate.model_validate({})
     return sts.snapshots.create(user, room_id, body.title, body.snapshot_type, body.include_documents)
@@ -26,12 +27,12 @@ def create_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId,
 
 @router.get("/rooms/{room_id}/snapshots")
 def list_snapshots(sts: Sts, user: CurrentUser, room_id: RoomId, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                   offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+                   offset: Annotated[int, Query(ge=0)] = 0) -> list[SnapshotView]:
     return sts.snapshots.list(user, room_id, limit, offset)
 
 
 @router.get("/rooms/{room_id}/snapshots/{snapshot_id}")
-def get_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId, snapshot_id: SnapshotId) -> dict[str, Any]:
+def get_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId, snapshot_id: SnapshotId) -> SnapshotView:
     return public(sts.snapshots.get(user, room_id, snapshot_id))
 
 

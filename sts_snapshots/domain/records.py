@@ -131,7 +131,9 @@ class RoomDetail(RoomView):
     approvals: list[ApprovalRecord]
 
 
-class SnapshotRecord(TypedDict):
+class SnapshotView(TypedDict):
+    """A snapshot as the API answers it and the pages show it."""
+
     id: str
     room_id: str
     title: str
@@ -143,11 +145,16 @@ class SnapshotRecord(TypedDict):
     file_size: int | None
     sha256: str | None
     pages: int | None
-    content_key: str | None
     created_by: str
     created_at: str
     completed_at: str | None
     error: str | None
+
+
+class SnapshotRecord(SnapshotView):
+    """A snapshot as stored: also the content key of the report it holds."""
+
+    content_key: str | None
 
 
 class SnapshotPayload(TypedDict):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import builtins
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol, cast
 
 from ..datadir import DataLayout
 from ..domain.ids import new_id, task_id_for
 from ..domain.models import newest_first
-from ..domain.records import SnapshotRecord, TaskRecord
+from ..domain.records import SnapshotRecord, SnapshotView, TaskRecord
 from ..domain.time import now_iso, utcnow
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .rooms import RoomService
@@ -17,8 +17,7 @@ from .snapshot_records import SnapshotRecords
 from .tasks import TaskStore
 from .users import User
 
-PUBLIC_FIELDS = ("id", "room_id", "title", "snapshot_type", "include_documents", "status", "task_id", "file_url",
-                 "file_size", "sha256", "pages", "created_by", "created_at", "completed_at", "error")
+PUBLIC_FIELDS = tuple(SnapshotView.__annotations__)
 
 
 class JobQueue(Protocol):
@@ -41,7 +40,7 @@ class SnapshotService:
         self._layout = layout
 
     def create(self, user: User, room_id: str, title: str | None = None, snapshot_type: str = "pdf",
-               include_documents: bool = False) -> dict[str, Any]:
+               include_documents: bool = False) -> SnapshotView:
         self._rooms.room(user, room_id)
         if snapshot_type != "pdf":
             raise Invalid("snapshot_type: only 'pdf' is supported")
@@ -60,7 +59,7 @@ class SnapshotService:
         self._queue.submit(snapshot_id)
         return public(record)
 
-    def list(self, user: User, room_id: str, limit: int = 50, offset: int = 0) -> builtins.list[dict[str, Any]]:
+    def list(self, user: User, room_id: str, limit: int = 50, offset: int = 0) -> builtins.list[SnapshotView]:
         self._rooms.room(user, room_id)
         items = newest_first(self._records.of_room(room_id), "created_at")
         return [public(s) for s in items[offset:offset + limit]]
@@ -100,7 +99,11 @@ class SnapshotService:
             raise NotFound("task not found")
         return task
 
+    def record_of(self, task: TaskRecord) -> SnapshotRecord | None:
+        """The snapshot a task (got through :meth:`task_for`) generates; None once it was deleted."""
+        return self._records.get(task["payload"]["snapshot_id"])
 
-def public(record: SnapshotRecord) -> dict[str, Any]:
+
+def public(record: SnapshotRecord) -> SnapshotView:
     """The snapshot as the API answers it (without internals such as the content key)."""
-    return {k: record.get(k) for k in PUBLIC_FIELDS}
+    return cast(SnapshotView, {k: record.get(k) for k in PUBLIC_FIELDS})

@@ -1,15 +1,20 @@
-"""The NiceGUI pages: one module per page, all registered by :func:`register_pages` (never at import time)."""
+"""The NiceGUI pages, all registered by :func:`register_pages` (never at import time).
+
+``shell/`` is what every page shares (frame, sign-in, widgets, text helpers), ``pages/`` holds one module per
+page, and ``room/`` the parts of the room page, the one page too large for a single module.
+"""
 
 from __future__ import annotations
 
-from ..app import StsApp
+from ..context import StsApp
 
 
 def register_pages(sts: StsApp) -> None:
     from nicegui import app
 
-    from . import files, login_page, metrics_page, room_page, rooms_page, task_page, users_page
+    from .pages import files, login, metrics, rooms, task, users
+    from .room import page as room
 
-    for page in (login_page, rooms_page, room_page, task_page, metrics_page, users_page):
+    for page in (login, rooms, room, task, metrics, users):
         page.register(sts)
     files.register_files(app, sts)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from ..app import StsApp
-from ..domain.time import utcnow
-from . import formatting, metrics_charts, metrics_data, session, theme, threads, widgets
+from ...context import StsApp
+from ...domain.time import utcnow
+from ...metrics.records import Metric
+from ..shell import formatting, session, theme, threads, widgets
+from . import metrics_charts, metrics_data
 
 PERIODS = {1: "1 h", 24: "24 h", 168: "7 d"}
 KPIS = (("generations", "Generations", "picture_as_pdf"), ("hit_rate", "Cache hit rate", "bolt"),
@@ -19,10 +22,18 @@ KPIS = (("generations", "Generations", "picture_as_pdf"), ("hit_rate", "Cache hi
         ("tasks", "Tasks", "pending_actions"))
 
 
-def load_metrics(sts: StsApp, hours: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MetricsData:
+    # The summary is the JSON the metrics summary endpoint answers.
+    summary: dict[str, Any]
+    records: list[Metric]
+    now: datetime
+
+
+def load_metrics(sts: StsApp, hours: int) -> MetricsData:
     now = utcnow()
     records = sts.metrics.records(now - timedelta(hours=hours), kind="generation")
-    return {"summary": sts.summary(hours), "records": records, "now": now}
+    return MetricsData(summary=sts.summary(hours), records=records, now=now)
 
 
 def kpi_texts(summary: dict[str, Any]) -> dict[str, tuple[str, str]]:
@@ -102,13 +113,13 @@ class MetricsView:
 
     async def refresh(self) -> None:
         data = await threads.io(load_metrics, self.sts, self.hours)
-        summary, now = data["summary"], data["now"]
+        summary, now = data.summary, data.now
         for key, (value, detail) in kpi_texts(summary).items():
             self.values[key][0].set_text(value)
             self.values[key][1].set_text(detail)
         self._chart(self.timeline, metrics_charts.timeline_options(
-            metrics_data.timeline(data["records"], self.hours, now)))
-        self._chart(self.histogram, metrics_charts.histogram_options(metrics_data.histogram(data["records"])))
+            metrics_data.timeline(data.records, self.hours, now)))
+        self._chart(self.histogram, metrics_charts.histogram_options(metrics_data.histogram(data.records)))
         cache = summary["cache"]
         self._chart(self.memory, metrics_charts.memory_options(cache["memory_used_mb"], cache["memory_limit_mb"]))
         self.cache_detail.set_text(f"{cache['memory_entries']} in memory · {cache['disk_entries']} on disk "

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from nicegui import ui
 
-from ..domain.models import ROOM_STATUSES
-from . import formatting, threads, widgets
-from .room_context import LiveSection, RoomContext
+from ...domain.labels import status_label
+from ...domain.models import ROOM_STATUSES
+from ...domain.records import ReadinessView, RoomRecord, VesselRecord
+from ..shell import formatting, threads, widgets
+from ..shell.live import LiveSection
+from .context import RoomContext
 
 
-def load_header(ctx: RoomContext) -> dict[str, Any]:
+@dataclass(frozen=True)
+class HeaderData:
+    room: RoomRecord
+    vessels: list[VesselRecord]
+    readiness: ReadinessView
+
+
+def load_header(ctx: RoomContext) -> HeaderData:
     rooms = ctx.sts.rooms
-    return {"room": rooms.room(ctx.user, ctx.room_id), "vessels": rooms.vessels_of(ctx.room_id),
-            "readiness": rooms.readiness(ctx.room_id)}
+    return HeaderData(room=rooms.room(ctx.user, ctx.room_id), vessels=rooms.vessels_of(ctx.room_id),
+                      readiness=rooms.readiness(ctx.room_id))
 
 
 def _fact(icon: str, label: str, value: str, extra: str = "") -> None:
@@ -27,7 +37,7 @@ def _fact(icon: str, label: str, value: str, extra: str = "") -> None:
                 ui.label(extra).classes("sts-muted text-[13px]")
 
 
-def _vessel(vessel: dict[str, Any]) -> None:
+def _vessel(vessel: VesselRecord) -> None:
     with ui.column().classes("flex-1 min-w-[260px] gap-1 rounded-lg border border-[#dfe4ea] bg-[#f8fafc] px-4 py-3") \
             .mark(f"vessel-{vessel['imo']}"):
         with ui.row().classes("items-center gap-2 no-wrap w-full"):
@@ -84,14 +94,14 @@ def status_menu(ctx: RoomContext, current: str) -> None:
     async def choose(status: str) -> None:
         ok, _ = await ctx.call(ctx.sts.rooms.update_room, ctx.user, ctx.room_id, {"status": status})
         if ok:
-            widgets.notify_ok(f"Room status: {widgets.STATUS[status][0]}")
+            widgets.notify_ok(f"Room status: {status_label(status)}")
             await ctx.changed()
 
     with ui.button("Change status").props("icon-right=expand_more flat dense no-caps color=secondary size=sm") \
             .mark("room-status"):
         with ui.menu():
             for status in ROOM_STATUSES:
-                ui.menu_item(widgets.STATUS[status][0], on_click=lambda s=status: choose(s)) \
+                ui.menu_item(status_label(status), on_click=lambda s=status: choose(s)) \
                     .props("disable" if status == current else "").mark(f"room-status-{status}")
 
 
@@ -101,8 +111,8 @@ def room_header(ctx: RoomContext) -> LiveSection:
     return section
 
 
-def build_header(ctx: RoomContext, data: dict[str, Any]) -> None:
-    room, ready = data["room"], data["readiness"]
+def build_header(ctx: RoomContext, data: HeaderData) -> None:
+    room, ready = data.room, data.readiness
     with ui.column().classes("sts-card w-full p-6 gap-5").mark("room-header"):
         with ui.row().classes("w-full gap-8 no-wrap items-start"):
             with ui.column().classes("flex-1 gap-3 min-w-0"):
@@ -133,8 +143,8 @@ def build_header(ctx: RoomContext, data: dict[str, Any]) -> None:
                     ui.button("Add vessel", icon="add", on_click=lambda: open_add_vessel_dialog(ctx)) \
                         .props("flat dense no-caps color=secondary").mark("add-vessel")
             with ui.row().classes("w-full gap-4"):
-                for vessel in data["vessels"]:
+                for vessel in data.vessels:
                     _vessel(vessel)
-                if not data["vessels"]:
+                if not data.vessels:
                     ui.label("No vessels yet. Add the mother and daughter vessels to list their documents.") \
                         .classes("sts-muted text-[14px]")

@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from nicegui import ui
 
-from ..services.tasks import FINISHED
-from . import formatting, threads, widgets
-from .room_context import LiveSection, RoomContext
-
-
-def stage(task: Mapping[str, Any] | None) -> str:
-    """What a generating snapshot is doing, from its task's status and progress (0 → 30 → 60 → 80 → 100).
-
-    >>> [stage({"status": "running", "progress": p}) for p in (0, 30, 60, 80)]
-    ['Gathering room data', 'Rendering the PDF', 'Storing the file', 'Finishing']
-    >>> stage({"status": "pending", "progress": 0}), stage(None)
-    ('Waiting for a free renderer', 'Waiting for a free renderer')
-    """
-    if task is None or task["status"] == "pending":
-        return "Waiting for a free renderer"
-    progress = task.get("progress") or 0
-    for limit, text in ((30, "Gathering room data"), (60, "Rendering the PDF"), (80, "Storing the file")):
-        if progress < limit:
-            return text
-    return "Finishing" if progress < 100 else "Completed"
-
-
-def snapshot_url(room_id: str, snapshot_id: str, inline: bool = False) -> str:
-    return f"/ui/files/snapshots/{room_id}/{snapshot_id}" + ("?inline=1" if inline else "")
+from ...domain.labels import format_size
+from ...domain.records import SnapshotView, TaskRecord
+from ...services.tasks import FINISHED
+from ..pages.files import snapshot_url
+from ..shell import formatting, threads, widgets
+from ..shell.live import LiveSection
+from .context import RoomContext
+from .snapshot_data import ListedSnapshot, load_snapshots, progress_of, read_task, stage
 
 
 @dataclass
@@ -44,18 +26,6 @@ class LiveRow:
     stage: ui.label
     chip_box: ui.element
     status: str = ""
-
-
-def load_snapshots(ctx: RoomContext) -> list[dict[str, Any]]:
-    snapshots = ctx.sts.snapshots.list(ctx.user, ctx.room_id, limit=20)
-    names: dict[str, str] = {}
-    for snap in snapshots:
-        snap["task"] = ctx.sts.tasks.get(snap["task_id"])
-        if snap["created_by"] not in names:
-            found = ctx.sts.users.get(snap["created_by"])
-            names[snap["created_by"]] = found.name if found else snap["created_by"]
-        snap["created_by_name"] = names[snap["created_by"]]
-    return snapshots
 
 
 class SnapshotsSection:
@@ -80,58 +50,58 @@ class SnapshotsSection:
         with self.card:  # not in the live container, which each reload clears
             self.timer = ui.timer(0.5, self.poll, active=bool(self.rows))
 
-    def build(self, snapshots: list[dict[str, Any]]) -> None:
+    def build(self, snapshots: list[ListedSnapshot]) -> None:
         self.rows.clear()
         if not snapshots:
             widgets.empty_state("picture_as_pdf", "No snapshots yet",
                                 "A snapshot is a PDF report of the room's state, for the record or to send ashore.")
-        for snap in snapshots:
-            self.row(snap)
+        for item in snapshots:
+            self.row(item)
         if self.timer is not None:
             self.timer.active = bool(self.rows)
 
-    def row(self, snap: dict[str, Any]) -> None:
-        task = snap.get("task") or {}
+    def row(self, item: ListedSnapshot) -> None:
+        snap, task = item.snap, item.task
         with ui.column().classes("w-full gap-2 px-5 py-4 border-b border-[#edf0f3]").mark(f"snapshot-{snap['id']}"):
             with ui.row().classes("w-full items-start no-wrap gap-2"):
                 with ui.column().classes("flex-1 min-w-0 gap-0"):
                     ui.label(snap["title"]).classes("font-semibold text-[14px] text-[#0b2545] leading-snug")
                     docs = " · with documents" if snap.get("include_documents") else ""
-                    ui.label(f"{snap['created_by_name']} · {formatting.relative(snap['created_at'])}{docs}") \
+                    ui.label(f"{item.created_by_name} · {formatting.relative(snap['created_at'])}{docs}") \
                         .classes("sts-muted text-[12px] truncate")
                 chip_box = ui.element("div")
                 with chip_box:
-                    widgets.status_chip(task.get("status", "pending") if snap["status"] == "generating"
+                    widgets.status_chip((task["status"] if task else "pending") if snap["status"] == "generating"
                                         else snap["status"])
             if snap["status"] == "generating":
                 with ui.row().classes("w-full items-center no-wrap gap-3"):
-                    bar = ui.linear_progress((task.get("progress") or 0) / 100, show_value=False, color="secondary") \
+                    bar = ui.linear_progress(progress_of(task) / 100, show_value=False, color="secondary") \
                         .props("rounded stripe animation-speed=600 track-color=grey-3").classes("sts-bar flex-1") \
                         .mark("snapshot-progress")
-                    percent = ui.label(f"{task.get('progress') or 0}%").classes("font-semibold text-[14px] w-10 "
-                                                                                 "text-right").mark("snapshot-percent")
+                    percent = ui.label(f"{progress_of(task)}%").classes("font-semibold text-[14px] w-10 text-right") \
+                        .mark("snapshot-percent")
                 with ui.row().classes("w-full items-center no-wrap"):
                     stage_label = ui.label(stage(task)).classes("sts-muted text-[13px]")
                     ui.space()
                     ui.button("Details").props(f'flat dense no-caps color=secondary href="/tasks/{snap["task_id"]}"')
                 self.rows[snap["id"]] = LiveRow(snap["task_id"], bar, percent, stage_label, chip_box,
-                                                task.get("status", ""))
+                                                task["status"] if task else "")
             elif snap["status"] == "completed":
                 self.completed(snap, task)
             else:
                 ui.label(snap.get("error") or "Generation failed").classes("sts-note sts-note-bad w-full")
                 self.links(snap, files=False)
 
-    def completed(self, snap: dict[str, Any], task: dict[str, Any]) -> None:
-        result = task.get("result") or {}
-        facts = [f"{snap.get('pages') or '?'} pages", formatting.size(snap.get("file_size"))]
+    def completed(self, snap: SnapshotView, task: TaskRecord | None) -> None:
+        result = (task.get("result") if task else None) or {}
+        facts = [f"{snap.get('pages') or '?'} pages", format_size(snap.get("file_size"))]
         if result.get("duration_ms") is not None:
             facts.append(("from cache" if result.get("was_cached") else "rendered in ")
                          + ("" if result.get("was_cached") else formatting.duration(result["duration_ms"])))
         ui.label(" · ".join(facts)).classes("text-[13px] text-[#34475b]")
         self.links(snap, files=True)
 
-    def links(self, snap: dict[str, Any], files: bool) -> None:
+    def links(self, snap: SnapshotView, files: bool) -> None:
         with ui.row().classes("w-full items-center gap-2 no-wrap"):
             if files:
                 ui.button("Download", icon="download").props(
@@ -151,15 +121,14 @@ class SnapshotsSection:
 
     async def poll(self) -> None:
         """Update the progress of generating snapshots in place; reload the room when one finishes."""
-        tasks = self.ctx.sts.tasks
-        found = await threads.io(lambda: {sid: tasks.get(row.task_id) for sid, row in self.rows.items()})
+        found = await threads.io(lambda: {sid: read_task(self.ctx, row.task_id) for sid, row in self.rows.items()})
         finished = False
         for sid, task in found.items():
             row = self.rows.get(sid)
             if row is None or task is None:
                 continue
-            row.bar.set_value((task.get("progress") or 0) / 100)
-            row.percent.set_text(f"{task.get('progress') or 0}%")
+            row.bar.set_value(progress_of(task) / 100)
+            row.percent.set_text(f"{progress_of(task)}%")
             row.stage.set_text(stage(task))
             if task["status"] != row.status:
                 row.status = task["status"]
@@ -180,9 +149,9 @@ class SnapshotsSection:
                     .mark("snapshot-include")
 
             async def create() -> None:
-                ok, snap = await self.ctx.call(self.ctx.sts.snapshots.create, self.ctx.user, self.ctx.room_id,
-                                               title.value or None, "pdf", bool(include.value))
-                if ok:
+                _, snap = await self.ctx.call(self.ctx.sts.snapshots.create, self.ctx.user, self.ctx.room_id,
+                                              title.value or None, "pdf", bool(include.value))
+                if snap is not None:  # None: refused, and the notice says why
                     dialog.close()
                     widgets.notify_ok(f"Generating “{snap['title']}”")
                     await self.ctx.changed()
@@ -190,7 +159,7 @@ class SnapshotsSection:
             widgets.actions(dialog, "Create", create, icon="picture_as_pdf", marker="create-snapshot-ok")
         dialog.open()
 
-    async def delete(self, snap: dict[str, Any]) -> None:
+    async def delete(self, snap: SnapshotView) -> None:
         if not await widgets.confirm("Delete snapshot?", f"“{snap['title']}” and its PDF will be deleted for "
                                      "everyone in the room. This cannot be undone."):
             return

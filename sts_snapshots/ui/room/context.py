@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import ParamSpec, TypeVar
 
-from nicegui import ui
+from ...context import StsApp
+from ...domain.models import UPLOADER_ROLES
+from ...domain.records import PartyRecord
+from ...services.users import User
+from ..shell import threads, widgets
 
-from ..app import StsApp
-from ..domain.models import UPLOADER_ROLES
-from ..domain.records import PartyRecord
-from ..services.users import User
-from . import threads, widgets
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass
@@ -43,32 +44,10 @@ class RoomContext:
         for listener in self.listeners:
             await listener()
 
-    async def call(self, fn: Callable[..., Any], *args: Any) -> tuple[bool, Any]:
+    async def call(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> tuple[bool, R | None]:
         """Run a blocking service call in a thread; a refusal becomes a red notice and ``(False, None)``."""
         try:
-            return True, await threads.io(fn, *args)
+            return True, await threads.io(fn, *args, **kwargs)
         except widgets.USER_ERRORS as exc:
             widgets.notify_error(exc)
             return False, None
-
-
-class LiveSection:
-    """A part of the page rebuilt from fresh data in one go, so it never flashes empty (or jumps) while loading."""
-
-    def __init__(self, load: Callable[[], Any], build: Callable[[Any], None], classes: str = "") -> None:
-        self.load = load
-        self.build = build
-        self.data: Any = None
-        self.container = ui.column().classes(f"w-full gap-4 {classes}")
-
-    async def reload(self) -> None:
-        data = await threads.io(self.load)
-        if self.container.is_deleted:  # the page went away while the data was loading
-            return
-        self.data = data
-        self.rebuild()
-
-    def rebuild(self) -> None:
-        self.container.clear()
-        with self.container:
-            self.build(self.data)

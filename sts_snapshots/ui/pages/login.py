@@ -6,9 +6,9 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from ..app import StsApp
-from ..services.users import LockedOut
-from . import session, theme, threads
+from ...context import StsApp
+from ...services.users import LockedOut
+from ..shell import session, theme, threads
 
 WRONG = "Wrong email or password."
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .metrics_data import bin_labels
+from .metrics_data import Bins, Timeline, bin_labels
 
 NAVY, BLUE, TEAL, RED, GREY = "#13315c", "#4f8fd1", "#2a9d8f", "#c62828", "#e6eaef"
 BASE: dict[str, Any] = {
@@ -32,13 +32,13 @@ def _bar(name: str, data: list[int], color: str) -> dict[str, Any]:
             "barMaxWidth": 28, "emphasis": {"focus": "series"}}
 
 
-def timeline_options(series: dict[str, list[Any]]) -> dict[str, Any]:
+def timeline_options(series: Timeline) -> dict[str, Any]:
     return {**BASE, "xAxis": _axis(series["labels"]), "yAxis": _values(),
             "series": [_bar("Rendered", series["rendered"], NAVY), _bar("From cache", series["cached"], TEAL),
                        _bar("Failed", series["failed"], RED)]}
 
 
-def histogram_options(bins: dict[str, list[int]]) -> dict[str, Any]:
+def histogram_options(bins: Bins) -> dict[str, Any]:
     return {**BASE, "xAxis": _axis(bin_labels(), every=0), "yAxis": _values(),
             "series": [_bar("Rendered", bins["rendered"], NAVY), _bar("From cache", bins["cached"], TEAL)]}
 

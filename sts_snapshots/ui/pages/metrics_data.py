@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
-from .formatting import parse_moment
+from ...domain.time import parse_moment
 
 # period (hours) -> (number of buckets, bucket width in minutes)
 BUCKETS = {1: (12, 5), 24: (24, 60), 168: (28, 360)}
 # upper bounds (ms) of the duration histogram's bins; the last bin is open
 BINS = (250, 500, 1000, 2000, 5000, 10_000, 20_000, 60_000)
+
+
+class Bins(TypedDict):
+    """Completed generations per duration bin (see :data:`BINS`)."""
+
+    cached: list[int]
+    rendered: list[int]
+
+
+class Timeline(TypedDict):
+    """Generations per time bucket, and each bucket's start as the axis label."""
+
+    labels: list[str]
+    cached: list[int]
+    rendered: list[int]
+    failed: list[int]
 
 
 def bin_labels() -> list[str]:
@@ -29,7 +46,7 @@ def bin_labels() -> list[str]:
     return [*labels, f"> {text(BINS[-1])}"]
 
 
-def histogram(records: list[dict[str, Any]]) -> dict[str, list[int]]:
+def histogram(records: Sequence[Mapping[str, Any]]) -> Bins:
     """Completed generations per duration bin, cached and rendered apart.
 
     >>> h = histogram([{"duration_ms": 40, "was_cached": True}, {"duration_ms": 7300, "was_cached": False},
@@ -43,10 +60,10 @@ def histogram(records: list[dict[str, Any]]) -> dict[str, list[int]]:
             continue
         index = next((i for i, bound in enumerate(BINS) if record["duration_ms"] < bound), len(BINS))
         (cached if record.get("was_cached") else rendered)[index] += 1
-    return {"cached": cached, "rendered": rendered}
+    return Bins(cached=cached, rendered=rendered)
 
 
-def timeline(records: list[dict[str, Any]], hours: int, now: datetime) -> dict[str, list[Any]]:
+def timeline(records: Sequence[Mapping[str, Any]], hours: int, now: datetime) -> Timeline:
     """Generations per time bucket over the period ending ``now``: cached, rendered and failed.
 
     >>> from datetime import UTC
@@ -60,7 +77,9 @@ def timeline(records: list[dict[str, Any]], hours: int, now: datetime) -> dict[s
     count, minutes = BUCKETS.get(hours, BUCKETS[24])
     width = timedelta(minutes=minutes)
     start = now - count * width
-    series: dict[str, list[Any]] = {"cached": [0] * count, "rendered": [0] * count, "failed": [0] * count}
+    fmt = "%d %b %H:%M" if hours > 24 else "%H:%M"
+    series = Timeline(labels=[(start + i * width).strftime(fmt) for i in range(count)],
+                      cached=[0] * count, rendered=[0] * count, failed=[0] * count)
     for record in records:
         moment = parse_moment(record.get("at"))
         if moment is None or not start <= moment <= now:
@@ -70,6 +89,4 @@ def timeline(records: list[dict[str, Any]], hours: int, now: datetime) -> dict[s
             series["failed"][index] += 1
         else:
             series["cached" if record.get("was_cached") else "rendered"][index] += 1
-    fmt = "%d %b %H:%M" if hours > 24 else "%H:%M"
-    series["labels"] = [(start + i * width).strftime(fmt) for i in range(count)]
     return series

@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from nicegui import ui
 
-from . import formatting, widgets
-from .document_dialogs import document_file_url, open_review_dialog, open_upload_dialog
-from .room_context import LiveSection, RoomContext
+from ...domain.labels import format_size
+from ...domain.records import DocumentView
+from ..pages.files import document_file_url
+from ..shell import formatting, widgets
+from ..shell.live import LiveSection
+from .context import RoomContext
+from .document_dialogs import open_review_dialog, open_upload_dialog
 
 FILTERS = {"all": "All", "action": "Needs action", "missing": "Missing", "under_review": "Under review",
            "approved": "Approved", "rejected": "Rejected", "expired": "Expired", "soon": "Expiring soon"}
 
 
-def keep(doc: dict[str, Any], key: str) -> bool:
+@dataclass(frozen=True)
+class DocumentGroup:
+    """A card of documents: one vessel's, or the operation's."""
+
+    title: str
+    subtitle: str
+    icon: str
+    docs: list[DocumentView]
+
+
+@dataclass(frozen=True)
+class RoomDocuments:
+    docs: list[DocumentView]
+    groups: list[DocumentGroup]
+
+
+def keep(doc: DocumentView, key: str) -> bool:
     """Whether a document passes the status filter.
 
     >>> doc = {"effective_status": "approved", "expiring_soon": True}
@@ -31,15 +51,15 @@ def keep(doc: dict[str, Any], key: str) -> bool:
     return bool(status == key)
 
 
-def load_documents(ctx: RoomContext) -> dict[str, Any]:
+def load_documents(ctx: RoomContext) -> RoomDocuments:
     """Documents in groups: the mother vessel, the daughter vessel (and any other), then the operation."""
     docs = ctx.sts.documents.list(ctx.user, ctx.room_id)
     vessels = ctx.sts.rooms.vessels_of(ctx.room_id)
-    groups = [(f"{v['name']}", f"{v['role'].capitalize()} vessel · IMO {v['imo']}", "directions_boat",
-               [d for d in docs if d.get("vessel_id") == v["id"]]) for v in vessels]
-    groups.append(("Operation", "Documents for the transfer itself", "handshake",
-                   [d for d in docs if not d.get("vessel_id")]))
-    return {"docs": docs, "groups": groups}
+    groups = [DocumentGroup(f"{v['name']}", f"{v['role'].capitalize()} vessel · IMO {v['imo']}", "directions_boat",
+                            [d for d in docs if d.get("vessel_id") == v["id"]]) for v in vessels]
+    groups.append(DocumentGroup("Operation", "Documents for the transfer itself", "handshake",
+                                [d for d in docs if not d.get("vessel_id")]))
+    return RoomDocuments(docs, groups)
 
 
 class DocumentsSection:
@@ -56,11 +76,11 @@ class DocumentsSection:
         self.filter = key
         self.live.rebuild()
 
-    def build(self, data: dict[str, Any]) -> None:
-        counts = {key: sum(1 for d in data["docs"] if keep(d, key)) for key in FILTERS}
+    def build(self, data: RoomDocuments) -> None:
+        counts = {key: sum(1 for d in data.docs if keep(d, key)) for key in FILTERS}
         with ui.row().classes("w-full items-baseline gap-3"):
             ui.label("Documents").classes("text-[20px] font-semibold text-[#0b2545]")
-            ui.label(f"{len(data['docs'])} in this room").classes("sts-muted text-[14px]")
+            ui.label(f"{len(data.docs)} in this room").classes("sts-muted text-[14px]")
         with ui.row().classes("w-full gap-2"):
             for key, label in FILTERS.items():
                 look = "unelevated color=primary" if key == self.filter else "outline color=grey-7"
@@ -68,29 +88,29 @@ class DocumentsSection:
                     .props(f"{look} no-caps rounded dense") \
                     .classes("px-3 text-[13px]").mark(f"filter-{key}")
         shown = 0
-        for title, subtitle, icon, group_docs in data["groups"]:
-            docs = [d for d in group_docs if keep(d, self.filter)]
+        for group in data.groups:
+            docs = [d for d in group.docs if keep(d, self.filter)]
             if not docs:
                 continue
             shown += len(docs)
             with ui.column().classes("sts-card w-full gap-0").mark("doc-group"):
                 with ui.row().classes("sts-group-head no-wrap"):
-                    ui.icon(icon, size="22px").classes("text-[#1d5c96]")
+                    ui.icon(group.icon, size="22px").classes("text-[#1d5c96]")
                     with ui.column().classes("gap-0"):
-                        ui.label(title).classes("font-semibold text-[15px] text-[#0b2545]")
-                        ui.label(subtitle).classes("sts-muted text-[13px]")
+                        ui.label(group.title).classes("font-semibold text-[15px] text-[#0b2545]")
+                        ui.label(group.subtitle).classes("sts-muted text-[13px]")
                     ui.space()
                     approved = sum(1 for d in docs if d["effective_status"] == "approved")
                     ui.label(f"{approved} of {len(docs)} approved").classes("sts-muted text-[13px] font-medium")
                 with ui.column().classes("w-full gap-0"):
                     for doc in docs:
-                        self.row(doc, title)
+                        self.row(doc, group.title)
         if not shown:
             with ui.column().classes("sts-card w-full gap-0"):
                 widgets.empty_state("filter_alt_off", f"No documents are {FILTERS[self.filter].lower()}",
                                     "Choose another filter to see the rest.")
 
-    def row(self, doc: dict[str, Any], group: str) -> None:
+    def row(self, doc: DocumentView, group: str) -> None:
         ctx, latest, status = self.ctx, doc.get("latest_version"), doc["effective_status"]
         with ui.row().classes("sts-doc-row").mark(f"doc-{doc['id']}"):
             ui.html(self.describe(doc), sanitize=False).classes("flex-1 min-w-0 flex flex-col gap-1")
@@ -113,14 +133,14 @@ class DocumentsSection:
                         .props("outline no-caps color=primary").mark(f"review-{doc['id']}")
 
     @staticmethod
-    def describe(doc: dict[str, Any]) -> str:
+    def describe(doc: DocumentView) -> str:
         """The document's name, facts and note as one escaped HTML block (a room shows dozens of rows)."""
         esc, latest = widgets.esc, doc.get("latest_version")
         optional = "" if doc.get("required") else \
             ' <span class="sts-muted text-[12px] border rounded px-1 font-normal">optional</span>'
         facts = [doc.get("category") or ""]
         if latest:
-            facts.append(f"v{latest['number']} · {latest['file_name']} · {formatting.size(latest['size'])}"
+            facts.append(f"v{latest['number']} · {latest['file_name']} · {format_size(latest['size'])}"
                          f" · {formatting.relative(latest['uploaded_at'])}")
         parts = [f'<div class="font-semibold text-[15px]">{esc(doc["type_name"])}{optional}</div>',
                  f'<div class="sts-muted text-[13px] truncate">{esc(" · ".join(f for f in facts if f))}</div>']
@@ -130,7 +150,7 @@ class DocumentsSection:
         return "".join(parts)
 
     @staticmethod
-    def expiry(doc: dict[str, Any]) -> None:
+    def expiry(doc: DocumentView) -> None:
         if not doc.get("expires_on"):
             if doc.get("has_expiry"):
                 ui.label("No expiry date").classes("sts-muted text-[13px]")

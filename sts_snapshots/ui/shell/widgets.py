@@ -5,25 +5,27 @@ from __future__ import annotations
 import html
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from nicegui import app, ui
 
-from ..domain.models import PARTY_ROLES
-from ..services.errors import Conflict, Forbidden, Invalid, NotFound, StorageFailed
-from ..services.users import LockedOut
+from ...domain.labels import status_label
+from ...domain.models import PARTY_ROLES
+from ...domain.records import ReadinessView
+from ...services.errors import Conflict, Forbidden, Invalid, NotFound, StorageFailed
+from ...services.users import LockedOut
 
-# label and icon per status; the colour comes from the stylesheet class ``sts-chip-<status>``
-STATUS = {
-    "approved": ("Approved", "check_circle"), "under_review": ("Under review", "hourglass_top"),
-    "missing": ("Missing", "radio_button_unchecked"), "rejected": ("Rejected", "cancel"),
-    "expired": ("Expired", "event_busy"), "soon": ("Expiring soon", "schedule"),
-    "pending": ("Pending", "hourglass_empty"), "running": ("Running", "autorenew"),
-    "generating": ("Generating", "autorenew"), "completed": ("Completed", "check_circle"),
-    "failed": ("Failed", "error"), "cancelled": ("Cancelled", "block"),
-    "draft": ("Draft", "edit_note"), "docs_pending": ("Documents pending", "pending_actions"),
-    "ready": ("Ready", "verified"), "active": ("Active", "directions_boat"), "admin": ("Admin", "shield"),
+# The icon per status (the colour comes from the stylesheet class ``sts-chip-<status>``); the label comes from
+# the domain's one table, so a chip reads like the filters and the PDF.
+STATUS_ICONS = {
+    "approved": "check_circle", "under_review": "hourglass_top", "missing": "radio_button_unchecked",
+    "rejected": "cancel", "expired": "event_busy", "soon": "schedule", "pending": "hourglass_empty",
+    "running": "autorenew", "generating": "autorenew", "completed": "check_circle", "failed": "error",
+    "cancelled": "block", "draft": "edit_note", "docs_pending": "pending_actions", "ready": "verified",
+    "active": "directions_boat", "admin": "shield",
 }
+# The chip "soon" (its marker and stylesheet class) is the domain's "expiring_soon".
+LABEL_CODES = {"soon": "expiring_soon"}
+
 USER_ERRORS = (NotFound, Forbidden, Conflict, Invalid, LockedOut, StorageFailed)
 
 
@@ -38,8 +40,9 @@ def esc(value: object) -> str:
 
 def status_chip(status: str, label: str | None = None) -> ui.html:
     """A coloured status with an icon, so it reads without colour too; one element, as pages show hundreds."""
-    text, icon = STATUS.get(status, (status.replace("_", " ").capitalize(), "info"))
-    return ui.html(f'<i class="q-icon notranslate material-icons" aria-hidden="true">{icon}</i>{esc(label or text)}',
+    icon = STATUS_ICONS.get(status, "info")
+    text = label or status_label(LABEL_CODES.get(status, status))
+    return ui.html(f'<i class="q-icon notranslate material-icons" aria-hidden="true">{icon}</i>{esc(text)}',
                    tag="span", sanitize=False).classes(f"sts-chip sts-chip-{status}").mark(f"status-{status}")
 
 
@@ -71,7 +74,7 @@ def card(title: str, icon: str = "", marker: str = "") -> Iterator[ui.row]:
         yield head
 
 
-def readiness_bar(ready: dict[str, Any], compact: bool = False) -> None:
+def readiness_bar(ready: ReadinessView, compact: bool = False) -> None:
     """Approved of required as a bar, with the counts that block the operation in red."""
     percent = ready.get("percent", 0)
     color = "positive" if ready.get("ready") else ("warning" if percent >= 50 else "negative")
@@ -83,12 +86,13 @@ def readiness_bar(ready: dict[str, Any], compact: bool = False) -> None:
         ui.linear_progress(percent / 100, show_value=False, color=color).classes("sts-bar").props(
             'track-color="grey-3" rounded')
         with ui.row().classes("gap-x-3 gap-y-1 text-[13px]").mark("readiness-counts"):
-            for key, label, css in (("expired", "expired", "sts-count-bad"), ("missing", "missing", "sts-count-bad"),
-                                    ("rejected", "rejected", "sts-count-bad"),
-                                    ("under_review", "under review", "sts-count-warn"),
-                                    ("expiring_soon", "expiring soon", "sts-count-warn")):
-                if ready.get(key):
-                    ui.label(f"{ready[key]} {label}").classes(css)
+            for count, label, css in ((ready.get("expired"), "expired", "sts-count-bad"),
+                                      (ready.get("missing"), "missing", "sts-count-bad"),
+                                      (ready.get("rejected"), "rejected", "sts-count-bad"),
+                                      (ready.get("under_review"), "under review", "sts-count-warn"),
+                                      (ready.get("expiring_soon"), "expiring soon", "sts-count-warn")):
+                if count:
+                    ui.label(f"{count} {label}").classes(css)
             if not compact and ready.get("ready"):
                 ui.label("All required documents approved").classes("text-positive font-semibold")
 

@@ -2,34 +2,41 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any
+from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from ..app import StsApp
-from ..services.errors import NotFound
-from ..services.tasks import FINISHED
-from ..services.users import User
-from . import formatting, session, theme, widgets
-from .room_context import LiveSection
-from .room_snapshots import snapshot_url, stage
+from ...context import StsApp
+from ...domain.ids import TASK_ID
+from ...domain.labels import format_size
+from ...domain.records import SnapshotRecord, TaskRecord
+from ...services.errors import NotFound
+from ...services.tasks import FINISHED
+from ...services.users import User
+from ..room.snapshot_data import stage
+from ..shell import formatting, session, theme, widgets
+from ..shell.live import LiveSection
+from .files import snapshot_url
 
-TASK_ID = re.compile(r"^snapshot-[A-Za-z0-9_-]{1,64}$")
+
+@dataclass(frozen=True)
+class TaskView:
+    task: TaskRecord
+    snapshot: SnapshotRecord | None  # None when the snapshot was deleted meanwhile
+    room_id: str
 
 
-def load_task(sts: StsApp, user: User, task_id: str) -> dict[str, Any] | None:
-    """The task and its snapshot (None if deleted meanwhile), or None when the user may not see it."""
-    if not TASK_ID.match(task_id):
+def load_task(sts: StsApp, user: User, task_id: str) -> TaskView | None:
+    """The task and its snapshot, or None when the user may not see it."""
+    if not TASK_ID.fullmatch(task_id):
         return None
     try:
         task = sts.snapshots.task_for(user, task_id)
     except NotFound:
         return None
-    snapshot = sts.pipeline.records.get(task["payload"]["snapshot_id"])
-    return {"task": task, "snapshot": snapshot, "room_id": task["payload"]["room_id"]}
+    return TaskView(task, sts.snapshots.record_of(task), task["payload"]["room_id"])
 
 
 def _field(label: str, value: str, marker: str = "") -> None:
@@ -40,8 +47,8 @@ def _field(label: str, value: str, marker: str = "") -> None:
             text.mark(marker)
 
 
-def build_task(data: dict[str, Any]) -> None:
-    task, snap, room_id = data["task"], data["snapshot"], data["room_id"]
+def build_task(data: TaskView) -> None:
+    task, snap, room_id = data.task, data.snapshot, data.room_id
     result = task.get("result") or {}
     with ui.column().classes("sts-card w-full p-6 gap-5").mark("task"):
         with ui.row().classes("w-full items-start no-wrap gap-4"):
@@ -59,8 +66,9 @@ def build_task(data: dict[str, Any]) -> None:
                 ui.label(f"{task['progress']}%").classes("text-[18px] font-bold w-14 text-right").mark("task-percent")
             if task["status"] not in FINISHED:
                 ui.label(stage(task)).classes("sts-muted text-[14px]")
-        if task.get("error") and task["status"] != "completed":
-            ui.label(task["error"]).classes("sts-note sts-note-bad w-full").mark("task-error")
+        error = task.get("error")
+        if error and task["status"] != "completed":
+            ui.label(error).classes("sts-note sts-note-bad w-full").mark("task-error")
         ui.separator()
         with ui.row().classes("w-full gap-x-10 gap-y-4"):
             _field("Created", formatting.when(task.get("created_at")))
@@ -68,7 +76,7 @@ def build_task(data: dict[str, Any]) -> None:
             _field("Completed", formatting.when(task.get("completed_at")))
         if result:
             with ui.row().classes("w-full gap-x-10 gap-y-4").mark("task-result"):
-                _field("File size", formatting.size(result.get("file_size")))
+                _field("File size", format_size(result.get("file_size")))
                 _field("Pages", str(result.get("pages", "—")))
                 _field("From cache", "Yes" if result.get("was_cached") else "No, rendered")
                 _field("Generation time", formatting.duration(result.get("duration_ms")))
@@ -102,8 +110,8 @@ def register(sts: StsApp) -> None:
 
             async def poll() -> None:
                 await live.reload()
-                if live.data is None or live.data["task"]["status"] in FINISHED:
+                if live.data is None or live.data.task["status"] in FINISHED:
                     timer.deactivate()
 
-            timer = ui.timer(0.5, poll, active=live.data["task"]["status"] not in FINISHED)
+            timer = ui.timer(0.5, poll, active=live.data.task["status"] not in FINISHED)
         return None

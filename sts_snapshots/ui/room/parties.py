@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from nicegui import ui
 
-from ..domain.models import PARTY_ROLES
-from . import formatting, theme, widgets
-from .room_context import LiveSection, RoomContext
+from ...domain.models import PARTY_ROLES
+from ...domain.records import ApprovalRecord, PartyRecord
+from ..shell import formatting, theme, widgets
+from ..shell.live import LiveSection
+from .context import RoomContext
 
 APPROVAL_CHOICES = {"approved": "Approve", "rejected": "Reject", "pending": "Pending"}
 
 
-def load_parties(ctx: RoomContext) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class PartyRow:
+    """A party with its approval; a party that has not set one yet reads as pending."""
+
+    party: PartyRecord
+    approval: ApprovalRecord | None
+
+    @property
+    def status(self) -> str:
+        return self.approval["status"] if self.approval else "pending"
+
+    @property
+    def comment(self) -> str:
+        return (self.approval.get("comment") if self.approval else "") or ""
+
+
+def load_parties(ctx: RoomContext) -> list[PartyRow]:
     rooms = ctx.sts.rooms
     approvals = {a["party_id"]: a for a in rooms.approvals_of(ctx.room_id)}
-    parties = rooms.parties_of(ctx.room_id)
-    return [{**p, "approval": approvals.get(p["id"]) or {"status": "pending", "comment": ""}} for p in parties]
+    return [PartyRow(p, approvals.get(p["id"])) for p in rooms.parties_of(ctx.room_id)]
 
 
 class PartiesSection:
@@ -34,14 +51,14 @@ class PartiesSection:
     async def reload(self) -> None:
         await self.live.reload()
 
-    def build(self, parties: list[dict[str, Any]]) -> None:
-        if not parties:
+    def build(self, entries: list[PartyRow]) -> None:
+        if not entries:
             widgets.empty_state("group_off", "No parties yet")
-        for party in parties:
-            self.row(party)
+        for entry in entries:
+            self.row(entry)
 
-    def row(self, party: dict[str, Any]) -> None:
-        ctx, approval = self.ctx, party["approval"]
+    def row(self, entry: PartyRow) -> None:
+        ctx, party, approval = self.ctx, entry.party, entry.approval
         mine = bool(party.get("email")) and party.get("email") == ctx.user.email
         with ui.row().classes("w-full px-5 py-3 gap-3 no-wrap items-start border-b border-[#edf0f3]") \
                 .mark(f"party-{party['id']}"):
@@ -54,29 +71,29 @@ class PartiesSection:
                 ui.label(widgets.role_label(party["role"])).classes("text-[13px] text-[#34475b]")
                 if party.get("company"):
                     ui.label(party["company"]).classes("sts-muted text-[12px] truncate")
-                if approval.get("comment"):
-                    ui.label(approval["comment"]).classes(
-                        f"sts-note mt-1 {'sts-note-bad' if approval['status'] == 'rejected' else ''}")
-                if approval.get("updated_by") and approval["status"] != "pending":
+                if entry.comment:
+                    ui.label(entry.comment).classes(
+                        f"sts-note mt-1 {'sts-note-bad' if entry.status == 'rejected' else ''}")
+                if approval and approval.get("updated_by") and entry.status != "pending":
                     ui.label(f"{formatting.relative(approval.get('updated_at'))}").classes("sts-muted text-[12px]")
             with ui.column().classes("items-end gap-1 shrink-0"):
-                widgets.status_chip(approval["status"])
+                widgets.status_chip(entry.status)
                 with ui.row().classes("gap-0 no-wrap"):
                     if mine or ctx.user.is_admin:
-                        ui.button("Set approval", on_click=lambda: self.open_approval_dialog(party)) \
+                        ui.button("Set approval", on_click=lambda: self.open_approval_dialog(entry)) \
                             .props("flat dense no-caps color=secondary").mark(f"approval-{party['id']}")
                     if ctx.can_manage and not mine:
                         with ui.button(icon="person_remove", on_click=lambda: self.remove(party)) \
                                 .props("flat round dense color=grey-7").mark(f"remove-{party['id']}"):
                             ui.tooltip("Remove from the room")
 
-    def open_approval_dialog(self, party: dict[str, Any]) -> None:
-        approval = party["approval"]
+    def open_approval_dialog(self, entry: PartyRow) -> None:
+        party = entry.party
         with widgets.dialog_box(f"Approval of {party['name']}", widgets.role_label(party["role"])) as dialog:
             with widgets.dialog_body():
-                choice = ui.toggle(APPROVAL_CHOICES, value=approval["status"]).props(
+                choice = ui.toggle(APPROVAL_CHOICES, value=entry.status).props(
                     "no-caps unelevated toggle-color=primary spread").classes("w-full").mark("approval-choice")
-                comment = ui.textarea("Comment", value=approval.get("comment") or "").props("outlined autogrow") \
+                comment = ui.textarea("Comment", value=entry.comment).props("outlined autogrow") \
                     .classes("w-full").mark("approval-comment")
 
             async def save() -> None:
@@ -112,7 +129,7 @@ class PartiesSection:
             widgets.actions(dialog, "Add party", add, icon="person_add", marker="add-party-ok")
         dialog.open()
 
-    async def remove(self, party: dict[str, Any]) -> None:
+    async def remove(self, party: PartyRecord) -> None:
         if not await widgets.confirm("Remove party?", f"{party['name']} ({widgets.role_label(party['role'])}) "
                                      "will no longer see this room.", ok="Remove"):
             return

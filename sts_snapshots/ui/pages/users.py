@@ -6,12 +6,12 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from ..app import StsApp
-from ..services.auth import MIN_PASSWORD_LENGTH
-from ..services.errors import Forbidden
-from ..services.users import User
-from . import session, theme, threads, widgets
-from .room_context import LiveSection
+from ...context import StsApp
+from ...services.auth import MIN_PASSWORD_LENGTH
+from ...services.errors import Forbidden
+from ...services.users import User
+from ..shell import session, theme, threads, widgets
+from ..shell.live import LiveSection
 
 ROLES = {"user": "User", "admin": "Administrator"}
 

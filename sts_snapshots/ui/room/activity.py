@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from nicegui import ui
 
-from . import formatting, widgets
-from .room_context import LiveSection, RoomContext
+from ...domain.records import ActivityRecord
+from ..shell import formatting, widgets
+from ..shell.live import LiveSection
+from .context import RoomContext
 
 ICONS = {"document": "description", "snapshot": "picture_as_pdf", "approval": "how_to_reg", "party": "person",
          "vessel": "directions_boat", "room": "meeting_room"}
@@ -22,9 +24,15 @@ def icon_for(action: str) -> str:
     return ICONS.get(action.split(" ", 1)[0], "history")
 
 
-def load_activity(ctx: RoomContext) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RoomActivity:
+    items: list[ActivityRecord]
+    names: dict[str, str]  # e-mail -> the party's name, so the log reads "Søren Madsen", not an address
+
+
+def load_activity(ctx: RoomContext) -> RoomActivity:
     names = {p["email"]: p["name"] for p in ctx.sts.rooms.parties_of(ctx.room_id) if p["email"]}
-    return {"items": ctx.sts.rooms.activity_for(ctx.room_id, limit=50), "names": names}
+    return RoomActivity(ctx.sts.rooms.activity_for(ctx.room_id, limit=50), names)
 
 
 class ActivitySection:
@@ -38,12 +46,12 @@ class ActivitySection:
         await self.live.reload()
 
     @staticmethod
-    def build(data: dict[str, Any]) -> None:
-        if not data["items"]:
+    def build(data: RoomActivity) -> None:
+        if not data.items:
             widgets.empty_state("history", "Nothing has happened yet")
         esc = widgets.esc
-        for item in data["items"]:
-            actor = data["names"].get(item["actor"], item["actor"])
+        for item in data.items:
+            actor = data.names.get(item["actor"], item["actor"])
             details = f'<div class="sts-muted text-[12px] break-words">{esc(item["details"])}</div>' \
                 if item.get("details") else ""
             # one element per entry: the log shows up to 50 of them and is rebuilt after every change

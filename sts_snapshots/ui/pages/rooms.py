@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from ..app import StsApp
-from ..services.users import User
-from . import formatting, session, theme, threads, widgets
+from ...context import StsApp
+from ...domain.records import RoomView, VesselRecord
+from ...services.users import User
+from ..shell import formatting, session, theme, threads, widgets
 from .new_room_dialog import open_new_room_dialog
 
 
-def load_rooms(sts: StsApp, user: User) -> list[dict[str, Any]]:
-    """The rooms with their vessels, so search can match vessel names too."""
-    return [{**room, "vessels": sts.rooms.vessels_of(room["id"])} for room in sts.rooms.list_rooms(user)]
+class ListedRoom(RoomView):
+    """A room with its vessels, so search can match vessel names too."""
+
+    vessels: list[VesselRecord]
 
 
-def matches(room: dict[str, Any], query: str) -> bool:
+def load_rooms(sts: StsApp, user: User) -> list[ListedRoom]:
+    return [ListedRoom(**room, vessels=sts.rooms.vessels_of(room["id"])) for room in sts.rooms.list_rooms(user)]
+
+
+def matches(room: ListedRoom, query: str) -> bool:
     """Whether a room's title, location or one of its vessels (name or IMO) contains the query.
 
     >>> room = {"title": "Skaw STS", "location": "Skagen", "vessels": [{"name": "MT Nordic", "imo": "9321483"}]}
@@ -34,7 +38,7 @@ def matches(room: dict[str, Any], query: str) -> bool:
     return any(needle in str(text).casefold() for text in haystack)
 
 
-def room_card(room: dict[str, Any]) -> None:
+def room_card(room: ListedRoom) -> None:
     """One operation as a full-width row: what and where on the left, how ready on the right."""
     with ui.link(target=f"/rooms/{room['id']}").classes("no-underline text-inherit block w-full").mark("room-card"):
         with ui.row().classes("sts-card sts-row-link w-full px-6 py-5 gap-8 no-wrap items-center"):
@@ -55,7 +59,7 @@ def room_card(room: dict[str, Any]) -> None:
             ui.icon("chevron_right", size="28px").classes("text-[#9fb0c2] shrink-0")
 
 
-def summary(rooms: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+def summary(rooms: list[ListedRoom]) -> list[tuple[str, str, str, str]]:
     """(icon, label, value, detail) tiles over all the user's rooms: what needs attention first.
 
     >>> rooms = [{"title": "A", "sts_eta": "2999-01-01T06:00", "readiness": {"ready": False, "missing": 2,
@@ -76,7 +80,7 @@ def summary(rooms: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
             ("schedule", "Expiring soon", str(soon), "certificates within their warning period")]
 
 
-def summary_tiles(rooms: list[dict[str, Any]]) -> None:
+def summary_tiles(rooms: list[ListedRoom]) -> None:
     with ui.element("div").classes("grid grid-cols-2 xl:grid-cols-4 gap-4 w-full"):
         for icon, label, value, detail in summary(rooms):
             with ui.column().classes("sts-card sts-kpi gap-1 px-5 py-4 min-w-0").mark(f"summary-{icon}"):

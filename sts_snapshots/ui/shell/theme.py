@@ -8,8 +8,8 @@ from functools import lru_cache
 
 from nicegui import ui
 
-from ..app import static_dir
-from ..services.users import User
+from ...resources import static_dir
+from ...services.users import User
 
 PRIMARY = "#13315c"
 COLORS = {"primary": PRIMARY, "secondary": "#1d5c96", "accent": "#0e7490", "positive": "#2e7d32",

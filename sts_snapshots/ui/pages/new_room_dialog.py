@@ -6,10 +6,10 @@ from typing import Any
 
 from nicegui import ui
 
-from ..app import StsApp
-from ..domain.models import PARTY_ROLES
-from ..services.users import User
-from . import threads, widgets
+from ...context import StsApp
+from ...domain.models import PARTY_ROLES
+from ...services.users import User
+from ..shell import threads, widgets
 
 
 def open_new_room_dialog(sts: StsApp, user: User) -> None:

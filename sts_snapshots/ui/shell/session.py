@@ -8,8 +8,8 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import app
 
-from ..app import StsApp
-from ..services.users import User
+from ...context import StsApp
+from ...services.users import User
 from . import threads
 
 SESSION_KEY = "email"

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import re
-
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from ..app import StsApp
-from ..services.errors import NotFound
-from . import session, theme, threads, widgets
-from .room_activity import ActivitySection
-from .room_context import RoomContext
-from .room_documents import DocumentsSection
-from .room_header import room_header
-from .room_parties import PartiesSection
-from .room_snapshots import SnapshotsSection
-
-ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+from ...context import StsApp
+from ...domain.ids import is_id
+from ...services.errors import NotFound
+from ..shell import session, theme, threads, widgets
+from .activity import ActivitySection
+from .context import RoomContext
+from .documents import DocumentsSection
+from .header import room_header
+from .parties import PartiesSection
+from .snapshots import SnapshotsSection
 
 
 def not_found() -> None:
@@ -34,7 +31,7 @@ def register(sts: StsApp) -> None:
         if user is None:
             return session.to_login(request)
         ctx = None
-        if ID.match(room_id):
+        if is_id(room_id):
             try:
                 ctx = await threads.io(RoomContext.load, sts, user, room_id)
             except NotFound:

@@ -6,15 +6,14 @@ from typing import Any
 
 from nicegui import events, ui
 
-from . import formatting, widgets
-from .room_context import RoomContext
+from ...domain.labels import format_size
+from ...domain.records import DocumentView
+from ..pages.files import document_file_url
+from ..shell import formatting, widgets
+from .context import RoomContext
 
 
-def document_file_url(room_id: str, doc_id: str, inline: bool = False) -> str:
-    return f"/ui/files/documents/{room_id}/{doc_id}" + ("?inline=1" if inline else "")
-
-
-def open_upload_dialog(ctx: RoomContext, doc: dict[str, Any], group: str) -> None:
+def open_upload_dialog(ctx: RoomContext, doc: DocumentView, group: str) -> None:
     limit_mb = ctx.sts.settings.max_upload_mb
 
     async def received(event: events.UploadEventArguments) -> None:
@@ -44,7 +43,7 @@ def open_upload_dialog(ctx: RoomContext, doc: dict[str, Any], group: str) -> Non
     dialog.open()
 
 
-def file_box(ctx: RoomContext, doc: dict[str, Any]) -> None:
+def file_box(ctx: RoomContext, doc: DocumentView) -> None:
     """The latest version under review, with a button to open it in a new tab."""
     latest = doc.get("latest_version")
     with ui.row().classes("w-full items-center gap-3 rounded-lg bg-[#f7f9fb] border border-[#dfe4ea] p-3 no-wrap"):
@@ -55,13 +54,13 @@ def file_box(ctx: RoomContext, doc: dict[str, Any]) -> None:
                 return
             ui.label(f"v{latest['number']} · {latest['file_name']}").classes("font-medium truncate")
             uploaded = formatting.when(latest["uploaded_at"])
-            ui.label(f"{formatting.size(latest['size'])} · uploaded {uploaded} by {latest['uploaded_by']}") \
+            ui.label(f"{format_size(latest['size'])} · uploaded {uploaded} by {latest['uploaded_by']}") \
                 .classes("sts-muted text-[13px]")
         url = document_file_url(ctx.room_id, doc["id"], inline=True)
         ui.button("Open", icon="open_in_new").props(f'flat no-caps color=secondary href="{url}" target=_blank')
 
 
-def open_review_dialog(ctx: RoomContext, doc: dict[str, Any], group: str) -> None:
+def open_review_dialog(ctx: RoomContext, doc: DocumentView, group: str) -> None:
     latest = doc.get("latest_version")
 
     async def decide(status: str) -> None:

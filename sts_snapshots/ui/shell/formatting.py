@@ -1,25 +1,14 @@
-"""Pure text helpers for the pages: dates in UTC, sizes, durations, relative times."""
+"""Pure text helpers for the pages: dates in UTC, durations, relative times.
+
+Parsing is the domain's (:mod:`sts_snapshots.domain.time`), and so is the size format
+(:func:`sts_snapshots.domain.labels.format_size`); this module only decides how the pages write moments.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-
-def parse_moment(value: str | None) -> datetime | None:
-    """An ISO date-time (naive means UTC) or None for empty or unreadable input.
-
-    >>> parse_moment("2026-12-03T06:00").isoformat()
-    '2026-12-03T06:00:00+00:00'
-    >>> parse_moment("soon") is None
-    True
-    """
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+from ...domain.time import parse_date, parse_moment, utcnow
 
 
 def when(value: str | None, empty: str = "—") -> str:
@@ -37,13 +26,13 @@ def when(value: str | None, empty: str = "—") -> str:
 def day(value: str | None, empty: str = "—") -> str:
     """A date without time.
 
-    >>> day("2026-01-20")
-    '20 Jan 2026'
+    >>> day("2026-01-20"), day("someday")
+    ('20 Jan 2026', '—')
     """
     if not value:
         return empty
     try:
-        return date.fromisoformat(str(value)[:10]).strftime("%d %b %Y")
+        return parse_date(value).strftime("%d %b %Y")
     except ValueError:
         return empty
 
@@ -60,7 +49,7 @@ def relative(value: str | None, now: datetime | None = None) -> str:
     moment = parse_moment(value)
     if moment is None:
         return ""
-    seconds = (moment - (now or datetime.now(UTC))).total_seconds()
+    seconds = (moment - (now or utcnow())).total_seconds()
     size = abs(seconds)
     if size < 60:
         return "just now"
@@ -71,35 +60,6 @@ def relative(value: str | None, now: datetime | None = None) -> str:
     else:
         text = f"{int(size // 86400)} days"
     return f"in {text}" if seconds > 0 else f"{text} ago"
-
-
-def days_until(value: str | None, today: date) -> int | None:
-    """Whole days from ``today`` to a date (negative when past).
-
-    >>> days_until("2026-01-11", date(2026, 1, 1))
-    10
-    """
-    if not value:
-        return None
-    try:
-        return (date.fromisoformat(str(value)[:10]) - today).days
-    except ValueError:
-        return None
-
-
-def size(num_bytes: int | float | None) -> str:
-    """A byte count in B, KB or MB.
-
-    >>> size(512), size(20_480), size(3_500_000), size(None)
-    ('512 B', '20 KB', '3.3 MB', '—')
-    """
-    if num_bytes is None:
-        return "—"
-    if num_bytes < 1024:
-        return f"{int(num_bytes)} B"
-    if num_bytes < 1024 * 1024:
-        return f"{num_bytes / 1024:.0f} KB"
-    return f"{num_bytes / 1024 / 1024:.1f} MB"
 
 
 def duration(ms: float | None) -> str:

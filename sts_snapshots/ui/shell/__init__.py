@@ -1,0 +1,1 @@
+"""What every page shares: the frame (theme), who is signed in (session), widgets, text helpers and threads."""
