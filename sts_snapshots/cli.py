@@ -82,6 +82,7 @@ def users() -> None:
 def users_add(email: str, role: str, name: str, password: str | None, data_dir: Path | None) -> None:
     """Add a user who logs in with EMAIL."""
     from .services.errors import Conflict, Invalid
+    from .services.users import LOCAL_ADMIN
 
     sts = open_app(data_dir)
     if password is None:
@@ -90,7 +91,7 @@ def users_add(email: str, role: str, name: str, password: str | None, data_dir: 
         except click.Abort:
             raise click.ClickException("the passwords do not match, or none was given") from None
     try:
-        user = sts.users.add(email, password, role=role, name=name)
+        user = sts.users.add(LOCAL_ADMIN, email, password, role=role, name=name)
     except (Conflict, Invalid) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"added {user.email} ({user.role})")
@@ -103,6 +104,7 @@ def users_add(email: str, role: str, name: str, password: str | None, data_dir: 
 def users_remove(email: str, yes: bool, data_dir: Path | None) -> None:
     """Remove the account EMAIL: it can no longer sign in (rooms keep it as a party)."""
     from .services.errors import Conflict, NotFound
+    from .services.users import LOCAL_ADMIN
 
     sts = open_app(data_dir)
     if sts.users.get(email) is None:
@@ -110,7 +112,7 @@ def users_remove(email: str, yes: bool, data_dir: Path | None) -> None:
     if not yes:
         click.confirm(f"Remove the account {email.strip().lower()}?", abort=True)
     try:
-        user = sts.users.remove(email)
+        user = sts.users.remove(LOCAL_ADMIN, email)
     except (Conflict, NotFound) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"removed {user.email}")

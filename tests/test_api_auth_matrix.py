@@ -14,6 +14,7 @@ import pytest
 
 from sts_snapshots.demo import ADMIN_EMAIL, MEMBER_EMAIL
 from sts_snapshots.services.auth import TokenIssuer
+from sts_snapshots.services.users import LOCAL_ADMIN
 from tests.harness import API, Harness
 
 CALLERS = ["none", "bad_signature", "expired", "outsider", "member", "admin"]
@@ -66,7 +67,7 @@ def headers_for(harness: Harness, caller: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}
     if caller == "outsider":
         if harness.sts.users.get("outsider@example.com") is None:
-            harness.sts.users.add("outsider@example.com", "outsider-pass")
+            harness.sts.users.add(LOCAL_ADMIN, "outsider@example.com", "outsider-pass")
         return harness.auth("outsider@example.com")
     return harness.member if caller == "member" else harness.admin
 

@@ -4,8 +4,8 @@ import jwt
 import pytest
 
 from sts_snapshots.services.auth import TokenError, TokenIssuer, hash_password, verify_password
-from sts_snapshots.services.errors import Conflict, Invalid, NotFound
-from sts_snapshots.services.users import LockedOut, UserService
+from sts_snapshots.services.errors import Conflict, Forbidden, Invalid, NotFound
+from sts_snapshots.services.users import LOCAL_ADMIN, LockedOut, UserService
 from sts_snapshots.store import Database
 
 SECRET = "s" * 64
@@ -46,9 +46,9 @@ def test_forged_tokens_are_rejected(token: str) -> None:
 
 def test_users_and_lockout() -> None:
     users = UserService(Database(None))
-    users.add("Ops@Example.com", "longenough", role="admin", name="Ops")
+    users.add(LOCAL_ADMIN, "Ops@Example.com", "longenough", role="admin", name="Ops")
     with pytest.raises(Invalid):
-        users.add("x@example.com", "short")
+        users.add(LOCAL_ADMIN, "x@example.com", "short")
     assert users.authenticate("ops@example.com", "longenough") is not None
     for _ in range(5):
         assert users.authenticate("ops@example.com", "wrong-pass") is None
@@ -58,16 +58,34 @@ def test_users_and_lockout() -> None:
 
 def test_removing_users_keeps_an_admin() -> None:
     users = UserService(Database(None))
-    users.add("boss@example.com", "long-enough-1", role="admin")
-    users.add("crew@example.com", "long-enough-2")
+    users.add(LOCAL_ADMIN, "boss@example.com", "long-enough-1", role="admin")
+    users.add(LOCAL_ADMIN, "crew@example.com", "long-enough-2")
     with pytest.raises(Conflict, match="last admin"):
-        users.remove("boss@example.com")
+        users.remove(LOCAL_ADMIN, "boss@example.com")
     with pytest.raises(Conflict, match="last admin"):
-        users.set_role("boss@example.com", "user")
-    assert users.remove(" Crew@Example.com ").email == "crew@example.com"
+        users.set_role(LOCAL_ADMIN, "boss@example.com", "user")
+    assert users.remove(LOCAL_ADMIN, " Crew@Example.com ").email == "crew@example.com"
     assert users.get("crew@example.com") is None and users.authenticate("crew@example.com", "long-enough-2") is None
     with pytest.raises(NotFound):
-        users.remove("crew@example.com")
-    users.add("second@example.com", "long-enough-3", role="admin")
-    users.remove("boss@example.com")  # another admin remains
+        users.remove(LOCAL_ADMIN, "crew@example.com")
+    users.add(LOCAL_ADMIN, "second@example.com", "long-enough-3", role="admin")
+    users.remove(LOCAL_ADMIN, "boss@example.com")  # another admin remains
     assert [u.email for u in users.list()] == ["second@example.com"]
+
+
+def test_only_an_administrator_of_now_may_manage_users() -> None:
+    users = UserService(Database(None))
+    boss = users.add(LOCAL_ADMIN, "boss@example.com", "long-enough-1", role="admin")
+    deputy = users.add(boss, "deputy@example.com", "long-enough-2", role="admin")
+    crew = users.add(boss, "crew@example.com", "long-enough-3")
+    with pytest.raises(Forbidden, match="only an administrator"):
+        users.add(crew, "friend@example.com", "long-enough-4")
+    with pytest.raises(Forbidden, match="only an administrator"):
+        users.set_role(crew, "crew@example.com", "admin")
+    users.set_role(deputy, "boss@example.com", "user")
+    with pytest.raises(Forbidden, match="no longer an administrator"):  # boss still holds the old User
+        users.remove(boss, "crew@example.com")
+    users.remove(deputy, "boss@example.com")
+    with pytest.raises(Forbidden, match="account was removed"):
+        users.set_password(boss, "crew@example.com", "long-enough-5")
+    assert users.set_password(deputy, "crew@example.com", "long-enough-5").email == "crew@example.com"

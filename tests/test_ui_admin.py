@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from sts_snapshots.demo import ADMIN_EMAIL, MEMBER_EMAIL
+from sts_snapshots.services.users import LOCAL_ADMIN
 from tests.harness import Harness
 from tests.test_ui_support import elements, sign_in, texts, wait_for
 
@@ -88,10 +89,10 @@ async def test_admin_pages_are_admins_only_and_users_page_manages_accounts(harne
 
 async def test_an_open_users_page_stops_managing_once_its_admin_is_demoted(harness: Harness) -> None:
     user, sts = harness.user, harness.sts
-    sts.users.add("second.admin@example.com", "long-enough-pass", role="admin")
+    sts.users.add(LOCAL_ADMIN, "second.admin@example.com", "long-enough-pass", role="admin")
     await sign_in(user, ADMIN_EMAIL, "/users")
     await user.should_see("second.admin@example.com")
-    sts.users.set_role(ADMIN_EMAIL, "user")  # meanwhile, the other admin demoted this one
+    sts.users.set_role(LOCAL_ADMIN, ADMIN_EMAIL, "user")  # meanwhile, the other admin demoted this one
     user.find(marker="remove-second.admin@example.com").click()
     await user.should_see("You are no longer an administrator", retries=50)
     assert sts.users.get("second.admin@example.com") is not None

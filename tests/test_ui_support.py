@@ -10,6 +10,7 @@ from nicegui import ElementFilter, ui
 from nicegui.testing import User
 
 from sts_snapshots.demo import ADMIN_EMAIL, ADMIN_PASSWORD, MEMBER_EMAIL, MEMBER_PASSWORD
+from sts_snapshots.services.users import LOCAL_ADMIN
 from tests.harness import Harness
 
 OUTSIDER_EMAIL, OUTSIDER_PASSWORD = "olaf.outsider@example.com", "outsider-pass-1"
@@ -21,8 +22,8 @@ PASSWORDS = {ADMIN_EMAIL: ADMIN_PASSWORD, MEMBER_EMAIL: MEMBER_PASSWORD, OUTSIDE
 def add_people(harness: Harness) -> None:
     """An account that is in no room, and one that is a viewer of the demo room."""
     sts = harness.sts
-    sts.users.add(OUTSIDER_EMAIL, OUTSIDER_PASSWORD, "user", "Olaf Outsider")
-    sts.users.add(VIEWER_EMAIL, VIEWER_PASSWORD, "user", "Vera Viewer")
+    sts.users.add(LOCAL_ADMIN, OUTSIDER_EMAIL, OUTSIDER_PASSWORD, "user", "Olaf Outsider")
+    sts.users.add(LOCAL_ADMIN, VIEWER_EMAIL, VIEWER_PASSWORD, "user", "Vera Viewer")
     admin = sts.users.get(ADMIN_EMAIL)
     assert admin is not None
     sts.rooms.add_party(admin, harness.demo_room_id(), {"role": "viewer", "name": "Vera Viewer",

@@ -10,7 +10,7 @@ from ..domain.records import RoomRecord
 from ..domain.time import utcnow
 from ..services.documents import DocumentService
 from ..services.rooms import RoomService
-from ..services.users import User, UserService
+from ..services.users import LOCAL_ADMIN, User, UserService
 from .files import mooring_sketch_png, simple_pdf
 from .logins import ADMIN_EMAIL, ADMIN_PASSWORD, DEMO_HASHES, MEMBER_EMAIL, MEMBER_PASSWORD
 
@@ -45,9 +45,9 @@ OPERATION = [("FENDER", "approved", 100, "4 × Yokohama 3.3 × 6.5 m primary fen
 
 def seed_demo(users: UserService, rooms: RoomService, documents: DocumentService) -> RoomRecord:
     """Create the demo users and room; returns the room record. Call only on an empty data folder."""
-    admin = users.add(ADMIN_EMAIL, ADMIN_PASSWORD, role="admin", name="Søren Madsen",
+    admin = users.add(LOCAL_ADMIN, ADMIN_EMAIL, ADMIN_PASSWORD, role="admin", name="Søren Madsen",
                       password_hash=DEMO_HASHES[ADMIN_EMAIL])
-    member = users.add(MEMBER_EMAIL, MEMBER_PASSWORD, role="user", name="Ingrid Ørsted",
+    member = users.add(LOCAL_ADMIN, MEMBER_EMAIL, MEMBER_PASSWORD, role="user", name="Ingrid Ørsted",
                        password_hash=DEMO_HASHES[MEMBER_EMAIL])
     eta = (utcnow() + timedelta(days=5)).replace(hour=6, minute=0, second=0, microsecond=0)
     room = rooms.create_room(admin, {

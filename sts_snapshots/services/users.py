@@ -11,7 +11,7 @@ from ..domain.records import UserRecord
 from ..domain.time import now_iso
 from ..store import Database, Table
 from .auth import hash_password, verify_password
-from .errors import Conflict, Invalid, NotFound
+from .errors import Conflict, Forbidden, Invalid, NotFound
 
 ROLES = ("admin", "user")
 LOCKOUT_FAILURES = 5
@@ -33,6 +33,10 @@ class User:
         return cls(email=record["email"], name=record.get("name") or record["email"], role=record["role"])
 
 
+# Whoever runs a management command (or the demo seed) holds the data folder itself: an administrator.
+LOCAL_ADMIN = User(email="", name="the command line", role="admin")
+
+
 class LockedOut(RuntimeError):
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
@@ -45,9 +49,22 @@ class UserService:
         self._failures: dict[str, list[float]] = {}
         self._guard = threading.Lock()
 
-    def add(self, email: str, password: str, role: str = "user", name: str = "", *,
+    def require_admin(self, by: User) -> None:
+        """Forbidden unless ``by`` is an administrator *now*, as the store says: the one check of every change to
+        users (a page, a token, may be older than a demotion or removal)."""
+        if by is LOCAL_ADMIN:
+            return
+        current = self.get(by.email)
+        if current is None:
+            raise Forbidden("your account was removed")
+        if not current.is_admin:
+            raise Forbidden("you are no longer an administrator" if by.is_admin else
+                            "only an administrator may manage users")
+
+    def add(self, by: User, email: str, password: str, role: str = "user", name: str = "", *,
             password_hash: str | None = None) -> User:
         """Add a user. ``password_hash`` (an argon2 hash of ``password``) skips hashing, for the demo users."""
+        self.require_admin(by)
         try:
             email = normalize_email(email)
             if role not in ROLES:
@@ -72,8 +89,9 @@ class UserService:
     def count(self) -> int:
         return self._table.count()
 
-    def set_role(self, email: str, role: str) -> User:
+    def set_role(self, by: User, email: str, role: str) -> User:
         """:raises Conflict: it would demote the last admin."""
+        self.require_admin(by)
         if role not in ROLES:
             raise Invalid(f"role must be admin or user, not {role!r}")
         key = email.strip().lower()
@@ -87,11 +105,12 @@ class UserService:
         assert record is not None
         return User.from_record(record)
 
-    def remove(self, email: str) -> User:
+    def remove(self, by: User, email: str) -> User:
         """Remove an account: it can no longer sign in, and its tokens stop working. Rooms keep it as a party.
 
         :raises NotFound: no such user. :raises Conflict: it is the last admin (nobody could manage users).
         """
+        self.require_admin(by)
         key = email.strip().lower()
         with self._table.locked():
             record = self._table.get(key)
@@ -108,13 +127,16 @@ class UserService:
         if record["role"] == "admin" and len(self._table.find(role="admin")) == 1:
             raise Conflict(f"{record['email']} is the last admin; make another user admin first")
 
-    def set_password(self, email: str, password: str) -> None:
+    def set_password(self, by: User, email: str, password: str) -> User:
+        self.require_admin(by)
         try:
             hashed = hash_password(password)
         except ValueError as exc:
             raise Invalid(str(exc)) from None
-        if self._table.update(email.strip().lower(), {"password_hash": hashed}) is None:
+        record = self._table.update(email.strip().lower(), {"password_hash": hashed})
+        if record is None:
             raise NotFound(f"no user {email}")
+        return User.from_record(record)
 
     def authenticate(self, email: str, password: str) -> User | None:
         """The user if the password is right; None if not. Raises :class:`LockedOut` after repeated failures."""

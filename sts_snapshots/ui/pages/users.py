@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
@@ -12,6 +15,8 @@ from ...services.errors import Forbidden
 from ...services.users import User
 from ..shell import session, theme, threads, widgets
 from ..shell.live import LiveSection
+
+R = TypeVar("R")
 
 ROLES = {"user": "User", "admin": "Administrator"}
 
@@ -59,14 +64,27 @@ class UsersView:
                     remove.tooltip(f"Remove {user.email}")
 
     async def still_admin(self) -> bool:
-        """Checked again before every change: this page may have been opened before an admin removed or demoted
-        the one using it."""
-        me = await session.current_user(self.sts)
-        if me is not None and me.is_admin:
-            return True
-        widgets.notify_error(Forbidden("you are no longer an administrator"))
-        ui.navigate.to("/")
-        return False
+        """Whether the one using this page may still manage users (asked before a question whose answer the
+        service would refuse; every change is checked again by the service itself)."""
+        try:
+            await threads.io(self.sts.users.require_admin, self.me)
+        except Forbidden as exc:
+            self.refused(exc)
+            return False
+        return True
+
+    def refused(self, exc: Exception) -> None:
+        widgets.notify_error(exc)
+        if isinstance(exc, Forbidden):  # no longer an admin: nothing on this page is theirs to do
+            ui.navigate.to("/")
+
+    async def change(self, fn: Callable[..., R], *args: Any) -> R | None:
+        """A change of users made as this page's user; a refusal is shown (and a lost right leaves the page)."""
+        try:
+            return await threads.io(fn, self.me, *args)
+        except widgets.USER_ERRORS as exc:
+            self.refused(exc)
+            return None
 
     async def remove(self, user: User) -> None:
         if not await self.still_admin():
@@ -76,26 +94,14 @@ class UsersView:
                                      "working. The rooms keep them as a party, and their history stays.",
                                      ok="Remove"):
             return
-        if not await self.still_admin():
-            return
-        try:
-            await threads.io(self.sts.users.remove, user.email)
-        except widgets.USER_ERRORS as exc:
-            widgets.notify_error(exc)
-        else:
+        if await self.change(self.sts.users.remove, user.email) is not None:
             widgets.notify_ok(f"{user.email} removed")
         await self.live.reload()
 
     async def set_role(self, user: User, role: str, sender: object) -> None:
         if role == user.role:
             return
-        if not await self.still_admin():
-            return
-        try:
-            await threads.io(self.sts.users.set_role, user.email, role)
-        except widgets.USER_ERRORS as exc:
-            widgets.notify_error(exc)
-        else:
+        if await self.change(self.sts.users.set_role, user.email, role) is not None:
             widgets.notify_ok(f"{user.name} is now {ROLES[role].lower()}")
         await self.live.reload()
 
@@ -107,13 +113,7 @@ class UsersView:
                     .classes("w-full").mark("new-password")
 
             async def save() -> None:
-                if not await self.still_admin():
-                    dialog.close()
-                    return
-                try:
-                    await threads.io(self.sts.users.set_password, user.email, password.value or "")
-                except widgets.USER_ERRORS as exc:
-                    widgets.notify_error(exc)
+                if await self.change(self.sts.users.set_password, user.email, password.value or "") is None:
                     return
                 dialog.close()
                 widgets.notify_ok(f"Password of {user.name} changed. Tell them the new one in person.")
@@ -133,14 +133,9 @@ class UsersView:
                     .classes("w-full").mark("user-password")
 
             async def add() -> None:
-                if not await self.still_admin():
-                    dialog.close()
-                    return
-                try:
-                    created = await threads.io(self.sts.users.add, email.value or "", password.value or "",
-                                                 role.value, name.value or "")
-                except widgets.USER_ERRORS as exc:
-                    widgets.notify_error(exc)
+                created = await self.change(self.sts.users.add, email.value or "", password.value or "",
+                                            role.value, name.value or "")
+                if created is None:
                     return
                 dialog.close()
                 widgets.notify_ok(f"{created.email} added")
