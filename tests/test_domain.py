@@ -66,7 +66,8 @@ def test_readiness_counts_required_documents_only() -> None:
             Document(room_id="r", type_code="HOSE", status="under_review").to_record(),
             Document(room_id="r", type_code="WEATHER", status="missing").to_record()]  # not required
     result = readiness(docs, TODAY)
-    assert (result.required, result.approved, result.expired, result.rejected, result.under_review) == (4, 1, 1, 1, 1)
-    assert result.ready is False
+    assert (result["required"], result["approved"], result["expired"], result["rejected"],
+            result["under_review"]) == (4, 1, 1, 1, 1)
+    assert result["ready"] is False
     all_ok = readiness([Document(room_id="r", type_code="Q88", status="approved").to_record()], TODAY)
-    assert all_ok.ready is True and all_ok.percent == 100
+    assert all_ok["ready"] is True and all_ok["percent"] == 100

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -41,39 +40,15 @@ def expiring_soon(doc: Mapping[str, Any], today: date) -> bool:
     return today <= expires <= today + timedelta(days=warning)
 
 
-@dataclass(frozen=True)
-class Readiness:
-    required: int
-    approved: int
-    under_review: int
-    missing: int
-    rejected: int
-    expired: int
-    expiring_soon: int
-
-    @property
-    def ready(self) -> bool:
-        return self.required > 0 and self.approved == self.required
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.approved / self.required) if self.required else 0
-
-    def to_dict(self) -> ReadinessView:
-        return ReadinessView(required=self.required, approved=self.approved, under_review=self.under_review,
-                             missing=self.missing, rejected=self.rejected, expired=self.expired,
-                             expiring_soon=self.expiring_soon, ready=self.ready, percent=self.percent)
-
-
-def readiness(documents: Iterable[Mapping[str, Any]], today: date) -> Readiness:
-    """Count required documents by effective status.
+def readiness(documents: Iterable[Mapping[str, Any]], today: date) -> ReadinessView:
+    """Count required documents by effective status; ready when every required one is approved.
 
     >>> docs = [{"type_code": "Q88", "status": "approved", "expires_on": None},
     ...         {"type_code": "CLC", "status": "approved", "expires_on": "2020-01-01"},
     ...         {"type_code": "CREW", "status": "missing", "expires_on": None}]
     >>> r = readiness(docs, date(2026, 1, 1))
-    >>> (r.required, r.approved, r.expired, r.missing, r.ready)
-    (3, 1, 1, 1, False)
+    >>> (r["required"], r["approved"], r["expired"], r["missing"], r["ready"], r["percent"])
+    (3, 1, 1, 1, False, 33)
     """
     counts = {"approved": 0, "under_review": 0, "missing": 0, "rejected": 0, "expired": 0}
     required = soon = 0
@@ -84,4 +59,8 @@ def readiness(documents: Iterable[Mapping[str, Any]], today: date) -> Readiness:
         required += 1
         counts[effective_status(doc, today)] += 1
         soon += expiring_soon(doc, today) and effective_status(doc, today) != "expired"
-    return Readiness(required=required, expiring_soon=soon, **counts)
+    approved = counts["approved"]
+    return ReadinessView(required=required, approved=approved, under_review=counts["under_review"],
+                         missing=counts["missing"], rejected=counts["rejected"], expired=counts["expired"],
+                         expiring_soon=soon, ready=required > 0 and approved == required,
+                         percent=round(100 * approved / required) if required else 0)

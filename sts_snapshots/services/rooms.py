@@ -210,7 +210,7 @@ class RoomService:
         return newest_first(entries, "at")[offset:offset + limit]
 
     def readiness(self, room_id: str) -> ReadinessView:
-        return readiness(self._documents.find(room_id=room_id), self.today()).to_dict()
+        return readiness(self._documents.find(room_id=room_id), self.today())
 
     # -- what a room holds, without an access check (the caller has made it) ------------------------
     def vessels_of(self, room_id: str) -> list[VesselRecord]:

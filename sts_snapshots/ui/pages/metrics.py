@@ -151,9 +151,7 @@ def register(sts: StsApp) -> None:
         if user is None:
             return session.to_login(request)
         with theme.frame(user, active="metrics", title="Metrics"):
-            if not user.is_admin:
-                widgets.message_panel("admin_panel_settings", "Admins only",
-                                      "The metrics dashboard is for administrators.", "admins-only")
+            if not widgets.admins_only(user, "The metrics dashboard is for administrators."):
                 return None
             view = MetricsView(sts)
             await view.refresh()

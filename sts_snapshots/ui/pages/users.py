@@ -152,9 +152,7 @@ def register(sts: StsApp) -> None:
         if me is None:
             return session.to_login(request)
         with theme.frame(me, active="users", title="Users"):
-            if not me.is_admin:
-                widgets.message_panel("admin_panel_settings", "Admins only",
-                                      "Only administrators manage user accounts.", "admins-only")
+            if not widgets.admins_only(me, "Only administrators manage user accounts."):
                 return None
             view = UsersView(sts, me)
             await view.live.reload()

@@ -12,7 +12,7 @@ from ...domain.labels import status_label
 from ...domain.models import PARTY_ROLES
 from ...domain.records import ReadinessView
 from ...services.errors import Conflict, Forbidden, Invalid, NotFound, StorageFailed
-from ...services.users import LockedOut
+from ...services.users import LockedOut, User
 
 # The icon per status (the colour comes from the stylesheet class ``sts-chip-<status>``); the label comes from
 # the domain's one table, so a chip reads like the filters and the PDF.
@@ -113,6 +113,14 @@ def message_panel(icon: str, title: str, text: str, marker: str) -> None:
         ui.label(text).classes("sts-muted text-[15px] max-w-lg")
         ui.button("Back to rooms", icon="arrow_back", on_click=lambda: ui.navigate.to("/")).props(
             "unelevated color=primary").classes("mt-3")
+
+
+def admins_only(user: User, why: str) -> bool:
+    """Whether ``user`` may see an administrators' page; if not, the page says so (with ``why``) instead."""
+    if user.is_admin:
+        return True
+    message_panel("admin_panel_settings", "Admins only", why, "admins-only")
+    return False
 
 
 @contextmanager
