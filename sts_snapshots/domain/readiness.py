@@ -8,7 +8,7 @@ from typing import Any
 
 from .catalogue import BY_CODE
 from .records import ReadinessView
-from .time import parse_date
+from .time import stored_date
 
 
 def effective_status(doc: Mapping[str, Any], today: date) -> str:
@@ -19,7 +19,8 @@ def effective_status(doc: Mapping[str, Any], today: date) -> str:
     >>> effective_status({"status": "approved", "expires_on": "2026-01-01"}, date(2026, 1, 1))
     'approved'
     """
-    if doc.get("expires_on") and parse_date(doc["expires_on"]) < today:
+    expires = stored_date(doc.get("expires_on"))
+    if expires is not None and expires < today:
         return "expired"
     return str(doc["status"])
 
@@ -32,9 +33,9 @@ def expiring_soon(doc: Mapping[str, Any], today: date) -> bool:
     >>> expiring_soon({"type_code": "Q88", "status": "approved", "expires_on": "2026-03-20"}, date(2026, 1, 1))
     False
     """
-    if not doc.get("expires_on"):
+    expires = stored_date(doc.get("expires_on"))
+    if expires is None:
         return False
-    expires = parse_date(doc["expires_on"])
     dtype = BY_CODE.get(doc.get("type_code", ""))
     warning = dtype.warning_days if dtype else 30
     return today <= expires <= today + timedelta(days=warning)

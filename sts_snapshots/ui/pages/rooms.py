@@ -62,7 +62,7 @@ def room_card(room: ListedRoom) -> None:
 def summary(rooms: list[ListedRoom]) -> list[tuple[str, str, str, str]]:
     """(icon, label, value, detail) tiles over all the user's rooms: what needs attention first.
 
-    >>> rooms = [{"title": "A", "sts_eta": "2999-01-01T06:00", "readiness": {"ready": False, "missing": 2,
+    >>> rooms = [{"title": "A", "sts_eta": "2199-01-01T06:00", "readiness": {"ready": False, "missing": 2,
     ...           "rejected": 1, "expired": 0, "expiring_soon": 1}}]
     >>> [t[2] for t in summary(rooms)]
     ['1', '0 of 1', '3', '1']

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import ParamSpec, TypeVar
+from typing import Any, TypeVar
+
+from nicegui import ui
 
 from ...context import StsApp
 from ...domain.models import UPLOADER_ROLES
 from ...domain.records import PartyRecord
+from ...services.errors import Forbidden
 from ...services.users import User
-from ..shell import threads, widgets
+from ..shell import session, threads, widgets
 
-P = ParamSpec("P")
 R = TypeVar("R")
 
 
@@ -44,10 +46,25 @@ class RoomContext:
         for listener in self.listeners:
             await listener()
 
-    async def call(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> tuple[bool, R | None]:
-        """Run a blocking service call in a thread; a refusal becomes a red notice and ``(False, None)``."""
+    async def signed_in(self) -> User | None:
+        """Who is using the page *now*: looked up again at every action, so a page opened before its user was
+        demoted, removed or signed out acts with the rights they have today, or not at all."""
+        user = await session.current_user(self.sts)
+        if user is None:
+            widgets.notify_error(Forbidden("you are signed out: sign in again to go on"))
+            ui.navigate.to(f"/login?next=/rooms/{self.room_id}")
+            return None
+        self.user = user
+        return user
+
+    async def act(self, fn: Callable[..., R], *args: Any) -> tuple[bool, R | None]:
+        """``fn(user, room_id, *args)`` in a thread, as the page's user of now; a refusal becomes a red notice and
+        ``(False, None)``."""
+        user = await self.signed_in()
+        if user is None:
+            return False, None
         try:
-            return True, await threads.io(fn, *args, **kwargs)
+            return True, await threads.io(fn, user, self.room_id, *args)
         except widgets.USER_ERRORS as exc:
             widgets.notify_error(exc)
             return False, None

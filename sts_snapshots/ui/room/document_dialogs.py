@@ -21,8 +21,8 @@ def open_upload_dialog(ctx: RoomContext, doc: DocumentView, group: str) -> None:
             widgets.notify_error(ValueError(f"{event.file.name} is larger than the {limit_mb} MB limit"))
             return
         data = await event.file.read()
-        ok, _ = await ctx.call(ctx.sts.documents.upload, ctx.user, ctx.room_id, doc["id"], event.file.name, data,
-                               event.file.content_type or None)
+        ok, _ = await ctx.act(ctx.sts.documents.upload, doc["id"], event.file.name, data,
+                              event.file.content_type or None)
         if ok:
             dialog.close()
             widgets.notify_ok(f"{event.file.name} uploaded: {doc['type_name']} is now under review")
@@ -71,7 +71,7 @@ def open_review_dialog(ctx: RoomContext, doc: DocumentView, group: str) -> None:
         changes: dict[str, Any] = {"status": status, "notes": note}
         if expiry is not None:
             changes["expires_on"] = expiry.value or None
-        ok, _ = await ctx.call(ctx.sts.documents.review, ctx.user, ctx.room_id, doc["id"], changes)
+        ok, _ = await ctx.act(ctx.sts.documents.review, doc["id"], changes)
         if ok:
             dialog.close()
             widgets.notify_ok(f"{doc['type_name']} {status}")

@@ -76,8 +76,11 @@ def open_add_vessel_dialog(ctx: RoomContext) -> None:
             fields = {"name": name.value or "", "imo": (imo.value or "").strip(), "role": role.value,
                       "flag": flag.value or "", "vessel_type": kind.value or "",
                       "dwt": int(dwt.value) if dwt.value else None, "length_m": length.value or None}
+            user = await ctx.signed_in()
+            if user is None:
+                return
             try:
-                await threads.io(ctx.sts.rooms.add_vessel, ctx.user, ctx.room_id, fields)
+                await threads.io(ctx.sts.rooms.add_vessel, user, ctx.room_id, fields)
             except widgets.USER_ERRORS as exc:
                 error.set_text(str(exc)[:1].upper() + str(exc)[1:])  # beside the fields it is about
                 return
@@ -92,7 +95,7 @@ def open_add_vessel_dialog(ctx: RoomContext) -> None:
 def status_menu(ctx: RoomContext, current: str) -> None:
     """The room's status (draft → documents pending → ready → active → completed, or cancelled), for managers."""
     async def choose(status: str) -> None:
-        ok, _ = await ctx.call(ctx.sts.rooms.update_room, ctx.user, ctx.room_id, {"status": status})
+        ok, _ = await ctx.act(ctx.sts.rooms.update_room, {"status": status})
         if ok:
             widgets.notify_ok(f"Room status: {status_label(status)}")
             await ctx.changed()

@@ -97,8 +97,8 @@ class PartiesSection:
                     .classes("w-full").mark("approval-comment")
 
             async def save() -> None:
-                ok, _ = await self.ctx.call(self.ctx.sts.rooms.set_approval, self.ctx.user, self.ctx.room_id,
-                                            party["id"], choice.value, comment.value or "")
+                ok, _ = await self.ctx.act(self.ctx.sts.rooms.set_approval, party["id"], choice.value,
+                                           comment.value or "")
                 if ok:
                     dialog.close()
                     widgets.notify_ok(f"Approval of {party['name']}: {choice.value}")
@@ -120,7 +120,7 @@ class PartiesSection:
             async def add() -> None:
                 fields = {"role": role.value, "name": name.value or "", "company": company.value or "",
                           "email": (email.value or "").strip()}
-                ok, _ = await self.ctx.call(self.ctx.sts.rooms.add_party, self.ctx.user, self.ctx.room_id, fields)
+                ok, _ = await self.ctx.act(self.ctx.sts.rooms.add_party, fields)
                 if ok:
                     dialog.close()
                     widgets.notify_ok(f"{fields['name']} added")
@@ -133,7 +133,7 @@ class PartiesSection:
         if not await widgets.confirm("Remove party?", f"{party['name']} ({widgets.role_label(party['role'])}) "
                                      "will no longer see this room.", ok="Remove"):
             return
-        ok, _ = await self.ctx.call(self.ctx.sts.rooms.remove_party, self.ctx.user, self.ctx.room_id, party["id"])
+        ok, _ = await self.ctx.act(self.ctx.sts.rooms.remove_party, party["id"])
         if ok:
             widgets.notify_ok(f"{party['name']} removed")
             await self.ctx.changed()

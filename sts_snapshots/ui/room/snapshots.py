@@ -149,8 +149,8 @@ class SnapshotsSection:
                     .mark("snapshot-include")
 
             async def create() -> None:
-                _, snap = await self.ctx.call(self.ctx.sts.snapshots.create, self.ctx.user, self.ctx.room_id,
-                                              title.value or None, "pdf", bool(include.value))
+                _, snap = await self.ctx.act(self.ctx.sts.snapshots.create, title.value or None, "pdf",
+                                             bool(include.value))
                 if snap is not None:  # None: refused, and the notice says why
                     dialog.close()
                     widgets.notify_ok(f"Generating “{snap['title']}”")
@@ -163,7 +163,7 @@ class SnapshotsSection:
         if not await widgets.confirm("Delete snapshot?", f"“{snap['title']}” and its PDF will be deleted for "
                                      "everyone in the room. This cannot be undone."):
             return
-        ok, _ = await self.ctx.call(self.ctx.sts.snapshots.delete, self.ctx.user, self.ctx.room_id, snap["id"])
+        ok, _ = await self.ctx.act(self.ctx.sts.snapshots.delete, snap["id"])
         if ok:
             widgets.notify_ok("Snapshot deleted")
             await self.ctx.changed()

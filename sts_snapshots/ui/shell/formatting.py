@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ...domain.time import parse_date, parse_moment, utcnow
+from ...domain.time import parse_moment, stored_date, utcnow
 
 
 def when(value: str | None, empty: str = "—") -> str:
@@ -29,12 +29,8 @@ def day(value: str | None, empty: str = "—") -> str:
     >>> day("2026-01-20"), day("someday")
     ('20 Jan 2026', '—')
     """
-    if not value:
-        return empty
-    try:
-        return parse_date(value).strftime("%d %b %Y")
-    except ValueError:
-        return empty
+    stored = stored_date(value)
+    return stored.strftime("%d %b %Y") if stored else empty
 
 
 def relative(value: str | None, now: datetime | None = None) -> str:
