@@ -10,6 +10,7 @@ from typing import Any, Generic, Literal, Self, TypeVar, cast
 from .ids import new_id
 from .imo import normalize_imo
 from .records import ActivityRecord, ApprovalRecord, PartyRecord, RoomRecord, VesselRecord
+from .text import text_problem
 from .time import now_iso, parse_datetime
 
 R = TypeVar("R")
@@ -44,6 +45,8 @@ def require(condition: bool, message: str) -> None:
 
 def clean_text(value: Any, name: str, *, max_len: int = 200, required: bool = False) -> str:
     text = "" if value is None else str(value).strip()
+    problem = text_problem(text)
+    require(problem is None, f"{name} contains {problem}")
     require(not required or bool(text), f"{name} is required")
     require(len(text) <= max_len, f"{name} is longer than {max_len} characters")
     return text

@@ -15,6 +15,7 @@ from ..domain.ids import new_id
 from ..domain.models import UPLOADER_ROLES, clean_text
 from ..domain.readiness import effective_status, expiring_soon
 from ..domain.records import DocumentRecord, DocumentView, VersionRecord
+from ..domain.text import clean_file_name, clean_mime
 from ..domain.time import now_iso, parse_date
 from .errors import Forbidden, Invalid, NotFound, StorageFailed
 from .rooms import RoomService
@@ -62,7 +63,7 @@ class DocumentService:
         doc = self.rooms.document(room_id, doc_id)
         if not data:
             raise Invalid("file: the uploaded file is empty")
-        name = Path(file_name or "upload").name[-200:] or "upload"
+        name = clean_file_name(file_name or "")
         file_id = new_id()
         try:
             atomic_write_bytes(self.files_dir / file_id, data)
@@ -70,8 +71,8 @@ class DocumentService:
             raise StorageFailed(f"could not store the file: {exc.strerror or exc}") from exc
         version = version_record(
             file_id=file_id, file_name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
-            mime=mime or mimetypes.guess_type(name)[0] or "application/octet-stream", uploaded_by=user.email,
-            number=len(doc.versions) + 1)
+            mime=clean_mime(mime) or mimetypes.guess_type(name)[0] or "application/octet-stream",
+            uploaded_by=user.email, number=len(doc.versions) + 1)
         record = self.rooms.update_document(doc_id, {"versions": [*doc.versions, version], "status": "under_review",
                                                      "reviewed_by": None, "reviewed_at": None})
         self.rooms.log(room_id, user.email, "document uploaded", f"{doc.type.name} v{version['number']} ({name})")

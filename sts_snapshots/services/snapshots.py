@@ -8,7 +8,7 @@ from typing import Protocol, cast
 
 from ..datadir import DataLayout
 from ..domain.ids import new_id, task_id_for
-from ..domain.models import newest_first
+from ..domain.models import clean_text, newest_first
 from ..domain.records import SnapshotRecord, SnapshotView, TaskRecord
 from ..domain.time import now_iso, utcnow
 from .errors import Conflict, Forbidden, Invalid, NotFound
@@ -44,9 +44,10 @@ class SnapshotService:
         self._rooms.room(user, room_id)
         if snapshot_type != "pdf":
             raise Invalid("snapshot_type: only 'pdf' is supported")
-        title = (title or "").strip() or f"Room Status Snapshot - {utcnow():%Y-%m-%d %H:%M}"
-        if len(title) > 200:
-            raise Invalid("title: longer than 200 characters")
+        try:
+            title = clean_text(title, "title") or f"Room Status Snapshot - {utcnow():%Y-%m-%d %H:%M}"
+        except ValueError as exc:
+            raise Invalid(str(exc)) from None
         snapshot_id = new_id()
         record: SnapshotRecord = {
             "id": snapshot_id, "room_id": room_id, "title": title, "snapshot_type": "pdf",
