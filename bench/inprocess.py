@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from sts_snapshots.app import StsApp, static_dir
-from sts_snapshots.snapshots.content import gather
+from sts_snapshots.domain.report_model import ReportModel, SnapshotFacts
+from sts_snapshots.snapshots.model import gather
 
 from .stats import median
 
@@ -28,7 +29,7 @@ def warm_up() -> None:
     load_fonts(fonts_dir())
 
 
-def model_and_facts(sts: StsApp, room_id: str, include_documents: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+def model_and_facts(sts: StsApp, room_id: str, include_documents: bool) -> tuple[ReportModel, SnapshotFacts]:
     model = gather(sts.rooms, sts.documents, room_id, include_documents)
     snapshot = {"id": "0" * 32, "title": "Benchmark snapshot", "created_by": "admin@sts-demo.example"}
     return model, sts.engine.facts(snapshot, model["content_key"])

@@ -18,8 +18,9 @@ from sts_snapshots.demo import ADMIN_EMAIL
 from sts_snapshots.domain.time import utcnow
 from sts_snapshots.services.users import User
 from sts_snapshots.settings import Settings
-from sts_snapshots.snapshots.content import content_key, gather
+from sts_snapshots.snapshots.content_key import content_key
 from sts_snapshots.snapshots.jobs import generate_snapshot
+from sts_snapshots.snapshots.model import gather
 
 
 @pytest.fixture

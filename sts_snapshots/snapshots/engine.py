@@ -10,6 +10,7 @@ from typing import Any
 
 from ..domain.ids import new_id
 from ..domain.models import newest_first
+from ..domain.report_model import AppendixItem, ReportModel, SnapshotFacts
 from ..domain.time import now_iso, utcnow
 from ..services.documents import DocumentService
 from ..services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -58,13 +59,13 @@ class SnapshotEngine:
     def file_url(snapshot: dict[str, Any]) -> str:
         return f"/api/v1/rooms/{snapshot['room_id']}/snapshots/{snapshot['id']}/download"
 
-    def facts(self, snapshot: dict[str, Any], key: str) -> dict[str, Any]:
+    def facts(self, snapshot: dict[str, Any], key: str) -> SnapshotFacts:
         user = self.users_by_email(snapshot["created_by"])
         by = f"{user.name} <{user.email}>" if user and user.name != user.email else snapshot["created_by"]
         return {"snapshot_id": snapshot["id"], "title": snapshot["title"], "content_key": key,
                 "generated_at": utcnow().strftime("%Y-%m-%d %H:%M:%S UTC"), "generated_by": by}
 
-    def appendix(self, model: dict[str, Any]) -> list[dict[str, Any]]:
+    def appendix(self, model: ReportModel) -> list[AppendixItem]:
         return [{"path": str(self.documents_dir / f["file_id"]), "name": f["file_name"], "kind": f["kind"],
                  "title": f"{f['group']}: {f['document']} ({f['file_name']})"} for f in model["included_files"]]
 

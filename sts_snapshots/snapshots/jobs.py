@@ -6,7 +6,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from .content import gather
+from .model import gather
 from .renderer import RenderStopped
 
 if TYPE_CHECKING:
