@@ -23,7 +23,7 @@ run: $(STAMP)
 test: $(STAMP)
 	./scripts/system-deps.sh
 	$(BIN)/ruff check sts_snapshots tests
-	$(BIN)/mypy sts_snapshots
+	$(BIN)/mypy sts_snapshots bench
 	$(BIN)/pytest $(ARGS)
 
 binary: $(STAMP)

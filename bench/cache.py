@@ -54,7 +54,7 @@ def _stages(ws: Workspace, reps: int) -> dict[bool, dict[str, float]]:
 
     from sts_snapshots.report import assemble, clear_borb_caches, render_body, render_cover
     from sts_snapshots.snapshots.pipeline import appendix_items
-    from sts_snapshots.snapshots.worker import build_pdf
+    from sts_snapshots.snapshots.worker import RenderJob, build_pdf
 
     from .inprocess import fonts_dir
 
@@ -74,8 +74,9 @@ def _stages(ws: Workspace, reps: int) -> dict[bool, dict[str, float]]:
                 body = render_body(model, fonts_dir())
                 t2 = time.perf_counter()
                 clear_borb_caches()
-                job: dict[str, Any] = {"model": model, "facts": facts, "body": body, "fonts_dir": str(fonts_dir()),
-                       "output": str(data / "bench-hit.pdf"), "appendix": appendix_items(sts.pipeline, model)}
+                job: RenderJob = {"model": model, "facts": facts, "body": body, "fonts_dir": str(fonts_dir()),
+                                  "output": str(data / "bench-hit.pdf"),
+                                  "appendix": appendix_items(sts.pipeline, model)}
                 job_bytes = len(pickle.dumps(job))
                 t3 = time.perf_counter()
                 build_pdf(job)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sts_snapshots.context import StsApp
+from sts_snapshots.domain.records import SnapshotRecord
+from sts_snapshots.domain.report_model import ReportModel, SnapshotFacts
 from sts_snapshots.resources import static_dir
-from sts_snapshots.snapshots.content import gather
+from sts_snapshots.snapshots.model import gather
 from sts_snapshots.snapshots.pipeline import appendix_items, snapshot_facts
 
 from .stats import median
@@ -30,9 +32,10 @@ def warm_up() -> None:
     load_fonts(fonts_dir())
 
 
-def model_and_facts(sts: StsApp, room_id: str, include_documents: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+def model_and_facts(sts: StsApp, room_id: str, include_documents: bool) -> tuple[ReportModel, SnapshotFacts]:
     model = gather(sts.rooms, sts.documents, room_id, include_documents)
-    snapshot = {"id": "0" * 32, "title": "Benchmark snapshot", "created_by": "admin@sts-demo.example"}
+    snapshot = cast(SnapshotRecord, {"id": "0" * 32, "title": "Benchmark snapshot",
+                                     "created_by": "admin@sts-demo.example"})
     return model, snapshot_facts(sts.pipeline, snapshot, model["content_key"])
 
 

@@ -22,8 +22,10 @@ from sts_snapshots.demo import ADMIN_EMAIL
 from sts_snapshots.demo.files import mooring_sketch_png, simple_pdf
 from sts_snapshots.domain.catalogue import BY_CODE, types_for
 from sts_snapshots.domain.documents import Document
+from sts_snapshots.domain.records import DocumentRecord
 from sts_snapshots.domain.time import utcnow
 from sts_snapshots.settings import Settings
+from sts_snapshots.store import Database
 
 log = logging.getLogger("bench")
 ROOMS_FILE = "bench-rooms.json"
@@ -58,7 +60,8 @@ def make_room(sts: StsApp, documents: int) -> str:
     if documents < have:
         raise ValueError(f"a room has at least {have} documents, not {documents}")
     kinds = [t.code for t in types_for("operation")]
-    sts.rooms.documents.insert_many([
+    # more documents than a room requires: written to the store file, as a room grown over years would hold them
+    Database(sts.layout.db / "rooms.json").table("documents").insert_many([
         Document(room_id=room_id, type_code=kinds[i % len(kinds)],
                  notes=f"Additional {BY_CODE[kinds[i % len(kinds)]].name.lower()} no. {i + 1} for this operation, "
                        "kept with the clearance record.").to_record()
@@ -68,7 +71,7 @@ def make_room(sts: StsApp, documents: int) -> str:
     return room_id
 
 
-def _fill(sts: StsApp, admin: Any, room_id: str, doc: dict[str, Any], i: int) -> None:
+def _fill(sts: StsApp, admin: Any, room_id: str, doc: DocumentRecord, i: int) -> None:
     if i % 5 == 4:
         return  # stays missing
     dtype = BY_CODE[doc["type_code"]]
@@ -94,7 +97,7 @@ def build_template(folder: Path, sizes: tuple[int, ...] = ()) -> dict[str, str]:
     sts = open_app(folder)
     try:
         seed_if_empty(sts)
-        rooms = {"demo": str(sts.rooms.rooms.all()[0]["id"])}
+        rooms = {"demo": sts.rooms.room_ids()[0]}
         for size in sizes:
             rooms[f"docs{size}"] = make_room(sts, size)
             log.info("made a room of %d documents", size)

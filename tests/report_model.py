@@ -1,37 +1,30 @@
-"""Builders for realistic report models (the dict ``render_body``/``render_cover`` take) used by the report tests."""
+"""Builders of realistic report models (the ``ReportModel`` that ``render_body``/``render_cover`` take) for tests.
+
+Catalogue document types and party roles, every status, and much text outside Latin-1.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+
+from sts_snapshots.domain.catalogue import BY_CODE, CATALOGUE, DocumentType
+from sts_snapshots.domain.models import PARTY_ROLES
+from sts_snapshots.domain.records import ReadinessCounts
+from sts_snapshots.domain.report_model import (
+    IncludedFile,
+    ReportApproval,
+    ReportDocument,
+    ReportModel,
+    ReportParty,
+    SnapshotFacts,
+)
 
 MOTHER = "Mother vessel — MT Nordic Ørsted"
 DAUGHTER = "Daughter vessel — MT Ωμέγα Spirit"
 OPERATION = "Operation"
 
-VESSEL_DOCS = [
-    ("Q88", "Q88 questionnaire", "Vessel particulars", "high"),
-    ("PANDI", "P&I certificate of entry", "Certificates", "high"),
-    ("CLC", "CLC certificate", "Certificates", "high"),
-    ("IOPP", "IOPP certificate", "Certificates", "high"),
-    ("SMC", "ISM Safety Management Certificate", "Certificates", "medium"),
-    ("DOC", "ISM Document of Compliance", "Certificates", "medium"),
-    ("ISSC", "ISSC (ISPS) certificate", "Certificates", "medium"),
-    ("MOOR", "Mooring plan", "Operational", "high"),
-    ("CREW", "Crew list", "Operational", "low"),
-    ("CLASS", "Class certificate", "Certificates", "medium"),
-    ("L3C", "Last three cargoes", "Operational", "low"),
-]
-OPERATION_DOCS = [
-    ("JPO", "Joint plan of operation", "Planning", "high"),
-    ("RISK", "Risk assessment", "Planning", "high"),
-    ("FEND", "Fender certificates", "Equipment", "medium"),
-    ("HOSE", "Hose certificates", "Equipment", "medium"),
-    ("POAC", "POAC qualification record", "People", "medium"),
-    ("AUTH", "Port authority permission", "Permits", "high"),
-    ("WX", "Weather and sea-state forecast", "Planning", "low"),
-    ("COMP", "Ship compatibility study", "Planning", "medium"),
-]
+VESSEL_TYPES = [t for t in CATALOGUE if t.scope == "vessel"]
+OPERATION_TYPES = [t for t in CATALOGUE if t.scope == "operation"]
 STATUSES = ["approved", "approved", "under_review", "missing", "approved", "rejected", "expired", "approved"]
 PEOPLE = ["Ingrid Ørsted", "Hans Müller", "João Silva (São Paulo)", "Αλέξανδρος Παπαδόπουλος", "Иван Петров"]
 NOTES = [
@@ -58,83 +51,104 @@ def content_key(seed: str) -> str:
     return hashlib.sha256(seed.encode()).hexdigest()
 
 
-def _document(index: int, group: str, spec: tuple[str, str, str, str]) -> dict[str, Any]:
-    code, name, category, criticality = spec
+def _document(index: int, group: str, dtype: DocumentType, supplement: int) -> ReportDocument:
+    """Document number ``index`` of the model; a ``supplement`` > 0 is a further copy of a type the group has."""
     status = STATUSES[index % len(STATUSES)]
+    if status == "expired" and not dtype.has_expiry:
+        status = "approved"
     has_file = status != "missing"
-    return {
-        "id": f"doc-{index:04d}",
-        "group": group,
-        "type_code": code,
-        "type_name": name,
-        "category": category,
-        "required": index % 5 != 4,
-        "criticality": criticality,
-        "status": status,
-        "expires_on": f"2027-{(index % 12) + 1:02d}-10" if index % 3 else None,
-        "expired": status == "expired",
-        "expiring_soon": index % 7 == 3 and index % 3 != 0 and status != "expired",
-        "version": (index % 3) + 1 if has_file else None,
-        "uploaded_by": PEOPLE[index % len(PEOPLE)] if has_file else None,
-        "uploaded_at": f"2026-11-{(index % 27) + 1:02d}T09:{index % 60:02d}:00+00:00" if has_file else None,
-        "file_name": f"{code.lower()}_{group.split(maxsplit=1)[0].lower()}_v{index % 3 + 1}.pdf" if has_file else None,
-        "notes": NOTES[index % len(NOTES)],
-    }
+    expired = status == "expired"
+    if not dtype.has_expiry:
+        expires_on = None
+    elif expired:
+        expires_on = f"2026-{(index % 9) + 1:02d}-30"
+    else:
+        expires_on = f"2027-{(index % 12) + 1:02d}-10"
+    return ReportDocument(
+        id=f"doc-{index:04d}",
+        group=group,
+        type_code=dtype.code,
+        type_name=f"{dtype.name} (supplement {supplement})" if supplement else dtype.name,
+        category=dtype.category,
+        required=dtype.required,
+        criticality=dtype.criticality,
+        status=status,
+        expires_on=expires_on,
+        expired=expired,
+        expiring_soon=dtype.has_expiry and index % 7 == 3 and not expired,
+        version=(index % 3) + 1 if has_file else None,
+        uploaded_by=PEOPLE[index % len(PEOPLE)] if has_file else None,
+        uploaded_at=f"2026-11-{(index % 27) + 1:02d}T09:{index % 60:02d}:00+00:00" if has_file else None,
+        file_name=f"{dtype.code.lower()}_{group.split(maxsplit=1)[0].lower()}_v{index % 3 + 1}.pdf" if has_file
+        else None,
+        notes=NOTES[index % len(NOTES)],
+    )
 
 
-def documents(count: int) -> list[dict[str, Any]]:
-    """``count`` documents ordered by group then type; the last one has type "Final check ..." and LONG_NOTE."""
-    docs: list[dict[str, Any]] = []
-    groups = [(MOTHER, VESSEL_DOCS), (DAUGHTER, VESSEL_DOCS), (OPERATION, OPERATION_DOCS)]
+def documents(count: int) -> list[ReportDocument]:
+    """``count`` documents ordered by group then catalogue order; the last one has LONG_NOTE.
+
+    A group holds each of its catalogue types once, then (for large counts) supplements of them.
+    """
+    docs: list[ReportDocument] = []
+    groups = [(MOTHER, VESSEL_TYPES), (DAUGHTER, VESSEL_TYPES), (OPERATION, OPERATION_TYPES)]
     per_group = [count // 3 + (1 if i < count % 3 else 0) for i in range(3)]
-    for (group, specs), n in zip(groups, per_group, strict=True):
+    for (group, types), n in zip(groups, per_group, strict=True):
         for j in range(n):
-            code, name, category, criticality = specs[j % len(specs)]
-            if j >= len(specs):
-                code, name = f"{code}{j // len(specs) + 1}", f"{name} (supplement {j // len(specs)})"
-            docs.append(_document(len(docs), group, (code, name, category, criticality)))
-    docs[-1]["type_name"] = "Final check of the transfer hoses"
+            docs.append(_document(len(docs), group, types[j % len(types)], j // len(types)))
     docs[-1]["notes"] = LONG_NOTE
     return docs
 
 
-def model(count: int = 30, included: bool = True) -> dict[str, Any]:
+def _readiness(docs: list[ReportDocument]) -> ReadinessCounts:
+    required = [d for d in docs if d["required"]]
+
+    def count(status: str) -> int:
+        return sum(1 for d in required if d["status"] == status)
+
+    approved = count("approved")
+    return ReadinessCounts(required=len(required), approved=approved, under_review=count("under_review"),
+                           missing=count("missing"), rejected=count("rejected"), expired=count("expired"),
+                           expiring_soon=sum(1 for d in required if d["expiring_soon"]),
+                           ready=approved == len(required))
+
+
+def _party(number: int, role: str, name: str, company: str, email: str) -> ReportParty:
+    return ReportParty(id=f"p{number}", role=role, role_label=PARTY_ROLES[role], name=name, company=company,
+                       email=email)
+
+
+def _approval(party: ReportParty, status: str, comment: str, updated_at: str) -> ReportApproval:
+    return ReportApproval(party_name=party["name"], party_role_label=party["role_label"], status=status,
+                          comment=comment, updated_at=updated_at)
+
+
+def _included_files() -> list[IncludedFile]:
+    return [
+        IncludedFile(document=BY_CODE["Q88"].name, group=MOTHER, file_name="q88_mother_v2.pdf",
+                     sha256=hashlib.sha256(b"q88").hexdigest(), size=284_113, mime="application/pdf",
+                     file_id="f-q88-mother-2", kind="pdf"),
+        IncludedFile(document=BY_CODE["CREW"].name, group=DAUGHTER, file_name="crew_list_Ωμέγα_scan.png",
+                     sha256=hashlib.sha256(b"crew").hexdigest(), size=1_922_047, mime="image/png",
+                     file_id="f-crew-daughter-1", kind="attachment"),
+    ]
+
+
+def model(count: int = 30, included: bool = True) -> ReportModel:
     """A complete report model with ``count`` documents."""
     docs = documents(count)
-    required = [d for d in docs if d["required"]]
-    readiness = {
-        "required": len(required),
-        **{
-            s: sum(1 for d in required if d["status"] == s) for s in ("approved", "under_review", "missing", "rejected")
-        },
-        "expired": sum(1 for d in required if d["expired"]),
-        "expiring_soon": sum(1 for d in required if d["expiring_soon"]),
-    }
-    readiness["ready"] = readiness["approved"] == readiness["required"]
-    files = [
-        {
-            "document": "Q88 questionnaire",
-            "group": MOTHER,
-            "file_name": "q88_mother_v2.pdf",
-            "sha256": hashlib.sha256(b"q88").hexdigest(),
-            "size": 284_113,
-            "mime": "application/pdf",
-            "kind": "pdf",
-        },
-        {
-            "document": "Crew list",
-            "group": DAUGHTER,
-            "file_name": "crew_list_Ωμέγα_scan.png",
-            "sha256": hashlib.sha256(b"crew").hexdigest(),
-            "size": 1_922_047,
-            "mime": "image/png",
-            "kind": "attachment",
-        },
+    parties = [
+        _party(1, "mother_owner", "Ingrid Ørsted", "Nordic Tankers A/S", "ingrid@nordictankers.example"),
+        _party(2, "daughter_owner", "Αλέξανδρος Παπαδόπουλος", "Ωμέγα Maritime S.A.", "alex@omega.example"),
+        _party(3, "sts_provider", "Hans Müller", "Müller STS Services GmbH", "ops@mueller-sts.example"),
+        _party(4, "mooring_master", "Иван Петров", "Müller STS Services GmbH", "ivan.petrov@mueller-sts.example"),
+        _party(5, "charterer", "João Silva", "Petro São Paulo Trading Ltda.", "joao.silva@petrosp.example"),
+        _party(6, "broker", "Claire Dubois", "Dubois & Fils Shipbroking", "claire@dubois.example"),
     ]
-    return {
-        "template_version": "1",
-        "content_key": content_key(f"model-{count}-{included}"),
-        "room": {
+    return ReportModel(
+        template_version="1",
+        content_key=content_key(f"model-{count}-{included}"),
+        room={
             "id": "room-4f9a2c",
             "title": "MT Nordic Ørsted / MT Ωμέγα Spirit — Skaw STS, December",
             "location": "Skagen anchorage (Skaw), Denmark — 57°46′N 010°43′E",
@@ -148,9 +162,9 @@ def model(count: int = 30, included: bool = True) -> dict[str, Any]:
             ),
             "status": "docs_pending",
             "created_at": "2026-11-20T08:30:00+00:00",
-            "created_by": "Ingrid Ørsted",
+            "created_by": "ingrid@nordictankers.example",
         },
-        "vessels": [
+        vessels=[
             {
                 "id": "v1",
                 "name": "MT Nordic Ørsted",
@@ -172,99 +186,36 @@ def model(count: int = 30, included: bool = True) -> dict[str, Any]:
                 "length_m": 183.0,
             },
         ],
-        "parties": [
-            {
-                "id": "p1",
-                "role": "owner_mother",
-                "role_label": "Owner (mother vessel)",
-                "name": "Ingrid Ørsted",
-                "company": "Nordic Tankers A/S",
-                "email": "ingrid@nordictankers.example",
-            },
-            {
-                "id": "p2",
-                "role": "owner_daughter",
-                "role_label": "Owner (daughter vessel)",
-                "name": "Αλέξανδρος Παπαδόπουλος",
-                "company": "Ωμέγα Maritime S.A.",
-                "email": "alex@omega.example",
-            },
-            {
-                "id": "p3",
-                "role": "sts_provider",
-                "role_label": "STS service provider",
-                "name": "Hans Müller",
-                "company": "Müller STS Services GmbH",
-                "email": "ops@mueller-sts.example",
-            },
-            {
-                "id": "p4",
-                "role": "poac",
-                "role_label": "Mooring master (POAC)",
-                "name": "Иван Петров",
-                "company": "Müller STS Services GmbH",
-                "email": "ivan.petrov@mueller-sts.example",
-            },
-            {
-                "id": "p5",
-                "role": "charterer",
-                "role_label": "Charterer",
-                "name": "João Silva",
-                "company": "Petro São Paulo Trading Ltda.",
-                "email": "joao.silva@petrosp.example",
-            },
-            {
-                "id": "p6",
-                "role": "broker",
-                "role_label": "Broker",
-                "name": "Claire Dubois",
-                "company": "Dubois & Fils Shipbroking",
-                "email": "claire@dubois.example",
-            },
+        parties=parties,
+        documents=docs,
+        approvals=[
+            _approval(parties[0], "approved", "Approved subject to weather limits in the JPO.",
+                      "2026-11-27T10:00:00+00:00"),
+            _approval(parties[2], "pending", "", "2026-11-26T16:20:00+00:00"),
+            _approval(parties[4], "rejected",
+                      "P&I entry for the daughter vessel must be reissued — see document notes.",
+                      "2026-11-27T18:45:00+00:00"),
         ],
-        "documents": docs,
-        "approvals": [
-            {
-                "party_name": "Ingrid Ørsted",
-                "party_role_label": "Owner (mother vessel)",
-                "status": "approved",
-                "comment": "Approved subject to weather limits in the JPO.",
-                "updated_at": "2026-11-27T10:00:00+00:00",
-            },
-            {
-                "party_name": "Hans Müller",
-                "party_role_label": "STS service provider",
-                "status": "pending",
-                "comment": "",
-                "updated_at": "2026-11-26T16:20:00+00:00",
-            },
-            {
-                "party_name": "João Silva",
-                "party_role_label": "Charterer",
-                "status": "rejected",
-                "comment": "P&I entry for the daughter vessel must be reissued — see document notes.",
-                "updated_at": "2026-11-27T18:45:00+00:00",
-            },
-        ],
-        "activity": [
+        activity=[
             {
                 "at": f"2026-11-{27 - i // 4:02d}T{(18 - i % 4 * 3):02d}:15:00+00:00",
                 "actor": PEOPLE[i % len(PEOPLE)],
-                "action": ["uploaded document", "approved document", "rejected document", "commented"][i % 4],
+                "action": ["document uploaded", "document reviewed", "approval changed", "room updated"][i % 4],
                 "details": f"{docs[i % len(docs)]['type_name']} — {docs[i % len(docs)]['group']}",
             }
             for i in range(12)
         ],
-        "readiness": readiness,
-        "included_files": files if included else [],
-    }
+        readiness=_readiness(docs),
+        included_files=_included_files() if included else [],
+    )
 
 
-def facts() -> dict[str, str]:
-    """Per-snapshot facts for the cover and the page stamp."""
-    return {
-        "snapshot_id": "7c1e4b2a9d3f48e6a0b5c7d9e1f20345",
-        "title": "Room Status Snapshot - 2026-11-28 14:05",
-        "generated_at": "2026-11-28 14:05:12 UTC",
-        "generated_by": "Ingrid Ørsted <ingrid@nordictankers.example>",
-    }
+def facts(report: ReportModel | None = None) -> SnapshotFacts:
+    """Per-snapshot facts for the cover and the page stamp (of ``report``, when given)."""
+    return SnapshotFacts(
+        snapshot_id="7c1e4b2a9d3f48e6a0b5c7d9e1f20345",
+        title="Room Status Snapshot - 2026-11-28 14:05",
+        content_key=report["content_key"] if report else "",
+        generated_at="2026-11-28 14:05:12 UTC",
+        generated_by="Ingrid Ørsted <ingrid@nordictankers.example>",
+    )

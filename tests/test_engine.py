@@ -19,7 +19,8 @@ from sts_snapshots.demo import ADMIN_EMAIL
 from sts_snapshots.domain.time import utcnow
 from sts_snapshots.services.users import User
 from sts_snapshots.settings import Settings
-from sts_snapshots.snapshots.content import content_key, gather
+from sts_snapshots.snapshots.content_key import content_key
+from sts_snapshots.snapshots.model import gather
 from sts_snapshots.snapshots.pipeline import generate_snapshot
 from tests.stored import cache_entry, edit_cache_entry, edit_task, task_ids
 

@@ -17,6 +17,7 @@ import pypdf
 import pytest
 from pypdf.generic import Destination
 
+from sts_snapshots.domain.report_model import AppendixItem, ReportModel, SnapshotFacts
 from sts_snapshots.report import assemble, clear_borb_caches, disable_borb_telemetry, render_body, render_cover
 from sts_snapshots.report.borb_setup import find_borb_caches
 from tests import report_model
@@ -50,26 +51,26 @@ def outline_titles(reader: pypdf.PdfReader) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def model() -> dict:
+def model() -> ReportModel:
     return report_model.model(30)
 
 
 @pytest.fixture(scope="module")
-def facts() -> dict:
-    return report_model.facts()
+def facts(model: ReportModel) -> SnapshotFacts:
+    return report_model.facts(model)
 
 
 @pytest.fixture(scope="module")
-def cover(model: dict, facts: dict) -> bytes:
+def cover(model: ReportModel, facts: SnapshotFacts) -> bytes:
     return render_cover(model, facts, FONTS)
 
 
 @pytest.fixture(scope="module")
-def body(model: dict) -> bytes:
+def body(model: ReportModel) -> bytes:
     return render_body(model, FONTS)
 
 
-def test_cover_is_one_page_with_identity_and_verdict(cover: bytes, model: dict, facts: dict) -> None:
+def test_cover_is_one_page_with_identity_and_verdict(cover: bytes, model: ReportModel, facts: SnapshotFacts) -> None:
     assert page_count(cover) == 1
     text = text_of(cover)
     for expected in (
@@ -84,15 +85,15 @@ def test_cover_is_one_page_with_identity_and_verdict(cover: bytes, model: dict, 
         assert expected in text
 
 
-def test_cover_says_ready_when_every_required_document_is_approved(model: dict, facts: dict) -> None:
+def test_cover_says_ready_when_every_required_document_is_approved(model: ReportModel, facts: SnapshotFacts) -> None:
     ready = copy.deepcopy(model)
-    ready["readiness"].update(approved=ready["readiness"]["required"], missing=0, rejected=0, ready=True)
+    ready["readiness"].update({"approved": ready["readiness"]["required"], "missing": 0, "rejected": 0, "ready": True})
     text = text_of(render_cover(ready, facts, FONTS))
     assert "READY FOR OPERATION" in text
     assert "NOT READY" not in text
 
 
-def test_body_has_every_section_status_and_unicode_text(body: bytes, model: dict) -> None:
+def test_body_has_every_section_status_and_unicode_text(body: bytes, model: ReportModel) -> None:
     text = text_of(body)
     for section in (
         "Room information",
@@ -113,17 +114,17 @@ def test_body_has_every_section_status_and_unicode_text(body: bytes, model: dict
     assert "Confidential — prepared for the parties to this STS operation" in text
 
 
-def test_long_note_wraps_without_losing_its_end(body: bytes) -> None:
+def test_long_note_wraps_without_losing_its_end(body: bytes, model: ReportModel) -> None:
     text = text_of(body)
-    assert "Final check of the transfer hoses" in text
+    assert model["documents"][-1]["type_name"] in text  # the document with the long note
     assert "Final word: acknowledged-by-POAC." in text
 
 
-def test_body_is_deterministic(model: dict, body: bytes) -> None:
+def test_body_is_deterministic(model: ReportModel, body: bytes) -> None:
     assert render_body(copy.deepcopy(model), FONTS) == body
 
 
-def test_body_bytes_do_not_depend_on_the_process(model: dict, body: bytes) -> None:
+def test_body_bytes_do_not_depend_on_the_process(model: ReportModel, body: bytes) -> None:
     """Cached bodies are keyed by content: another process (other hash seed, later clock) must agree."""
     script = (
         "import sys, hashlib, json; from pathlib import Path; from sts_snapshots.report import render_body; "
@@ -151,12 +152,12 @@ def test_two_hundred_documents_continue_across_pages_with_repeated_header() -> N
     pages = [page.extract_text() for page in reader.pages]
     assert sum("Version / upload" in page for page in pages) >= 10  # header repeated on continuation pages
     text = " ".join(" ".join(pages).split())
-    assert "Final check of the transfer hoses" in text
+    assert big["documents"][-1]["type_name"] in text  # the document with the long note
     assert text.rstrip().count("acknowledged-by-POAC.") == 1
     assert "Included documents" not in text  # no included files, no index section
 
 
-def test_characters_outside_the_font_and_very_long_words_do_not_break_rendering(model: dict) -> None:
+def test_characters_outside_the_font_and_very_long_words_do_not_break_rendering(model: ReportModel) -> None:
     odd = copy.deepcopy(model)
     token = "X" * 400
     odd["room"]["title"] = "中文 room 🚢 " + "very long title " * 12
@@ -168,29 +169,36 @@ def test_characters_outside_the_font_and_very_long_words_do_not_break_rendering(
     assert token in text.replace(" ", "")
     assert "end-of-note" in text
     assert "No parties recorded." in text
-    assert page_count(render_cover(odd, report_model.facts(), FONTS)) == 1
+    assert page_count(render_cover(odd, report_model.facts(odd), FONTS)) == 1
 
 
-def test_sparse_model_with_missing_values_renders() -> None:
-    sparse = {
-        "template_version": "1",
-        "content_key": "",
-        "room": {"id": "r", "title": None, "location": None, "sts_eta": None, "status": "draft"},
-        "vessels": [{"name": "MT Solo", "imo": None, "dwt": None, "length_m": None, "role": "mother"}],
-        "parties": [],
-        "documents": [{"group": None, "type_name": "Crew list", "status": "weird_status", "notes": None}],
-        "approvals": [],
-        "activity": [],
-        "readiness": {},
-        "included_files": [],
-    }
+def test_sparse_model_with_empty_values_renders() -> None:
+    sparse = ReportModel(
+        template_version="1",
+        content_key="",
+        room={"id": "r", "title": "", "location": "", "sts_eta": None, "cargo_type": "", "cargo_quantity": "",
+              "description": "", "status": "draft", "created_at": "", "created_by": ""},
+        vessels=[{"id": "v", "name": "MT Solo", "imo": "", "flag": "", "vessel_type": "", "role": "mother",
+                  "dwt": None, "length_m": None}],
+        parties=[],
+        documents=[{"id": "d", "group": "", "type_code": "CREW", "type_name": "Crew list", "category": "",
+                    "required": False, "criticality": "", "status": "weird_status", "expires_on": None,
+                    "expired": False, "expiring_soon": False, "version": None, "uploaded_by": None,
+                    "uploaded_at": None, "file_name": None, "notes": ""}],
+        approvals=[],
+        activity=[],
+        readiness={"required": 0, "approved": 0, "under_review": 0, "missing": 0, "rejected": 0, "expired": 0,
+                   "expiring_soon": 0, "ready": False},
+        included_files=[],
+    )
     text = text_of(render_body(sparse, FONTS))
     assert "Crew list" in text and "Weird status" in text and "MT Solo" in text
-    cover_text = text_of(render_cover(sparse, {"snapshot_id": "abc"}, FONTS))
+    facts = SnapshotFacts(snapshot_id="abc", title="", content_key="", generated_at="", generated_by="")
+    cover_text = text_of(render_cover(sparse, facts, FONTS))
     assert "NOT READY" in cover_text and "abc" in cover_text
 
 
-def test_assembled_report_is_stamped_and_bookmarked(cover: bytes, body: bytes, facts: dict) -> None:
+def test_assembled_report_is_stamped_and_bookmarked(cover: bytes, body: bytes, facts: SnapshotFacts) -> None:
     pdf, total = assemble(cover, body, facts, [])
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert total == len(reader.pages) == page_count(cover) + page_count(body)
@@ -203,12 +211,12 @@ def test_assembled_report_is_stamped_and_bookmarked(cover: bytes, body: bytes, f
 
 
 def test_appendix_pdfs_are_appended_and_other_files_attached(
-    tmp_path: Path, cover: bytes, body: bytes, facts: dict
+    tmp_path: Path, cover: bytes, body: bytes, facts: SnapshotFacts
 ) -> None:
     extra = render_body(report_model.model(3, included=False), FONTS)
     (tmp_path / "q88.pdf").write_bytes(extra)
     (tmp_path / "crew.png").write_bytes(b"\x89PNG\r\n\x1a\n fake image")
-    appendix = [
+    appendix: list[AppendixItem] = [
         {"path": str(tmp_path / "q88.pdf"), "name": "q88.pdf", "title": "Q88 questionnaire — Mother", "kind": "pdf"},
         {"path": str(tmp_path / "crew.png"), "name": "crew.png", "title": "Crew list", "kind": "attachment"},
     ]
@@ -225,16 +233,16 @@ def test_appendix_pdfs_are_appended_and_other_files_attached(
 
 
 def test_unreadable_appendix_pdf_raises_value_error_naming_it(
-    tmp_path: Path, cover: bytes, body: bytes, facts: dict
+    tmp_path: Path, cover: bytes, body: bytes, facts: SnapshotFacts
 ) -> None:
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\nthis is not really a pdf")
-    item = {"path": str(broken), "name": "hose_certificate.pdf", "title": "Hose certificates", "kind": "pdf"}
+    item = AppendixItem(path=str(broken), name="hose_certificate.pdf", title="Hose certificates", kind="pdf")
     with pytest.raises(ValueError, match=re.escape("hose_certificate.pdf")):
         assemble(cover, body, facts, [item])
 
 
-def test_telemetry_is_off_and_no_signal_handler_is_replaced(model: dict) -> None:
+def test_telemetry_is_off_and_no_signal_handler_is_replaced(model: ReportModel) -> None:
     before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     disable_borb_telemetry()
     disable_borb_telemetry()  # idempotent
@@ -242,7 +250,7 @@ def test_telemetry_is_off_and_no_signal_handler_is_replaced(model: dict) -> None
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
 
 
-def test_clear_borb_caches_empties_every_borb_cache(model: dict) -> None:
+def test_clear_borb_caches_empties_every_borb_cache(model: ReportModel) -> None:
     caches = find_borb_caches()
     assert len(caches) >= 10  # Chunk, paragraphs, tables, shapes...
     from borb.pdf import Chunk

@@ -3,6 +3,9 @@
 ``render_body(model)`` depends only on the model and can be cached by its content key; ``render_cover`` and
 ``assemble`` are per snapshot. Call :func:`disable_borb_telemetry` once at start-up (the render functions also
 call it) and :func:`clear_borb_caches` whenever memory matters (the render functions clear them when done).
+
+The format of what they take is :mod:`sts_snapshots.domain.report_model`: a ``ReportModel`` (body and cover),
+the snapshot's ``SnapshotFacts`` (cover, page stamps, metadata) and its ``AppendixItem`` files (assembly).
 """
 
 from sts_snapshots.report.assemble import assemble

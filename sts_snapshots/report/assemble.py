@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -12,19 +12,21 @@ from borb.pdf.font.simple_font.helvetica.helvetica import Helvetica
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, IndirectObject, NameObject
 
+from sts_snapshots.domain.report_model import AppendixItem, SnapshotFacts
+from sts_snapshots.domain.time import parse_moment
 from sts_snapshots.report.body import OUTLINE_KEY
 
 STAMP_SIZE = 7.5
 STAMP_BASELINE = 24  # inside the 15 mm the body and cover leave free, below their own footer
 
 
-def _stamp_text(facts: dict[str, Any], number: int, total: int) -> str:
+def _stamp_text(facts: SnapshotFacts, number: int, total: int) -> str:
     """The footer stamped on report pages (ASCII only: it uses the non-embedded Helvetica).
 
     >>> _stamp_text({"snapshot_id": "7c1e"}, 2, 9)
     'Snapshot 7c1e  |  Page 2 of 9'
     """
-    snapshot = str(facts.get("snapshot_id") or "").encode("ascii", "replace").decode("ascii")
+    snapshot = facts["snapshot_id"].encode("ascii", "replace").decode("ascii")
     return f"Snapshot {snapshot}  |  Page {number} of {total}"
 
 
@@ -84,9 +86,9 @@ def _add_bookmarks(writer: PdfWriter, body: PdfReader, cover_pages: int) -> None
             writer.add_outline_item(title=str(entry["title"]), page_number=page, parent=parent)
 
 
-def _read_pdf(item: dict[str, Any]) -> PdfReader:
+def _read_pdf(item: AppendixItem) -> PdfReader:
     """Open an appendix PDF, turning every failure into a ValueError that names the file."""
-    label = item.get("name") or item.get("path")
+    label = item["name"] or item["path"]
     try:
         reader = PdfReader(Path(item["path"]), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
@@ -103,23 +105,22 @@ def _pdf_date(generated_at: str) -> str | None:
 
     >>> _pdf_date("2026-11-28 14:05:12 UTC")
     'D:20261128140512Z'
+    >>> _pdf_date("soon") is None
+    True
     """
-    try:
-        moment = datetime.strptime(generated_at.replace(" UTC", ""), "%Y-%m-%d %H:%M:%S")
-    except (AttributeError, ValueError):
-        return None
-    return moment.strftime("D:%Y%m%d%H%M%SZ")
+    moment = parse_moment(generated_at.removesuffix(" UTC"))
+    return moment.astimezone(UTC).strftime("D:%Y%m%d%H%M%SZ") if moment else None
 
 
 def assemble(
-    cover_pdf: bytes, body_pdf: bytes, facts: dict[str, Any], appendix: list[dict[str, Any]]
+    cover_pdf: bytes, body_pdf: bytes, facts: SnapshotFacts, appendix: list[AppendixItem]
 ) -> tuple[bytes, int]:
     """Join cover and body, stamp every report page, add bookmarks, then append/attach the included files.
 
     :param cover_pdf: output of ``render_cover``.
     :param body_pdf: output of ``render_body``.
-    :param facts: snapshot facts (``snapshot_id``, ``title``, ``generated_at``, ``generated_by``).
-    :param appendix: ``{"path", "name", "title", "kind": "pdf" | "attachment"}`` items, in order.
+    :param facts: the snapshot's facts (its id, title, time and author).
+    :param appendix: the files to add after the report, in order.
     :return: (PDF bytes, total page count).
     :raises ValueError: if an appendix PDF cannot be read, or an appendix file is missing.
     """
@@ -136,18 +137,18 @@ def assemble(
 
     used_names: set[str] = set()
     for item in appendix:
-        if item.get("kind") == "pdf":
+        if item["kind"] == "pdf":
             reader = _read_pdf(item)
             start = len(writer.pages)
             writer.append(reader, import_outline=False)
             # top level, after the report's sections: each included file is a document of its own
-            writer.add_outline_item(title=str(item.get("title") or item.get("name")), page_number=start)
+            writer.add_outline_item(title=item["title"] or item["name"], page_number=start)
         else:
             try:
                 data = Path(item["path"]).read_bytes()
             except OSError as exc:
-                raise ValueError(f"Cannot attach {item.get('name')!r} to the snapshot: {exc}") from exc
-            filename = str(item.get("name") or Path(item["path"]).name)
+                raise ValueError(f"Cannot attach {item['name']!r} to the snapshot: {exc}") from exc
+            filename = item["name"] or Path(item["path"]).name
             stem, dot, ext = filename.rpartition(".")
             n = 2
             while filename in used_names:  # attachment names must be unique in the PDF name tree
@@ -157,14 +158,14 @@ def assemble(
             writer.add_attachment(filename, data)
 
     metadata = {
-        "/Title": str(facts.get("title") or "STS Clearance Snapshot"),
-        "/Author": str(facts.get("generated_by") or ""),
-        "/Subject": f"STS clearance snapshot {facts.get('snapshot_id') or ''}".strip(),
+        "/Title": facts["title"] or "STS Clearance Snapshot",
+        "/Author": facts["generated_by"],
+        "/Subject": f"STS clearance snapshot {facts['snapshot_id']}".strip(),
         "/Creator": "STS Snapshots",
         # borb's AGPL terms ask that the producer line keeps naming borb
         "/Producer": "borb (borb.pdf) and pypdf",
     }
-    created = _pdf_date(str(facts.get("generated_at") or ""))
+    created = _pdf_date(facts["generated_at"])
     if created:
         metadata["/CreationDate"] = created
     writer.add_metadata(metadata)

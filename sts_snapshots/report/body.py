@@ -5,25 +5,27 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from borb.pdf.primitives import hexstr, name
 
+from sts_snapshots.domain.labels import status_label
+from sts_snapshots.domain.report_model import ReportModel
 from sts_snapshots.report import sections, theme
 from sts_snapshots.report.borb_setup import clear_borb_caches, new_document, write_document
 from sts_snapshots.report.canvas import PageCanvas, wrap
 from sts_snapshots.report.fonts import default_fonts_dir
 from sts_snapshots.report.layout import PAD_X, Flow, Table, fit_columns
+from sts_snapshots.report.sections import Outline
 from sts_snapshots.report.styles import Styles, make_styles
 
 # Document-info key under which the body carries its section -> page map for assemble()'s bookmarks.
 OUTLINE_KEY = "STSOutline"
 
 
-def _decorator(model: dict[str, Any], styles: Styles) -> Callable[[PageCanvas], None]:
+def _decorator(model: ReportModel, styles: Styles) -> Callable[[PageCanvas], None]:
     """Running header and footer painted on every body page."""
-    title = str(model["room"].get("title") or "")
-    key = str(model.get("content_key") or "")[:12]
+    title = model["room"]["title"]
+    key = model["content_key"][:12]
     left = "STS Clearance Snapshot"
     # the running title shares the line with the left label: cut it with an ellipsis if needed
     room_w = theme.CONTENT_W - styles.running_strong.font.width(left, styles.running_strong.size) - 24
@@ -51,25 +53,23 @@ def _decorator(model: dict[str, Any], styles: Styles) -> Callable[[PageCanvas], 
     return decorate
 
 
-def _room_information(flow: Flow, styles: Styles, model: dict[str, Any], outline: list[dict[str, Any]]) -> None:
+def _room_information(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) -> None:
     """Section: room information."""
     room = model["room"]
-    readiness = model.get("readiness") or {}
-    verdict = "Ready for operation" if readiness.get("ready") else "Not ready"
-    summary = (
-        f"{verdict} — {readiness.get('approved', 0)} of {readiness.get('required', 0)} required documents approved"
-    )
+    readiness = model["readiness"]
+    verdict = "Ready for operation" if readiness["ready"] else "Not ready"
+    summary = f"{verdict} — {readiness['approved']} of {readiness['required']} required documents approved"
     pairs = [
-        ("Room", room.get("title")),
-        ("Status", theme.ROOM_STATUS_LABEL.get(room.get("status") or "", room.get("status"))),
-        ("Location", room.get("location")),
-        ("STS ETA", theme.fmt_datetime(room.get("sts_eta")) if room.get("sts_eta") else "Not set"),
-        ("Cargo type", room.get("cargo_type")),
-        ("Cargo quantity", room.get("cargo_quantity")),
-        ("Created", theme.fmt_datetime(room.get("created_at"))),
-        ("Created by", room.get("created_by")),
+        ("Room", room["title"]),
+        ("Status", status_label(room["status"])),
+        ("Location", room["location"]),
+        ("STS ETA", theme.fmt_datetime(room["sts_eta"]) if room["sts_eta"] else "Not set"),
+        ("Cargo type", room["cargo_type"]),
+        ("Cargo quantity", room["cargo_quantity"]),
+        ("Created", theme.fmt_datetime(room["created_at"])),
+        ("Created by", room["created_by"]),
         ("Readiness", summary),
-        ("Room ID", room.get("id")),
+        ("Room ID", room["id"]),
     ]
     table = Table(fit_columns([("", 13), ("", 37), ("", 13), ("", 37)]), styles.table_head)
     for i in range(0, len(pairs), 2):
@@ -81,7 +81,7 @@ def _room_information(flow: Flow, styles: Styles, model: dict[str, Any], outline
             cells.append([])
         table.add(*cells)
     flow.table(table)
-    description = str(room.get("description") or "").strip()
+    description = room["description"].strip()
     if description:
         flow.gap(8)
         inner = theme.CONTENT_W - 2 * PAD_X
@@ -89,20 +89,20 @@ def _room_information(flow: Flow, styles: Styles, model: dict[str, Any], outline
         flow.lines(wrap(description, styles.body, inner), x=theme.MARGIN_X + PAD_X, width=inner)
 
 
-def _parties(flow: Flow, styles: Styles, model: dict[str, Any], outline: list[dict[str, Any]]) -> None:
+def _parties(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) -> None:
     """Section: parties."""
     table = Table(fit_columns([("Role", 23), ("Name", 23), ("Company", 25), ("Email", 29)]), styles.table_head)
-    for party in model.get("parties") or []:
+    for party in model["parties"]:
         table.add(
-            table.cell(0, (party.get("role_label") or party.get("role") or "—", styles.strong)),
-            table.cell(1, (theme.text_or_dash(party.get("name")), styles.body)),
-            table.cell(2, (theme.text_or_dash(party.get("company")), styles.body)),
-            table.cell(3, (theme.text_or_dash(party.get("email")), styles.body)),
+            table.cell(0, (party["role_label"] or party["role"] or "—", styles.strong)),
+            table.cell(1, (theme.text_or_dash(party["name"]), styles.body)),
+            table.cell(2, (theme.text_or_dash(party["company"]), styles.body)),
+            table.cell(3, (theme.text_or_dash(party["email"]), styles.body)),
         )
     sections.table_or_empty(flow, styles, table, "No parties recorded.")
 
 
-def _vessels(flow: Flow, styles: Styles, model: dict[str, Any], outline: list[dict[str, Any]]) -> None:
+def _vessels(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) -> None:
     """Section: vessels."""
     spec = [
         ("Vessel", 24),
@@ -114,33 +114,32 @@ def _vessels(flow: Flow, styles: Styles, model: dict[str, Any], outline: list[di
         ("Length", 11, "right"),
     ]
     table = Table(fit_columns(spec), styles.table_head)
-    for vessel in model.get("vessels") or []:
-        role = str(vessel.get("role") or "")
+    for vessel in model["vessels"]:
         table.add(
-            table.cell(0, (theme.text_or_dash(vessel.get("name")), styles.strong)),
-            table.cell(1, (theme.text_or_dash(vessel.get("imo")), styles.body)),
-            table.cell(2, (theme.text_or_dash(vessel.get("flag")), styles.body)),
-            table.cell(3, (theme.text_or_dash(vessel.get("vessel_type")), styles.body)),
-            table.cell(4, (role.capitalize() or "—", styles.body)),
-            table.cell(5, (theme.fmt_number(vessel.get("dwt"), "t"), styles.body)),
-            table.cell(6, (theme.fmt_number(vessel.get("length_m"), "m"), styles.body)),
+            table.cell(0, (theme.text_or_dash(vessel["name"]), styles.strong)),
+            table.cell(1, (theme.text_or_dash(vessel["imo"]), styles.body)),
+            table.cell(2, (theme.text_or_dash(vessel["flag"]), styles.body)),
+            table.cell(3, (theme.text_or_dash(vessel["vessel_type"]), styles.body)),
+            table.cell(4, (vessel["role"].capitalize() or "—", styles.body)),
+            table.cell(5, (theme.fmt_number(vessel["dwt"], "t"), styles.body)),
+            table.cell(6, (theme.fmt_number(vessel["length_m"], "m"), styles.body)),
         )
     sections.table_or_empty(flow, styles, table, "No vessels recorded.")
 
 
-def render_body(model: dict[str, Any], fonts_dir: Path | None = None) -> bytes:
+def render_body(model: ReportModel, fonts_dir: Path | None = None) -> bytes:
     """Render all report pages except the cover.
 
     The output depends only on ``model`` (no clock, no random ids), so it can be cached by ``content_key``.
 
-    :param model: the snapshot model (see the package docstring).
+    :param model: the snapshot's report model (:mod:`sts_snapshots.domain.report_model`).
     :param fonts_dir: folder holding DejaVuSans.ttf and DejaVuSans-Bold.ttf.
     :return: PDF bytes.
     """
     styles = make_styles(fonts_dir or default_fonts_dir())
     doc = new_document()
     flow = Flow(doc, styles.fonts, _decorator(model, styles))
-    outline: list[dict[str, Any]] = []
+    outline: Outline = []
     parts = [
         ("Room information", _room_information),
         ("Parties", _parties),
@@ -149,7 +148,7 @@ def render_body(model: dict[str, Any], fonts_dir: Path | None = None) -> bytes:
         ("Approvals", sections.approvals),
         ("Recent activity", sections.activity),
     ]
-    if model.get("included_files"):
+    if model["included_files"]:
         parts.append(("Included documents", sections.included_files))
     for number, (title, build) in enumerate(parts, start=1):
         flow.gap(14)
@@ -160,6 +159,6 @@ def render_body(model: dict[str, Any], fonts_dir: Path | None = None) -> bytes:
     payload = json.dumps(outline, ensure_ascii=True, separators=(",", ":")).encode("ascii")
     doc["Trailer"]["Info"][name(OUTLINE_KEY)] = hexstr(payload.hex().upper())
     try:
-        return write_document(doc, seed=str(model.get("content_key") or ""))
+        return write_document(doc, seed=model["content_key"])
     finally:
         clear_borb_caches()

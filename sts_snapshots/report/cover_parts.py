@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal
 
 from borb.pdf import Color
 
+from sts_snapshots.domain.labels import status_label
+from sts_snapshots.domain.records import ReadinessCounts
+from sts_snapshots.domain.report_model import ReportModel
 from sts_snapshots.report import theme
 from sts_snapshots.report.canvas import Line, PageCanvas, Style, wrap
 from sts_snapshots.report.styles import Styles
@@ -22,10 +25,8 @@ def clip(lines: list[Line], count: int) -> list[Line]:
     return [*lines[: count - 1], Line(last.text.rstrip(" .,;") + "…", last.style, last.badge)]
 
 
-def banner(canvas: PageCanvas, styles: Styles, top: float, readiness: dict[str, Any]) -> float:
-    ready = bool(readiness.get("ready"))
-    required = int(readiness.get("required") or 0)
-    approved = int(readiness.get("approved") or 0)
+def banner(canvas: PageCanvas, styles: Styles, top: float, readiness: ReadinessCounts) -> float:
+    ready, required, approved = readiness["ready"], readiness["required"], readiness["approved"]
     x, w = theme.MARGIN_X, theme.CONTENT_W
     canvas.rect(x, top - BANNER_H, w, BANNER_H, fill=theme.GREEN if ready else theme.RED)
     verdict = "READY FOR OPERATION" if ready else "NOT READY"
@@ -39,26 +40,30 @@ def banner(canvas: PageCanvas, styles: Styles, top: float, readiness: dict[str, 
     return top - BANNER_H
 
 
-def tiles(canvas: PageCanvas, styles: Styles, top: float, readiness: dict[str, Any]) -> float:
-    tiles: list[tuple[str, str, Color, Color]] = [
-        ("approved", "Approved", theme.GREEN, theme.GREEN_TINT),
-        ("under_review", "Under review", theme.AMBER, theme.AMBER_TINT),
-        ("missing", "Missing", theme.GREY, theme.ZEBRA),
-        ("rejected", "Rejected", theme.RED, theme.RED_TINT),
-        ("expired", "Expired", theme.RED, theme.RED_TINT),
-        ("expiring_soon", "Expiring soon", theme.AMBER, theme.AMBER_TINT),
+# The readiness counts the tiles show, in order.
+TileKey = Literal["approved", "under_review", "missing", "rejected", "expired", "expiring_soon"]
+
+
+def tiles(canvas: PageCanvas, styles: Styles, top: float, readiness: ReadinessCounts) -> float:
+    tiles: list[tuple[TileKey, Color, Color]] = [
+        ("approved", theme.GREEN, theme.GREEN_TINT),
+        ("under_review", theme.AMBER, theme.AMBER_TINT),
+        ("missing", theme.GREY, theme.ZEBRA),
+        ("rejected", theme.RED, theme.RED_TINT),
+        ("expired", theme.RED, theme.RED_TINT),
+        ("expiring_soon", theme.AMBER, theme.AMBER_TINT),
     ]
     gap = 7
     width = (theme.CONTENT_W - gap * (len(tiles) - 1)) / len(tiles)
-    for i, (key, label, colour, tint) in enumerate(tiles):
+    for i, (key, colour, tint) in enumerate(tiles):
         x = theme.MARGIN_X + i * (width + gap)
-        count = int(readiness.get(key) or 0)
+        count = readiness[key]
         # a zero count is good news: draw it quietly so the eye goes to what needs attention
         fill, ink = (tint, colour) if count or key == "approved" else (theme.ZEBRA, theme.MUTED)
         canvas.rect(x, top - TILE_H, width, TILE_H, fill=fill)
         canvas.rect(x, top - 3, width, 3, fill=ink)
         canvas.text(x, top - 30, str(count), Style(styles.fonts[1], 20, ink), "center", width)
-        canvas.text(x, top - 45, label, Style(styles.fonts[0], 7.5, theme.INK), "center", width)
+        canvas.text(x, top - 45, status_label(key), Style(styles.fonts[0], 7.5, theme.INK), "center", width)
     return top - TILE_H
 
 
@@ -78,17 +83,17 @@ def facts_block(
 _ORDER = {"rejected": 0, "expired": 1, "missing": 2, "under_review": 3}
 
 
-def _pending_documents(model: dict[str, Any]) -> list[tuple[str, str]]:
+def _pending_documents(model: ReportModel) -> list[tuple[str, str]]:
     """(status, description) of required documents not approved, worst first, then those expiring soon."""
     items: list[tuple[int, str, str]] = []
-    for doc in model.get("documents") or []:
-        status = "expired" if doc.get("expired") else str(doc.get("status") or "missing")
-        group = str(doc.get("group") or "").split(" — ")[0]
-        what = f"{doc.get('type_name') or doc.get('type_code')} · {group}" if group else str(doc.get("type_name"))
-        if doc.get("required") and status != "approved":
+    for doc in model["documents"]:
+        status = "expired" if doc["expired"] else doc["status"] or "missing"
+        group = doc["group"].split(" — ")[0]
+        what = f"{doc['type_name'] or doc['type_code']} · {group}" if group else doc["type_name"]
+        if doc["required"] and status != "approved":
             items.append((_ORDER.get(status, 4), status, what))
-        elif doc.get("expiring_soon"):
-            items.append((5, "expiring_soon", f"{what} · expires {doc.get('expires_on') or 'soon'}"))
+        elif doc["expiring_soon"]:
+            items.append((5, "expiring_soon", f"{what} · expires {doc['expires_on'] or 'soon'}"))
     return [(status, what) for _, status, what in sorted(items, key=lambda item: item[0])]
 
 
@@ -115,14 +120,13 @@ def _badge_list(
             more = f"+ {len(items) - index} more — see {section}"
             canvas.lines(x, y, wrap(more, styles.small, width), width)
             return
-        label = "Expiring soon" if status == "expiring_soon" else theme.status_label(status)
         colour = theme.STATUS_COLOUR.get(status, theme.AMBER)
-        canvas.lines(x, y, [Line(label, styles.badge, colour)], label_w)
+        canvas.lines(x, y, [Line(status_label(status), styles.badge, colour)], label_w)
         canvas.lines(x + label_w + 6, y - 1.5, clip(wrap(text, text_style, width - label_w - 6), 1), width)
         y -= 13
 
 
-def attention(canvas: PageCanvas, styles: Styles, model: dict[str, Any], top: float, bottom: float) -> None:
+def attention(canvas: PageCanvas, styles: Styles, model: ReportModel, top: float, bottom: float) -> None:
     """Two lists under the facts: parties' approvals and the required documents still outstanding."""
     column = (theme.CONTENT_W - 24) / 2
     left, right = theme.MARGIN_X, theme.MARGIN_X + column + 24
@@ -131,8 +135,7 @@ def attention(canvas: PageCanvas, styles: Styles, model: dict[str, Any], top: fl
         canvas.text(x, top - 10, title.upper(), heading)
         canvas.hline(x, x + column, top - 15, theme.NAVY, 0.8)
     approvals = [
-        (str(a.get("status") or "pending"), f"{a.get('party_name') or '—'} · {a.get('party_role_label') or ''}")
-        for a in model.get("approvals") or []
+        (a["status"] or "pending", f"{a['party_name'] or '—'} · {a['party_role_label']}") for a in model["approvals"]
     ]
     no_approvals = "No approvals requested."
     _badge_list(canvas, styles, left, top - 22, column, bottom, approvals, no_approvals, "5. Approvals")

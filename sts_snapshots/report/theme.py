@@ -1,10 +1,16 @@
-"""Page geometry, colours and value formatting shared by the cover and the body of the report."""
+"""Page geometry, colours and value formatting shared by the cover and the body of the report.
+
+Status labels and file sizes come from :mod:`sts_snapshots.domain.labels`, and moments are read by
+:mod:`sts_snapshots.domain.time`, so the PDF says what the pages say.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from borb.pdf import HexColor
+
+from sts_snapshots.domain.time import parse_moment
 
 # A4 in points. borb's Page is 595 x 842 by default.
 PAGE_W = 595
@@ -35,14 +41,7 @@ GREEN_TINT = HexColor("#E6F4EA")
 RED_TINT = HexColor("#FCE8E6")
 AMBER_TINT = HexColor("#FFF4E0")
 
-STATUS_LABEL = {
-    "approved": "Approved",
-    "under_review": "Under review",
-    "missing": "Missing",
-    "rejected": "Rejected",
-    "expired": "Expired",
-    "pending": "Pending",
-}
+# A status's label is domain.labels.status_label's; only its colour in the PDF is the report's own.
 STATUS_COLOUR = {
     "approved": GREEN,
     "under_review": AMBER,
@@ -51,27 +50,8 @@ STATUS_COLOUR = {
     "expired": RED,
     "pending": AMBER,
 }
-ROOM_STATUS_LABEL = {
-    "draft": "Draft",
-    "docs_pending": "Documents pending",
-    "ready": "Ready",
-    "active": "Active",
-    "completed": "Completed",
-    "cancelled": "Cancelled",
-}
 
 CONFIDENTIAL = "Confidential — prepared for the parties to this STS operation"
-
-
-def status_label(status: str) -> str:
-    """Human label for a document/approval status.
-
-    >>> status_label("under_review")
-    'Under review'
-    >>> status_label("weird_value")
-    'Weird value'
-    """
-    return STATUS_LABEL.get(status, status.replace("_", " ").capitalize())
 
 
 def fmt_datetime(value: str | None) -> str:
@@ -88,31 +68,8 @@ def fmt_datetime(value: str | None) -> str:
     """
     if not value:
         return "—"
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    # naive timestamps are stored in UTC by the app
-    moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def fmt_size(size: int | None) -> str:
-    """Human file size.
-
-    >>> fmt_size(532)
-    '532 B'
-    >>> fmt_size(2_400_000)
-    '2.3 MB'
-    """
-    if size is None:
-        return "—"
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{int(value)} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
+    moment = parse_moment(value)
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else value
 
 
 def fmt_number(value: float | int | None, unit: str = "") -> str:

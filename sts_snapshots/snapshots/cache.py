@@ -1,6 +1,6 @@
 """Dual-layer cache of rendered report bodies: an LRU in memory bounded by bytes, and files on disk.
 
-Keys are content keys (see :mod:`.content`), so an entry can never be stale: a changed room has
+Keys are content keys (see :mod:`.content_key`), so an entry can never be stale: a changed room has
 another key. A missing or corrupt disk file is a miss, and its index entry is dropped.
 """
 

@@ -11,6 +11,7 @@ from typing import Any
 from ..datadir import DataLayout
 from ..domain.ids import task_id_for
 from ..domain.records import SnapshotRecord
+from ..domain.report_model import AppendixItem, ReportModel, SnapshotFacts
 from ..domain.time import now_iso, utcnow
 from ..domain.urls import snapshot_download_url
 from ..metrics.recorder import MetricsRecorder
@@ -20,8 +21,9 @@ from ..services.snapshot_records import SnapshotRecords
 from ..services.tasks import TaskStore
 from ..services.users import UserService
 from .cache import PdfCache
-from .content import gather
+from .model import gather
 from .renderer import RenderPool, RenderStopped
+from .worker import RenderJob
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +65,7 @@ def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | 
         p.tasks.progress(task_id, GATHERED)
         key = model["content_key"]
         hit = p.cache.get(key)
-        job = {"model": model, "facts": snapshot_facts(p, snapshot, key), "body": hit[0] if hit else None,
+        job: RenderJob = {"model": model, "facts": snapshot_facts(p, snapshot, key), "body": hit[0] if hit else None,
                "fonts_dir": str(p.fonts_dir), "output": str(output), "appendix": appendix_items(p, model)}
         out = p.pool.run(job)
         p.tasks.progress(task_id, RENDERED)
@@ -105,7 +107,7 @@ def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | 
         return None
 
 
-def snapshot_facts(p: Pipeline, snapshot: SnapshotRecord, key: str) -> dict[str, Any]:
+def snapshot_facts(p: Pipeline, snapshot: SnapshotRecord, key: str) -> SnapshotFacts:
     """What the cover and the assembly print about this one snapshot (not part of the cached body)."""
     user = p.users.get(snapshot["created_by"])
     by = f"{user.name} <{user.email}>" if user and user.name != user.email else snapshot["created_by"]
@@ -113,7 +115,7 @@ def snapshot_facts(p: Pipeline, snapshot: SnapshotRecord, key: str) -> dict[str,
             "generated_at": utcnow().strftime("%Y-%m-%d %H:%M:%S UTC"), "generated_by": by}
 
 
-def appendix_items(p: Pipeline, model: dict[str, Any]) -> list[dict[str, Any]]:
+def appendix_items(p: Pipeline, model: ReportModel) -> list[AppendixItem]:
     return [{"path": str(p.layout.documents / f["file_id"]), "name": f["file_name"], "kind": f["kind"],
              "title": f"{f['group']}: {f['document']} ({f['file_name']})"} for f in model["included_files"]]
 

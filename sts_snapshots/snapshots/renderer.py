@@ -9,9 +9,9 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, NoReturn
+from typing import NoReturn
 
-from .worker import build_pdf, init_pool_worker, init_worker
+from .worker import RenderJob, RenderResult, build_pdf, init_pool_worker, init_worker
 
 
 class RenderError(RuntimeError):
@@ -73,7 +73,7 @@ class RenderPool:
                 max_tasks_per_child=self.recycle_after)
         return self._executor
 
-    def run(self, job: dict[str, Any]) -> dict[str, Any]:
+    def run(self, job: RenderJob) -> RenderResult:
         if self._closed:
             raise RenderStopped("the server is stopping")
         if self.workers == 0:

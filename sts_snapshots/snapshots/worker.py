@@ -14,9 +14,30 @@ import threading
 import time
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+
+from typing_extensions import TypedDict
 
 from ..datadir.atomic import atomic_write_bytes
+from ..domain.report_model import AppendixItem, ReportModel, SnapshotFacts
+
+
+class RenderJob(TypedDict):
+    """What the server sends a render worker (pickled across the process boundary)."""
+
+    model: ReportModel
+    facts: SnapshotFacts
+    body: bytes | None  # the cached report body, or None to render it
+    fonts_dir: str
+    output: str  # where the PDF goes (written atomically)
+    appendix: list[AppendixItem]
+
+
+class RenderResult(TypedDict):
+    pages: int
+    size: int
+    sha256: str
+    body: bytes | None  # the body rendered now (for the cache), None when the job brought one
+    render_ms: float
 
 
 def init_worker(fonts_dir: str | None = None) -> None:
@@ -66,12 +87,9 @@ def _exit_with_parent(parent: BaseProcess) -> None:
     os._exit(1)
 
 
-def build_pdf(job: dict[str, Any]) -> dict[str, Any]:
+def build_pdf(job: RenderJob) -> RenderResult:
     """Render (or reuse) the report body, add the cover and appendix, and write ``job["output"]`` atomically.
 
-    :param job: ``model``, ``facts``, ``body`` (cached body bytes or None), ``fonts_dir``, ``output``, ``appendix``.
-    :return: ``pages``, ``size``, ``sha256``, ``body`` (the newly rendered body, or None when it was given),
-        ``render_ms``.
     :raises ValueError: an included document cannot be read.
     """
     from ..report import assemble, clear_borb_caches, disable_borb_telemetry, render_body, render_cover

@@ -1,0 +1,199 @@
+"""The report model: everything a snapshot's PDF prints, and the per-snapshot facts and files that go with it.
+
+``sts_snapshots.snapshots.model.gather`` builds a :class:`ReportModel` from the stores and
+``sts_snapshots.report`` renders it. The model is plain JSON (it travels to the render workers, and its canonical
+JSON is hashed into its ``content_key``), so these are TypedDicts. Moments are ISO 8601 text as the stores hold
+them; the report formats them. Status codes are read through ``domain.labels``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+# typing_extensions' TypedDict: pydantic (the API's response models) needs it before Python 3.12.
+from typing_extensions import TypedDict
+
+from .records import ReadinessCounts
+
+FileKind = Literal["pdf", "attachment"]
+
+
+class ReportRoom(TypedDict):
+    """The room's own fields, as stored.
+
+    ``id``, ``title``, ``location``, ``description`` as entered; ``sts_eta`` the planned start of the transfer
+    (ISO 8601), None while not set; ``cargo_type`` and ``cargo_quantity`` free text (``85,000 mt ± 5%``);
+    ``status`` a room status code (``draft``, ``docs_pending``, ``ready``, ...); ``created_at`` ISO 8601,
+    ``created_by`` the creator's email.
+    """
+
+    id: str
+    title: str
+    location: str
+    sts_eta: str | None
+    cargo_type: str
+    cargo_quantity: str
+    description: str
+    status: str
+    created_at: str
+    created_by: str
+
+
+class ReportVessel(TypedDict):
+    """One vessel of the room (the mother vessel first, then by name).
+
+    ``role`` is ``mother`` or ``daughter``; ``imo`` the 7-digit IMO number; ``dwt`` the deadweight in tonnes and
+    ``length_m`` the length overall in metres, each None when unknown.
+    """
+
+    id: str
+    name: str
+    imo: str
+    flag: str
+    vessel_type: str
+    role: str
+    dwt: int | None
+    length_m: float | None
+
+
+class ReportParty(TypedDict):
+    """One party to the operation, in the order of ``domain.models.PARTY_ROLES``.
+
+    ``role`` is a ``PARTY_ROLES`` code and ``role_label`` its label there; ``name``, ``company`` and ``email``
+    as entered (``company`` may be empty).
+    """
+
+    id: str
+    role: str
+    role_label: str
+    name: str
+    company: str
+    email: str
+
+
+class ReportDocument(TypedDict):
+    """One document of the room as of now; grouped by vessel (in vessel order), the operation's last.
+
+    ``group`` names the body table it goes in: ``Mother vessel — <name>``, ``Daughter vessel — <name>`` or
+    ``Operation``. ``type_code`` is a catalogue code (``domain.catalogue.BY_CODE``) and ``type_name``,
+    ``category``, ``required`` and ``criticality`` (``high``/``medium``/``low``) are that type's; within a
+    group documents follow the catalogue's order. ``status`` is the effective status (the stored one, or
+    ``expired`` past ``expires_on``, an ISO date or None); ``expired`` says the same, ``expiring_soon`` that it
+    is not expired but within the type's warning days. ``version`` is the number of the latest uploaded version,
+    with its ``uploaded_by`` (email), ``uploaded_at`` (ISO 8601) and ``file_name`` (as uploaded): all four None
+    when no file was uploaded. ``notes`` is the reviewers' free text, possibly empty.
+    """
+
+    id: str
+    group: str
+    type_code: str
+    type_name: str
+    category: str
+    required: bool
+    criticality: str
+    status: str
+    expires_on: str | None
+    expired: bool
+    expiring_soon: bool
+    version: int | None
+    uploaded_by: str | None
+    uploaded_at: str | None
+    file_name: str | None
+    notes: str
+
+
+class ReportApproval(TypedDict):
+    """One party's approval of the operation, in the order of the parties' roles.
+
+    ``party_name`` and ``party_role_label`` are the party's ``name`` and ``role_label``; ``status`` is
+    ``pending``, ``approved`` or ``rejected``, with the party's ``comment`` (possibly empty) and ``updated_at``
+    (ISO 8601).
+    """
+
+    party_name: str
+    party_role_label: str
+    status: str
+    comment: str
+    updated_at: str
+
+
+class ReportActivity(TypedDict):
+    """One entry of the room's activity log: newest first, at most 50, snapshot events left out.
+
+    ``at`` is ISO 8601, ``actor`` the email of who did it, ``action`` what (``document reviewed``), ``details``
+    about what (possibly empty).
+    """
+
+    at: str
+    actor: str
+    action: str
+    details: str
+
+
+class IncludedFile(TypedDict):
+    """The latest version of one document, bundled with a snapshot that includes documents.
+
+    ``document`` is the document's type name and ``group`` its group (as in :class:`ReportDocument`);
+    ``file_name``, ``size`` (bytes), ``mime`` and ``sha256`` (hex, printed in full) are the version's, and
+    ``file_id`` the name of the stored file in the documents folder. ``kind`` is ``pdf`` for a PDF (its pages
+    follow the report), otherwise ``attachment`` (embedded as a file attachment).
+    """
+
+    document: str
+    group: str
+    file_name: str
+    sha256: str
+    size: int
+    mime: str
+    file_id: str
+    kind: FileKind
+
+
+class ReportModel(TypedDict):
+    """Everything the report body prints; the same model always renders the same body.
+
+    ``template_version`` changes with the report's layout, so a new layout gives new keys. ``readiness``
+    counts the required documents by effective status (and says whether all are approved);
+    ``included_files`` is empty unless the snapshot includes documents. ``content_key`` is the SHA-256 of the
+    canonical JSON of every other field (``snapshots.content_key.content_key``): the key of the cached body.
+    """
+
+    template_version: str
+    room: ReportRoom
+    vessels: list[ReportVessel]
+    parties: list[ReportParty]
+    documents: list[ReportDocument]
+    approvals: list[ReportApproval]
+    activity: list[ReportActivity]
+    readiness: ReadinessCounts
+    included_files: list[IncludedFile]
+    content_key: str
+
+
+class SnapshotFacts(TypedDict):
+    """What the cover, the page stamps and the PDF's metadata say about one snapshot (not in the cached body).
+
+    ``snapshot_id`` and ``title`` are the snapshot's, ``content_key`` its model's; ``generated_at`` is
+    ``YYYY-MM-DD HH:MM:SS UTC`` (also the PDF's creation date) and ``generated_by`` ``Name <email>`` or the
+    email alone.
+    """
+
+    snapshot_id: str
+    title: str
+    content_key: str
+    generated_at: str
+    generated_by: str
+
+
+class AppendixItem(TypedDict):
+    """A file the assembly adds after the report, one per :class:`IncludedFile`, in order.
+
+    ``path`` is where the file is on disk and ``name`` its file name (an attachment's name in the PDF);
+    ``kind`` as in :class:`IncludedFile`; ``title`` the bookmark of appended pages,
+    ``<group>: <document> (<file name>)``.
+    """
+
+    path: str
+    name: str
+    kind: FileKind
+    title: str
