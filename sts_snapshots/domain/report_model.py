@@ -13,30 +13,18 @@ from typing import Literal
 # typing_extensions' TypedDict: pydantic (the API's response models) needs it before Python 3.12.
 from typing_extensions import TypedDict
 
-from .records import ReadinessCounts
+from .records import ReadinessCounts, RoomRecord
 
 FileKind = Literal["pdf", "attachment"]
 
 
-class ReportRoom(TypedDict):
-    """The room's own fields, as stored.
-
-    ``id``, ``title``, ``location``, ``description`` as entered; ``sts_eta`` the planned start of the transfer
-    (ISO 8601), None while not set; ``cargo_type`` and ``cargo_quantity`` free text (``85,000 mt ± 5%``);
-    ``status`` a room status code (``draft``, ``docs_pending``, ``ready``, ...); ``created_at`` ISO 8601,
-    ``created_by`` the creator's email.
-    """
-
-    id: str
-    title: str
-    location: str
-    sts_eta: str | None
-    cargo_type: str
-    cargo_quantity: str
-    description: str
-    status: str
-    created_at: str
-    created_by: str
+# The room's own fields, as stored.
+#
+# ``id``, ``title``, ``location``, ``description`` as entered; ``sts_eta`` the planned start of the transfer
+# (ISO 8601), None while not set; ``cargo_type`` and ``cargo_quantity`` free text (``85,000 mt ± 5%``);
+# ``status`` a room status code (``draft``, ``docs_pending``, ``ready``, ...); ``created_at`` ISO 8601,
+# ``created_by`` the creator's email.
+ReportRoom = RoomRecord
 
 
 class ReportVessel(TypedDict):
