@@ -24,7 +24,6 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-Record = dict[str, Any]
 # What a table holds: a TypedDict of sts_snapshots.domain.records, or a plain dict.
 R = TypeVar("R")
 
