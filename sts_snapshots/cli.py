@@ -135,7 +135,7 @@ def token(email: str, data_dir: Path | None) -> None:
     user = sts.users.get(email)
     if user is None:
         raise click.ClickException(f"no user {email}; add one with 'sts-snapshots users add {email}'")
-    click.echo(sts.tokens.issue(user.email, user.role))
+    click.echo(sts.tokens.issue(user.email, user.role, user.credential))
 
 
 @main.command()

@@ -7,6 +7,7 @@ the precedence rule: CLI flag > ``STS_*`` environment variable > default.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -59,6 +60,8 @@ class Settings:
     disk_cache_mb: int = _setting(512, "Size limit of the on-disk PDF cache in uploads/.pdf_cache (oldest evicted).")
     max_upload_mb: int = _setting(50, "Largest document upload accepted; larger ones get 413.")
     token_ttl_minutes: int = _setting(720, "Lifetime of an API access token.")
+    trusted_proxies: str = _setting("", "Comma-separated addresses of reverse proxies whose X-Forwarded-For header "
+                                        "names the client (for login throttling); empty trusts none.")
     cleanup_hour: int = _setting(2, "Local hour (0-23) of the daily cleanup job.")
     task_retention_hours: int = _setting(24, "Finished tasks older than this are removed by cleanup.")
     cache_retention_hours: int = _setting(72, "PDF cache entries older than this are removed by cleanup.")
@@ -89,11 +92,24 @@ class Settings:
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
 
+    @property
+    def trusted_proxy_set(self) -> frozenset[str]:
+        """The addresses of :attr:`trusted_proxies`.
+
+        >>> sorted(Settings(trusted_proxies="10.0.0.1, ::1").trusted_proxy_set)
+        ['10.0.0.1', '::1']
+        """
+        return parse_addresses(self.trusted_proxies)
+
     def validate(self) -> None:
         if not 0 < self.port < 65536:
             raise SettingsError(f"port must be between 1 and 65535, not {self.port}")
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError(f"log_level must be DEBUG, INFO, WARNING or ERROR, not {self.log_level!r}")
+        try:
+            parse_addresses(self.trusted_proxies)
+        except ValueError as exc:
+            raise SettingsError(f"trusted_proxies must be comma-separated IP addresses: {exc}") from None
         if not 0 <= self.cleanup_hour <= 23:
             raise SettingsError(f"cleanup_hour must be 0-23, not {self.cleanup_hour}")
         if not 0 <= self.worker_priority <= 19:
@@ -104,6 +120,18 @@ class Settings:
         for name in ("max_concurrent_generations", "worker_recycle_after", "max_upload_mb", "token_ttl_minutes"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1")
+
+
+def parse_addresses(text: str) -> frozenset[str]:
+    """The addresses in a comma-separated list; :raises ValueError: one is not an IP address.
+
+    >>> sorted(parse_addresses(" 10.0.0.1, ::1 ,"))
+    ['10.0.0.1', '::1']
+    """
+    found = [part.strip() for part in text.split(",") if part.strip()]
+    for address in found:
+        ipaddress.ip_address(address)
+    return frozenset(found)
 
 
 def describe() -> list[tuple[str, str, str, str]]:

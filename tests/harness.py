@@ -37,7 +37,7 @@ class Harness:
     def token(self, email: str) -> str:
         found = self.sts.users.get(email)
         assert found is not None, email
-        return self.sts.tokens.issue(found.email, found.role)
+        return self.sts.tokens.issue(found.email, found.role, found.credential)
 
     def auth(self, email: str = ADMIN_EMAIL) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(email)}"}

@@ -22,14 +22,14 @@ def test_argon2_round_trip() -> None:
 
 def test_token_round_trip() -> None:
     issuer = TokenIssuer(SECRET, timedelta(minutes=5))
-    claims = issuer.check(issuer.issue("a@b.example", "admin"))
+    claims = issuer.check(issuer.issue("a@b.example", "admin", "uid:1"))
     assert claims["sub"] == "a@b.example" and claims["role"] == "admin"
 
 
 def test_expired_token_is_rejected() -> None:
     issuer = TokenIssuer(SECRET, timedelta(seconds=-10))
     with pytest.raises(TokenError, match="expired"):
-        issuer.check(issuer.issue("a@b.example", "user"))
+        issuer.check(issuer.issue("a@b.example", "user", "uid:1"))
 
 
 @pytest.mark.parametrize("token", [

@@ -7,7 +7,7 @@ from nicegui import ui
 from sts_snapshots.demo import ADMIN_EMAIL, MEMBER_EMAIL
 from sts_snapshots.services.users import LOCAL_ADMIN
 from tests.harness import Harness
-from tests.test_ui_support import elements, sign_in, texts, wait_for
+from tests.test_ui_support import elements, sign_in, sign_out, texts, wait_for
 
 
 async def test_metrics_dashboard_shows_kpis_charts_and_runs_cleanup(harness: Harness) -> None:
@@ -49,7 +49,7 @@ async def test_admin_pages_are_admins_only_and_users_page_manages_accounts(harne
     await user.should_see("Admins only")
     await user.should_not_see("Cache hit rate")
 
-    await user.open("/logout")
+    await sign_out(user)
     await sign_in(user, ADMIN_EMAIL, "/users")
     await user.should_see(MEMBER_EMAIL)
     assert not user.find(kind=ui.select, marker=f"role-{ADMIN_EMAIL}").elements.pop().enabled  # no demoting yourself

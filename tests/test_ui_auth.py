@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from sts_snapshots.demo import ADMIN_EMAIL, ADMIN_PASSWORD, MEMBER_EMAIL
 from tests.harness import Harness
-from tests.test_ui_support import elements, sign_in, texts, wait_for
+from tests.test_ui_support import elements, page_path, sign_in, sign_out, texts, wait_for
 
 
 async def test_signed_out_pages_redirect_to_login_and_back_to_local_paths_only(harness: Harness) -> None:
@@ -17,19 +17,19 @@ async def test_signed_out_pages_redirect_to_login_and_back_to_local_paths_only(h
 
     user, room_id = harness.user, harness.demo_room_id()
     await sign_in(user, MEMBER_EMAIL, f"/rooms/{room_id}")
-    assert user.back_history[-1] == f"/rooms/{room_id}"
+    assert page_path(user) == f"/rooms/{room_id}"
     await user.should_see("Clearance readiness")
     # signed in, the login page sends straight on, and only ever to a local path
     for target in ("//evil.com", "http://evil.com/", "/\\evil.com", "javascript:alert(1)", "/rooms/x"):
         response = await harness.client.get("/login", params={"next": target})
         assert response.headers["location"] == ("/rooms/x" if target == "/rooms/x" else "/"), target
 
-    await user.open("/logout")
+    await sign_out(user)
     await user.open("/login?next=//evil.com")
     user.find(marker="email").type(ADMIN_EMAIL)
     user.find(marker="password").type(ADMIN_PASSWORD)
     user.find(marker="sign-in").click()
-    await wait_for(lambda: user.back_history[-1] == "/", what="the rooms page")
+    await wait_for(lambda: page_path(user) == "/", what="the rooms page")
     await user.should_see("New room")
 
 

@@ -16,6 +16,7 @@ from tests.test_ui_support import (
     elements,
     prop,
     sign_in,
+    sign_out,
     texts,
     wait_for,
 )
@@ -55,7 +56,7 @@ async def test_room_page_shows_what_each_role_may_do_and_outsiders_nothing(harne
         assert bool(elements(user, f"upload-{issc['id']}")) is uploads, email
         assert bool(elements(user, "add-vessel")) is manages, email
         assert bool(elements(user, "add-party")) is manages, email
-        await user.open("/logout")
+        await sign_out(user)
 
     await sign_in(user, OUTSIDER_EMAIL, f"/rooms/{room_id}")
     await user.should_see("Room not found")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sts_snapshots.demo import ADMIN_EMAIL, MEMBER_EMAIL
 from tests.harness import Harness
-from tests.test_ui_support import OUTSIDER_EMAIL, add_people, elements, sign_in, wait_for
+from tests.test_ui_support import OUTSIDER_EMAIL, add_people, elements, sign_in, sign_out, wait_for
 
 DEMO_TITLE = "Skaw STS — MT Nordic Ørsted / MT São Paulo Star"
 
@@ -28,7 +28,7 @@ async def test_rooms_list_shows_member_rooms_with_readiness_and_search_outsider_
     await user.should_not_see(marker="room-card")
 
     add_people(harness)
-    await user.open("/logout")
+    await sign_out(user)
     await sign_in(user, OUTSIDER_EMAIL)
     await user.should_see("No rooms yet")
     await user.should_not_see(DEMO_TITLE)

@@ -8,7 +8,7 @@ import pytest
 
 from sts_snapshots.demo import ADMIN_EMAIL, MEMBER_EMAIL
 from tests.harness import Harness
-from tests.test_ui_support import OUTSIDER_EMAIL, add_people, elements, prop, sign_in, texts, wait_for
+from tests.test_ui_support import OUTSIDER_EMAIL, add_people, elements, prop, sign_in, sign_out, texts, wait_for
 
 
 async def test_create_snapshot_watch_it_complete_then_outsider_and_admin(harness: Harness) -> None:
@@ -53,7 +53,7 @@ async def test_create_snapshot_watch_it_complete_then_outsider_and_admin(harness
 
     # an outsider sees neither the task nor the file
     add_people(harness)
-    await user.open("/logout")
+    await sign_out(user)
     await sign_in(user, OUTSIDER_EMAIL, f"/tasks/{snapshot['task_id']}")
     await user.should_see("Task not found")
     await user.open("/tasks/not-a-task")
@@ -61,7 +61,7 @@ async def test_create_snapshot_watch_it_complete_then_outsider_and_admin(harness
     assert (await harness.client.get(f"/ui/files/snapshots/{room_id}/{snapshot['id']}")).status_code == 404
 
     # an admin may delete it, after confirming
-    await user.open("/logout")
+    await sign_out(user)
     await sign_in(user, ADMIN_EMAIL, f"/tasks/{snapshot['task_id']}")
     await user.should_see(marker="task-result")  # admins see every room's tasks
     await user.open(f"/rooms/{room_id}")

@@ -41,6 +41,18 @@ async def sign_in(user: User, email: str, path: str = "/", password: str | None 
     await wait_for(lambda: len(user.back_history) > opened, what="the redirect after login")
 
 
+def page_path(user: User) -> str:
+    """The path of the page the simulated browser shows, after redirects (the history keeps what was opened)."""
+    assert user.client is not None
+    return user.client.request.url.path
+
+
+async def sign_out(user: User) -> None:
+    """Sign out as the Log out form does: a POST (a GET of /logout only shows the form)."""
+    response = await user.http_client.post("/logout")
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+
+
 async def wait_for(condition: Callable[[], Any], timeout: float = 10, what: str = "the condition") -> Any:
     """Poll ``condition`` (without blocking the event loop the page runs on) until it is truthy."""
     for _ in range(int(timeout / 0.05)):

@@ -7,18 +7,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.security import OAuth2PasswordRequestForm
 
-from .deps import UNAUTHORIZED, CurrentUser, Sts
+from .deps import UNAUTHORIZED, ClientAddress, CurrentUser, Sts
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 @router.post("/token")
-def login(sts: Sts, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> dict[str, Any]:
+def login(sts: Sts, address: ClientAddress, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> dict[str, Any]:
     """Exchange email (``username``) and password for a bearer token."""
-    user = sts.users.authenticate(form.username, form.password)
+    user = sts.users.authenticate(form.username, form.password, address)
     if user is None:
         raise HTTPException(401, "wrong email or password", headers=UNAUTHORIZED)
-    return {"access_token": sts.tokens.issue(user.email, user.role), "token_type": "bearer",
+    return {"access_token": sts.tokens.issue(user.email, user.role, user.credential), "token_type": "bearer",
             "expires_in": int(sts.tokens.ttl.total_seconds())}
 
 

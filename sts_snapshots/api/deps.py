@@ -11,6 +11,7 @@ from ..context import StsApp
 from ..domain.ids import ID_PATTERN, TASK_ID_PATTERN
 from ..domain.urls import API_PREFIX
 from ..services.auth import TokenError
+from ..services.throttle import client_address
 from ..services.users import User
 
 oauth2 = OAuth2PasswordBearer(tokenUrl=f"{API_PREFIX}/auth/token", auto_error=False)
@@ -31,13 +32,26 @@ def get_current_user(sts: Sts, token: Annotated[str | None, Depends(oauth2)]) ->
         claims = sts.tokens.check(token)
     except TokenError as exc:
         raise HTTPException(401, str(exc), headers=UNAUTHORIZED) from None
-    user = sts.users.get(str(claims["sub"]))
+    email = str(claims["sub"])
+    user = sts.users.current(email, str(claims.get("cred", "")))
     if user is None:
-        raise HTTPException(401, "the token's user no longer exists", headers=UNAUTHORIZED)
+        gone = sts.users.get(email) is None
+        raise HTTPException(401, "the token's user no longer exists" if gone else
+                            "the token is no longer valid: the account's password or role changed, or it was "
+                            "removed and added again; sign in again", headers=UNAUTHORIZED)
     return user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_client_address(sts: Sts, request: Request) -> str:
+    """Where the request comes from (``X-Forwarded-For`` counts only from a configured trusted proxy)."""
+    return client_address(request.client.host if request.client else None, request.headers.get("x-forwarded-for"),
+                          sts.settings.trusted_proxy_set)
+
+
+ClientAddress = Annotated[str, Depends(get_client_address)]
 
 
 def get_admin(user: CurrentUser) -> User:

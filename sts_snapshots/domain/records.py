@@ -6,7 +6,7 @@ already one, with no conversion, and mypy checks every key a caller reads.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired
 
 # typing_extensions' TypedDict: pydantic (the API's response models) needs it before Python 3.12.
 from typing_extensions import TypedDict
@@ -184,3 +184,5 @@ class UserRecord(TypedDict):
     role: str
     password_hash: str
     created_at: str
+    uid: NotRequired[str]  # random, never reused: a re-added e-mail is another account to old tokens
+    version: NotRequired[int]  # bumped by a password reset or role change: ends tokens and sessions

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 import jwt
@@ -27,6 +28,12 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+@lru_cache(maxsize=1)
+def dummy_hash() -> str:
+    """A hash of no one's password: checked for unknown e-mails, so they cost the same time as known ones."""
+    return _hasher.hash("no account has this password")
+
+
 def verify_password(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
@@ -39,9 +46,11 @@ class TokenIssuer:
     secret: str
     ttl: timedelta
 
-    def issue(self, email: str, role: str) -> str:
+    def issue(self, email: str, role: str, credential: str = "") -> str:
+        """A token for the account; ``credential`` (its uid and version) must still match when it is used (an
+        empty one never does)."""
         now = utcnow()
-        claims = {"sub": email, "role": role, "iat": now, "exp": now + self.ttl}
+        claims = {"sub": email, "role": role, "cred": credential, "iat": now, "exp": now + self.ttl}
         return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
 
     def check(self, token: str) -> dict[str, Any]:

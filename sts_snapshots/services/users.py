@@ -1,21 +1,21 @@
-"""User accounts: argon2 passwords, roles, and slowing down repeated failed logins."""
+"""User accounts: argon2 passwords, roles, the credential version that ends old tokens and sessions, and slowing
+down repeated failed logins."""
 
 from __future__ import annotations
 
-import threading
-import time
+import secrets
 from dataclasses import dataclass
 
 from ..domain.models import normalize_email
 from ..domain.records import UserRecord
 from ..domain.time import now_iso
 from ..store import Database, Table
-from .auth import hash_password, verify_password
+from .auth import dummy_hash, hash_password, verify_password
 from .errors import Conflict, Forbidden, Invalid, NotFound
+from .throttle import LockedOut, LoginThrottle
 
+__all__ = ["LOCAL_ADMIN", "ROLES", "LockedOut", "User", "UserService"]
 ROLES = ("admin", "user")
-LOCKOUT_FAILURES = 5
-LOCKOUT_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -23,31 +23,32 @@ class User:
     email: str
     name: str
     role: str
+    uid: str = ""
+    version: int = 0
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    @property
+    def credential(self) -> str:
+        """What a token or a browser session holds of the account; a reset, role change or removal changes it."""
+        return f"{self.uid}:{self.version}"
+
     @classmethod
     def from_record(cls, record: UserRecord) -> User:
-        return cls(email=record["email"], name=record.get("name") or record["email"], role=record["role"])
+        return cls(email=record["email"], name=record.get("name") or record["email"], role=record["role"],
+                   uid=record.get("uid", ""), version=record.get("version", 0))
 
 
 # Whoever runs a management command (or the demo seed) holds the data folder itself: an administrator.
 LOCAL_ADMIN = User(email="", name="the command line", role="admin")
 
 
-class LockedOut(RuntimeError):
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        super().__init__(f"too many failed logins; try again in {int(seconds) + 1} s")
-
-
 class UserService:
     def __init__(self, db: Database) -> None:
         self._table: Table[UserRecord] = db.table("users")
-        self._failures: dict[str, list[float]] = {}
-        self._guard = threading.Lock()
+        self._throttle = LoginThrottle()
 
     def require_admin(self, by: User) -> None:
         """Forbidden unless ``by`` is an administrator *now*, as the store says: the one check of every change to
@@ -70,7 +71,8 @@ class UserService:
             if role not in ROLES:
                 raise ValueError(f"role must be admin or user, not {role!r}")
             record: UserRecord = {"id": email, "email": email, "name": name.strip() or email, "role": role,
-                      "password_hash": password_hash or hash_password(password), "created_at": now_iso()}
+                      "password_hash": password_hash or hash_password(password), "created_at": now_iso(),
+                                  "uid": secrets.token_urlsafe(12), "version": 1}
         except ValueError as exc:
             raise Invalid(str(exc)) from None
         try:
@@ -82,6 +84,13 @@ class UserService:
     def get(self, email: str) -> User | None:
         record = self._table.get(email.strip().lower())
         return User.from_record(record) if record else None
+
+    def current(self, email: str, credential: str) -> User | None:
+        """The account, if ``credential`` (from a token or a session) is still its credential; otherwise None."""
+        user = self.get(email)
+        if user is None or not credential or not secrets.compare_digest(user.credential, credential):
+            return None
+        return user
 
     def list(self) -> list[User]:
         return sorted((User.from_record(r) for r in self._table.all()), key=lambda u: u.email)
@@ -101,7 +110,8 @@ class UserService:
                 raise NotFound(f"no user {email}")
             if role != "admin":
                 self._refuse_last_admin(current)
-            record = self._table.update(key, {"role": role})
+            changes = {"role": role, "version": current.get("version", 0) + 1} if role != current["role"] else {}
+            record = self._table.update(key, changes) if changes else current
         assert record is not None
         return User.from_record(record)
 
@@ -118,8 +128,7 @@ class UserService:
                 raise NotFound(f"no user {email}")
             self._refuse_last_admin(record)
             self._table.remove(key)
-        with self._guard:
-            self._failures.pop(key, None)
+        self._throttle.forget(key)
         return User.from_record(record)
 
     def _refuse_last_admin(self, record: UserRecord) -> None:
@@ -133,24 +142,27 @@ class UserService:
             hashed = hash_password(password)
         except ValueError as exc:
             raise Invalid(str(exc)) from None
-        record = self._table.update(email.strip().lower(), {"password_hash": hashed})
-        if record is None:
-            raise NotFound(f"no user {email}")
+        key = email.strip().lower()
+        with self._table.locked():
+            current = self._table.get(key)
+            if current is None:
+                raise NotFound(f"no user {email}")
+            record = self._table.update(key, {"password_hash": hashed, "version": current.get("version", 0) + 1})
+        assert record is not None
         return User.from_record(record)
 
-    def authenticate(self, email: str, password: str) -> User | None:
-        """The user if the password is right; None if not. Raises :class:`LockedOut` after repeated failures."""
+    def authenticate(self, email: str, password: str, address: str = "") -> User | None:
+        """The user if the password is right; None if not.
+
+        :param address: where the attempt comes from; failures count per account and address, and per address.
+        :raises LockedOut: after repeated failures (the password is then not checked at all).
+        """
         key = email.strip().lower()
-        with self._guard:
-            recent = [t for t in self._failures.get(key, []) if time.monotonic() - t < LOCKOUT_SECONDS]
-            self._failures[key] = recent
-            if len(recent) >= LOCKOUT_FAILURES:
-                raise LockedOut(LOCKOUT_SECONDS - (time.monotonic() - recent[0]))
+        attempt = self._throttle.begin(key, address)
         record = self._table.get(key)
-        if record is not None and verify_password(record["password_hash"], password):
-            with self._guard:
-                self._failures.pop(key, None)
-            return User.from_record(record)
-        with self._guard:
-            self._failures.setdefault(key, []).append(time.monotonic())
-        return None
+        # an unknown e-mail costs one argon2 verification too, so the answer's time does not tell who has an account
+        right = verify_password(record["password_hash"] if record else dummy_hash(), password)
+        if record is None or not right:
+            return None
+        self._throttle.succeeded(attempt)
+        return User.from_record(record)

@@ -1,10 +1,12 @@
-"""``/login`` and ``/logout``: the cookie session the pages share."""
+"""``/login``, ``/login/complete`` and ``/logout``: the cookie session the pages share."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import ui
+from nicegui import app, ui
 
 from ...context import StsApp
 from ...services.users import LockedOut
@@ -14,11 +16,14 @@ WRONG = "Wrong email or password."
 
 
 def register(sts: StsApp) -> None:
+    tickets = session.LoginTickets()
+
     @ui.page("/login", title="Sign in · STS Snapshots")
     async def login_page(request: Request, next: str = "/") -> RedirectResponse | None:
         target = session.safe_next(next)
         if await session.current_user(sts):
             return RedirectResponse(target, status_code=303)
+        address = session.request_address(sts, request)
         ui.colors(**theme.COLORS)
         ui.add_css(theme.stylesheet())
         ui.query("body").style("background: linear-gradient(160deg, #0b2545 0%, #13315c 55%, #1d5c96 100%)")
@@ -32,7 +37,7 @@ def register(sts: StsApp) -> None:
             button.props("loading")
             button.disable()  # one attempt at a time: a double click must not count as two failures
             try:
-                user = await threads.io(sts.users.authenticate, email, password)
+                user = await threads.io(sts.users.authenticate, email, password, address)
             except LockedOut as exc:
                 error.set_text(f"Too many failed attempts. Try again in {int(exc.seconds) + 1} seconds.")
                 password_input.set_value("")
@@ -44,8 +49,7 @@ def register(sts: StsApp) -> None:
                 error.set_text(WRONG)
                 password_input.set_value("")
                 return
-            session.sign_in(user)
-            ui.navigate.to(target)
+            ui.navigate.to(f"/login/complete?ticket={quote(tickets.issue(user, target))}")
 
         with ui.column().classes("w-full min-h-screen items-center justify-center p-6"):
             with ui.card().classes("w-[420px] max-w-full p-0 rounded-2xl shadow-2xl").mark("login-card"):
@@ -71,7 +75,37 @@ def register(sts: StsApp) -> None:
                 "text-blue-100 opacity-70 text-[13px] mt-4")
         return None
 
-    @ui.page("/logout")
-    def logout_page() -> RedirectResponse:
+    @app.get("/login/complete", include_in_schema=False)
+    async def complete_login(request: Request, ticket: str = "") -> RedirectResponse:
+        """Two steps: a new session id for the browser, then, on the request that brings it, the sign-in."""
+        if tickets.pending(ticket):
+            session.sign_out()  # the id the browser came with (perhaps planted) keeps nothing
+            tickets.bind(ticket, session.renew_session_id(request))
+            return RedirectResponse(f"/login/complete?ticket={quote(ticket)}", status_code=303)
+        taken = tickets.take(ticket, str(request.session.get("id", "")))
+        user = await threads.io(sts.users.current, taken[0], taken[1]) if taken else None
+        if taken is None or user is None:
+            return RedirectResponse("/login", status_code=303)
+        session.sign_in(user)
+        return RedirectResponse(taken[2], status_code=303)
+
+    @ui.page("/logout", title="Sign out · STS Snapshots")
+    async def logout_page() -> RedirectResponse | None:
+        """Signing out takes a POST (a link or an image on another site must not sign anyone out); this page
+        offers the form, or sends a signed-out browser on to the login page."""
+        user = await session.current_user(sts)
+        if user is None:
+            return RedirectResponse("/login", status_code=303)
+        with theme.frame(user, title="Sign out"):
+            ui.label("Sign out of STS Snapshots?").classes("sts-h1")
+            with ui.element("form").props('method=post action=/logout'):
+                ui.button("Log out", icon="logout").props("type=submit unelevated color=primary no-caps") \
+                    .mark("logout-confirm")
+        return None
+
+    # after the page: ui.page replaces every route of its path, whatever the method
+    @app.post("/logout", include_in_schema=False)
+    def logout(request: Request) -> RedirectResponse:
         session.sign_out()
+        session.renew_session_id(request)
         return RedirectResponse("/login", status_code=303)

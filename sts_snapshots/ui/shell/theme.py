@@ -10,6 +10,7 @@ from nicegui import ui
 
 from ...resources import static_dir
 from ...services.users import User
+from . import session
 
 PRIMARY = "#13315c"
 COLORS = {"primary": PRIMARY, "secondary": "#1d5c96", "accent": "#0e7490", "positive": "#2e7d32",
@@ -48,6 +49,12 @@ def _nav(user: User | None, active: str) -> None:
                 ui.label(label)
 
 
+def _log_out() -> None:
+    """Sign out over the page's own connection (no link can do this), then show the signed-out page."""
+    session.sign_out()
+    ui.navigate.to("/logout")
+
+
 @contextmanager
 def frame(user: User | None, active: str = "", title: str = "") -> Iterator[ui.column]:
     """Header and a centred content column; the page's content goes inside the ``with`` block."""
@@ -71,7 +78,7 @@ def frame(user: User | None, active: str = "", title: str = "") -> Iterator[ui.c
                     ui.label(user.name).classes("text-white text-[14px] font-medium leading-tight")
                     ui.label("Administrator" if user.is_admin else user.email).classes(
                         "text-blue-100 text-[12px] opacity-80 leading-tight")
-                ui.button("Log out", icon="logout", on_click=lambda: ui.navigate.to("/logout")) \
+                ui.button("Log out", icon="logout", on_click=_log_out) \
                     .props("flat no-caps color=white").classes("ml-2").mark("logout")
     with ui.column().classes("sts-page") as content:
         yield content
