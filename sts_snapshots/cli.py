@@ -157,7 +157,7 @@ def cleanup(data_dir: Path | None) -> None:
 def backup(data_dir: Path | None, output: Path | None, include_cache: bool) -> None:
     """Write one .tar.gz of the data folder with a SHA-256 manifest; safe while the server runs."""
     from .datadir import DataLayout
-    from .ops.backup import create_backup, default_name
+    from .ops.backup import BackupError, create_backup, default_name
 
     layout = DataLayout(load_settings(data_dir=data_dir).data_dir)
     target = output or Path(default_name())
@@ -168,7 +168,7 @@ def backup(data_dir: Path | None, output: Path | None, include_cache: bool) -> N
 
         try:
             result = create_backup(layout, target, include_cache=include_cache, progress=progress)
-        except (FileNotFoundError, OSError) as exc:
+        except (BackupError, OSError) as exc:
             raise click.ClickException(f"backup failed: {exc}") from None
     click.echo(f"wrote {result.path}: {result.files} files, {format_size(result.data_bytes)} of data, "
                f"{format_size(result.archive_bytes)} archive")

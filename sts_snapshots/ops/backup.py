@@ -30,6 +30,12 @@ DATA = "data"
 FORMAT = "sts-snapshots-backup"
 SKIPPED_NAMES = {"server.lock"}
 SKIPPED_SUFFIXES = (".lock", ".tmp")
+ARCHIVE_MODE = 0o600  # it holds secret.key and the password hashes
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+class BackupError(RuntimeError):
+    """The backup cannot be written where asked; the message (one line) says why. Nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,7 @@ def _entries(layout: DataLayout, include_cache: bool) -> Iterator[tuple[str, Pat
         yield path.relative_to(layout.root).as_posix(), path, False
 
 
-def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes, mode: int = 0o644) -> None:
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes, mode: int = 0o600) -> None:
     info = tarfile.TarInfo(name)
     info.size, info.mode, info.mtime = len(data), mode, int(time.time())
     tar.addfile(info, io.BytesIO(data))
@@ -133,7 +139,7 @@ def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> tuple[int, str] | 
     with handle:
         stat = os.fstat(handle.fileno())
         info = tarfile.TarInfo(name)
-        info.size, info.mode, info.mtime = stat.st_size, stat.st_mode & 0o777, int(stat.st_mtime)
+        info.size, info.mode, info.mtime = stat.st_size, 0o600, int(stat.st_mtime)
         reader = _HashingReader(handle)
         tar.addfile(info, reader)  # type: ignore[arg-type]
     return stat.st_size, reader.digest.hexdigest()
@@ -144,36 +150,58 @@ def create_backup(layout: DataLayout, output: Path, *, include_cache: bool = Fal
     """Write the archive to ``output`` (through a temporary name, so a failed backup leaves nothing).
 
     :param progress: called with (files done, files total) after each file.
+    The archive is created 0600 (it holds ``secret.key`` and the password hashes), and neither ``output`` nor
+    its temporary ``<output>.partial`` is ever written through a symbolic link.
+
     :raises FileNotFoundError: the data folder has no stores.
+    :raises BackupError: ``output`` is a link, or ``<output>.partial`` already exists.
     """
     if not layout.db.is_dir():
         raise FileNotFoundError(f"{layout.root} is not an STS Snapshots data folder (no db/ folder)")
+    if output.is_symlink():
+        raise BackupError(f"{output} is a symbolic link; refusing to write through it")
     entries = list(_entries(layout, include_cache))
-    files: list[dict[str, object]] = []
     partial = output.with_name(output.name + ".partial")
-    total = 0
+    try:  # a new file only (never through a link, never an existing file), readable by its owner only
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | os.O_CLOEXEC, ARCHIVE_MODE)
+    except FileExistsError:
+        raise BackupError(f"{partial} already exists (a link, or left by an interrupted backup); "
+                          f"remove it and try again") from None
     try:
-        with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
-            for done, (name, path, is_store) in enumerate(entries, start=1):
-                member = f"{DATA}/{name}"
-                added: tuple[int, str] | None
-                if is_store:
-                    content = _locked_read(path)
-                    if content is not None:
-                        _add_bytes(tar, member, content)
-                    added = None if content is None else (len(content), hashlib.sha256(content).hexdigest())
-                else:
-                    added = _add_file(tar, member, path)
-                if progress:
-                    progress(done, len(entries))
-                if added is None:  # removed since listing (a deleted snapshot, an evicted cache entry)
-                    continue
-                files.append({"path": name, "size": added[0], "sha256": added[1]})
-                total += added[0]
-            manifest = {"format": FORMAT, "format_version": 1, "app_version": __version__, "created_at": now_iso(),
-                        "source": str(layout.root), "include_cache": include_cache, "files": files}
-            _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())
-        os.replace(partial, output)
+        with os.fdopen(fd, "wb") as raw:
+            os.fchmod(raw.fileno(), ARCHIVE_MODE)
+            files, total = _write_archive(raw, layout, entries, include_cache, progress)
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(partial, output)  # replaces a link planted at output meanwhile, never follows it
     finally:
         partial.unlink(missing_ok=True)
     return BackupResult(path=output, files=len(files), data_bytes=total, archive_bytes=output.stat().st_size)
+
+
+def _write_archive(raw: BinaryIO, layout: DataLayout, entries: list[tuple[str, Path, bool]], include_cache: bool,
+                   progress: Callable[[int, int], None] | None) -> tuple[list[dict[str, object]], int]:
+    """Write the .tar.gz (every file, then the manifest) to ``raw``; returns the manifest's files and their bytes."""
+    files: list[dict[str, object]] = []
+    total = 0
+    with tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar:
+        for done, (name, path, is_store) in enumerate(entries, start=1):
+            member = f"{DATA}/{name}"
+            added: tuple[int, str] | None
+            if is_store:
+                content = _locked_read(path)
+                if content is not None:
+                    _add_bytes(tar, member, content)
+                added = None if content is None else (len(content), hashlib.sha256(content).hexdigest())
+            else:
+                added = _add_file(tar, member, path)
+            if progress:
+                progress(done, len(entries))
+            if added is None:  # removed since listing (a deleted snapshot, an evicted cache entry)
+                continue
+            files.append({"path": name, "size": added[0], "sha256": added[1]})
+            total += added[0]
+        manifest = {"format": FORMAT, "format_version": 1, "app_version": __version__, "created_at": now_iso(),
+                    "source": str(layout.root), "include_cache": include_cache, "files": files}
+        _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())
+    return files, total
