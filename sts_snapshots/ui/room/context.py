@@ -13,7 +13,7 @@ from ...domain.models import UPLOADER_ROLES
 from ...domain.records import PartyRecord
 from ...services.errors import Forbidden
 from ...services.users import User
-from ..shell import session, threads, widgets
+from ..shell import threads, widgets
 
 R = TypeVar("R")
 
@@ -49,7 +49,8 @@ class RoomContext:
     async def signed_in(self) -> User | None:
         """Who is using the page *now*: looked up again at every action, so a page opened before its user was
         demoted, removed or signed out acts with the rights they have today, or not at all."""
-        user = await session.current_user(self.sts)
+        # the credential the page was opened with: a new password, a new role or a removal since ends it
+        user = await threads.io(self.sts.users.current, self.user.email, self.user.credential)
         if user is None:
             widgets.notify_error(Forbidden("you are signed out: sign in again to go on"))
             ui.navigate.to(f"/login?next=/rooms/{self.room_id}")
