@@ -8,6 +8,7 @@ from functools import partial
 
 from .context import StsApp
 from .datadir import DataLayout
+from .datadir.private import make_private
 from .datadir.secret import secret_key
 from .demo import seed_demo
 from .metrics.recorder import MetricsRecorder
@@ -67,7 +68,7 @@ def seed_if_empty(sts: StsApp) -> bool:
 
 def create_app(settings: Settings) -> StsApp:
     """Build the app and register its REST API, UI pages and start/stop hooks on NiceGUI's server."""
-    from nicegui import app
+    from nicegui import app, core
     from nicegui.storage import Storage
 
     from .api import register_api
@@ -75,9 +76,14 @@ def create_app(settings: Settings) -> StsApp:
 
     sts = build_app(settings)
     Storage.path = sts.layout.nicegui_storage  # NiceGUI would otherwise write .nicegui/ into the working directory
+    make_private(sts.layout.nicegui_storage)
+    # NiceGUI's socket.io server accepts any Origin ('*'); None is engine.io's same-origin check (the Host, or
+    # X-Forwarded-Host behind a proxy), so another site's page cannot open a socket with the user's cookie.
+    core.sio.eio.cors_allowed_origins = None
     seed_if_empty(sts)
     register_api(app, sts)
     register_pages(sts)
     app.on_startup(sts.start)
     app.on_shutdown(sts.stop)
+    app.on_shutdown(partial(make_private, sts.layout.nicegui_storage))  # the session files NiceGUI wrote meanwhile
     return sts

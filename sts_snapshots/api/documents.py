@@ -14,6 +14,7 @@ from .deps import CurrentUser, DocId, RoomId, Sts
 from .schemas import DocumentReview
 
 router = APIRouter(prefix="/rooms/{room_id}/documents", tags=["documents"])
+uploads = APIRouter(prefix=router.prefix, tags=router.tags)  # its own router: included with the upload body limit
 CHUNK = 1024 * 1024
 
 
@@ -26,7 +27,7 @@ def list_documents(sts: Sts, user: CurrentUser, room_id: RoomId,
     return sts.documents.list(user, room_id, status)
 
 
-@router.put("/{doc_id}/file")
+@uploads.put("/{doc_id}/file")
 async def upload(sts: Sts, user: CurrentUser, room_id: RoomId, doc_id: DocId, request: Request,
                  file: Annotated[UploadFile, File(description="the new version")]) -> DocumentView:
     limit = sts.settings.max_upload_mb * 1024 * 1024

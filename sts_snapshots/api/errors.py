@@ -1,18 +1,27 @@
-"""Map use-case errors to HTTP answers: always JSON with a ``detail``, never a 500 for bad input."""
+"""Map use-case errors to HTTP answers: always JSON with a ``detail``, never a 500 for bad input.
+
+A 422 names what was wrong with at most a short excerpt of the input (never the whole body back); an unhandled
+error is logged with its traceback (to ``logs/backend.log`` with everything else) and answered without its text.
+"""
 
 from __future__ import annotations
 
 import inspect
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
 
 from ..services.errors import Conflict, Forbidden, Invalid, NotFound, StorageFailed
 from ..services.users import LockedOut
 
 log = logging.getLogger(__name__)
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422, StorageFailed: 507}
+EXCERPT = 100  # characters of the input a 422 repeats
 
 
 def install_error_handlers(app: FastAPI, api_prefix: str = "/api/") -> None:
@@ -29,6 +38,19 @@ def install_error_handlers(app: FastAPI, api_prefix: str = "/api/") -> None:
         return await answer if inspect.isawaitable(answer) else answer
 
     app.add_exception_handler(404, not_found)
+    app.add_exception_handler(400, _bad_request)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    page_error = app.exception_handlers.get(Exception)
+
+    async def unhandled(request: Request, exc: Exception) -> Response:
+        """Our own bug: the traceback goes to the log, the answer says only that it happened."""
+        if request.scope.get("nicegui_page_path") and page_error is not None:  # a page: NiceGUI logs it, shows its page
+            answer = page_error(request, exc)
+            return await answer if inspect.isawaitable(answer) else answer
+        log.exception("%s %s failed", request.method, request.url.path)
+        return JSONResponse({"detail": "internal server error; the details are in the server log"}, status_code=500)
+
+    app.add_exception_handler(Exception, unhandled)
 
 
 def _handler(code: int):  # type: ignore[no-untyped-def]
@@ -43,3 +65,44 @@ def _handler(code: int):  # type: ignore[no-untyped-def]
 async def _locked_out(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, LockedOut)
     return JSONResponse({"detail": str(exc)}, status_code=429, headers={"Retry-After": str(int(exc.seconds) + 1)})
+
+
+async def _bad_request(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if isinstance(exc.__cause__, UnicodeDecodeError):  # FastAPI's JSON parsing met bytes that are not UTF-8
+        return JSONResponse({"detail": [{"type": "json_invalid", "loc": ["body"], "input": None,
+                                         "msg": f"the body is not valid UTF-8 (byte {exc.__cause__.start})"}]},
+                            status_code=422)
+    return await http_exception_handler(request, exc)
+
+
+async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse({"detail": [_short(error) for error in exc.errors()]}, status_code=422)
+
+
+def _short(error: Any) -> dict[str, Any]:
+    """One validation error, JSON-safe, with the input cut to an excerpt.
+
+    >>> _short({"type": "string_too_long", "loc": ("body", "title"), "msg": "too long", "input": "x" * 500,
+    ...         "ctx": {"max_length": 200}})["input"][-5:]
+    'x ...'
+    >>> _short({"type": "float_type", "loc": ("body", 0), "msg": "bad", "input": float("nan")})["input"]
+    'nan'
+    """
+    short: dict[str, Any] = {"type": str(error.get("type", "")),
+                             "loc": [_excerpt(part) for part in error.get("loc", ())],
+                             "msg": _excerpt(error.get("msg", ""), 300)}
+    if "input" in error:
+        short["input"] = _excerpt(error["input"])
+    if error.get("ctx"):
+        short["ctx"] = {str(key): _excerpt(value) for key, value in error["ctx"].items()}
+    return short
+
+
+def _excerpt(value: Any, limit: int = EXCERPT) -> Any:
+    if value is None or isinstance(value, bool) or (isinstance(value, int) and abs(value) < 2**53):
+        return value
+    text = value if isinstance(value, str) else repr(value) if not isinstance(value, float) else str(value)
+    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates cannot go into JSON
+    return text if len(text) <= limit else text[:limit] + " ..."
