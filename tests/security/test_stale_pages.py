@@ -14,6 +14,8 @@ async def test_an_open_room_page_of_a_demoted_admin_cannot_delete_a_snapshot(har
     assert admin is not None
     snapshot = sts.snapshots.create(admin, room, "Kept", "pdf", False)
     sts.users.add(LOCAL_ADMIN, "other.admin@example.com", "long-enough-pass", role="admin")
+    await wait_for(lambda: sts.snapshots.get(admin, room, snapshot["id"])["status"] == "completed", timeout=120,
+                   what="the snapshot to complete")  # its Delete button shows once it has
     await sign_in(user, ADMIN_EMAIL, f"/rooms/{room}")
     await user.should_see(marker="snapshot-delete", retries=50)
     sts.users.set_role(LOCAL_ADMIN, ADMIN_EMAIL, "user")  # meanwhile, the other admin demoted this one
