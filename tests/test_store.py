@@ -145,6 +145,8 @@ table = Database(Path(sys.argv[1])).table("t")
 i = 0
 while True:
     table.insert({"id": str(i), "payload": "x" * 2000})
+    if i == 0:
+        print("writing", flush=True)
     i += 1
 """
 
@@ -153,8 +155,11 @@ def test_sigkill_during_writes_never_leaves_a_broken_file(tmp_path: Path) -> Non
     path = tmp_path / "killed.json"
     rng = random.Random(7)
     for _ in range(12):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], env={**os.environ, "PYTHONPATH": "."})
-        time.sleep(rng.uniform(0.25, 0.6))
+        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], env={**os.environ, "PYTHONPATH": "."},
+                                stdout=subprocess.PIPE)
+        assert proc.stdout is not None
+        proc.stdout.readline()  # killed while writing, however long the start took on a busy machine
+        time.sleep(rng.uniform(0.0, 0.35))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         if path.exists():
