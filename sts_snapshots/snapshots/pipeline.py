@@ -99,8 +99,11 @@ def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | 
         message = _readable(exc)
         # ValueError: an included document cannot be read; LookupError: the room went away. The user's input,
         # not our bug: a WARNING, so that `verify` (which counts ERROR lines) stays green.
+        # OSError: the disk refused the PDF (full, file too large): an ERROR for the operator, whose message says
+        # it all; anything else is our bug and keeps its traceback.
         level = logging.WARNING if isinstance(exc, ValueError | LookupError) else logging.ERROR
-        log.log(level, "Snapshot %s failed: %s", snapshot_id, message, exc_info=level == logging.ERROR)
+        log.log(level, "Snapshot %s failed: %s", snapshot_id, message,
+                exc_info=level == logging.ERROR and not isinstance(exc, OSError))
         output.unlink(missing_ok=True)
         p.records.update(snapshot_id, {"status": "failed", "error": message, "completed_at": now_iso()})
         p.tasks.fail(task_id, message)
