@@ -11,6 +11,7 @@ from .datadir import DataLayout
 from .datadir.private import make_private
 from .datadir.secret import secret_key
 from .demo import seed_demo
+from .logging_setup import refused_origins_are_warnings
 from .metrics.recorder import MetricsRecorder
 from .resources import static_dir
 from .services.auth import TokenIssuer
@@ -80,6 +81,7 @@ def create_app(settings: Settings) -> StsApp:
     # NiceGUI's socket.io server accepts any Origin ('*'); None is engine.io's same-origin check (the Host, or
     # X-Forwarded-Host behind a proxy), so another site's page cannot open a socket with the user's cookie.
     core.sio.eio.cors_allowed_origins = None
+    refused_origins_are_warnings()  # a refused visitor must not turn `verify` red
     seed_if_empty(sts)
     register_api(app, sts)
     register_pages(sts)

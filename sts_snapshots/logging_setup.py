@@ -30,3 +30,25 @@ def setup_logging(log_file: Path | None, level: str, console: bool = True) -> No
         root.addHandler(stream)
     for noisy in ("apscheduler", "httpx", "fontTools", "borb"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+def refused_origins_are_warnings() -> None:
+    """Install :class:`RefusedOriginIsAWarning` on engine.io's logger (once)."""
+    engineio = logging.getLogger("engineio.server")
+    if not any(isinstance(f, RefusedOriginIsAWarning) for f in engineio.filters):
+        engineio.addFilter(RefusedOriginIsAWarning())
+
+
+class RefusedOriginIsAWarning(logging.Filter):
+    """engine.io logs a websocket from a foreign origin at ERROR: that is a refused visitor, not our fault.
+
+    >>> record = logging.LogRecord("engineio.server", logging.ERROR, "", 0, "%s is not an accepted origin.",
+    ...                            ("http://evil.example",), None)
+    >>> RefusedOriginIsAWarning().filter(record), record.levelname
+    (True, 'WARNING')
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.ERROR and "is not an accepted origin" in str(record.msg):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True

@@ -45,6 +45,10 @@ def lan_addresses() -> list[str]:
 
 
 def run_server(settings: Settings) -> int:
+    if os.name == "posix":
+        # Everything the server writes is this user's alone: store files, PDFs, logs and NiceGUI's session files
+        # (which say who is signed in; NiceGUI writes them with the default mode). The render workers inherit it.
+        os.umask(0o077)
     layout = DataLayout(settings.data_dir)
     os.environ["NICEGUI_STORAGE_PATH"] = str(layout.nicegui_storage)
     from .app import create_app

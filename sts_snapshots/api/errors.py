@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 
 from ..services.errors import Conflict, Forbidden, Invalid, NotFound, StorageFailed
 from ..services.users import LockedOut
+from .middleware import SECURITY_HEADERS
 
 log = logging.getLogger(__name__)
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422, StorageFailed: 507}
@@ -46,9 +47,15 @@ def install_error_handlers(app: FastAPI, api_prefix: str = "/api/") -> None:
         """Our own bug: the traceback goes to the log, the answer says only that it happened."""
         if request.scope.get("nicegui_page_path") and page_error is not None:  # a page: NiceGUI logs it, shows its page
             answer = page_error(request, exc)
-            return await answer if inspect.isawaitable(answer) else answer
-        log.exception("%s %s failed", request.method, request.url.path)
-        return JSONResponse({"detail": "internal server error; the details are in the server log"}, status_code=500)
+            answer = await answer if inspect.isawaitable(answer) else answer
+        else:
+            log.exception("%s %s failed", request.method, request.url.path)
+            answer = JSONResponse({"detail": "internal server error; the details are in the server log"},
+                                  status_code=500)
+        # Starlette sends this answer from its outermost middleware, outside ours: the headers are set here
+        for name, value in SECURITY_HEADERS.items():
+            answer.headers.setdefault(name, value)
+        return answer
 
     app.add_exception_handler(Exception, unhandled)
 

@@ -67,6 +67,7 @@ class LoginThrottle:
     _by_account: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     _by_address: dict[str, list[float]] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
+    _swept: float = float("-inf")
 
     def begin(self, account: str, address: str) -> Attempt:
         """Take a slot for one attempt, counted as a failure until it succeeds.
@@ -75,6 +76,7 @@ class LoginThrottle:
         """
         now = self.clock()
         with self._guard:
+            self._sweep(now)
             pair = self._recent(self._by_account, (account, address), now)
             from_address = self._recent(self._by_address, address, now)
             for times, limit in ((pair, ACCOUNT_FAILURES), (from_address, ADDRESS_FAILURES)):
@@ -97,6 +99,24 @@ class LoginThrottle:
         with self._guard:
             for key in [k for k in self._by_account if k[0] == account]:
                 del self._by_account[key]
+
+    def counted(self) -> int:
+        """How many (account, address) pairs and addresses have failures on record (memory held)."""
+        with self._guard:
+            return len(self._by_account) + len(self._by_address)
+
+    def _sweep(self, now: float) -> None:
+        """Once a window, forget every key whose last failure is older than the window (caller holds the guard).
+
+        Without it, every e-mail and address ever tried would stay in memory for good.
+        """
+        if now - self._swept < WINDOW_SECONDS:
+            return
+        self._swept = now
+        tables: tuple[dict[Any, list[float]], ...] = (self._by_account, self._by_address)
+        for table in tables:
+            for key in [k for k, times in table.items() if not times or now - times[-1] >= WINDOW_SECONDS]:
+                del table[key]
 
     @staticmethod
     def _recent(table: dict[Any, list[float]], key: Any, now: float) -> list[float]:

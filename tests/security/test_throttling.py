@@ -88,3 +88,16 @@ class TestBehindATrustedProxy:
             for i in range(ACCOUNT_FAILURES):
                 assert await attempt(untrusted, f"wrong-{i}", headers={"X-Forwarded-For": f"10.0.1.{i}"}) == 401
             assert await attempt(untrusted, ADMIN_PASSWORD, headers={"X-Forwarded-For": "10.0.1.99"}) == 429
+
+
+def test_the_throttle_forgets_old_failures_so_memory_stays_bounded() -> None:
+    from sts_snapshots.services.throttle import WINDOW_SECONDS, LoginThrottle
+
+    now = [0.0]
+    throttle = LoginThrottle(clock=lambda: now[0])
+    for i in range(1000):  # a scan of a thousand e-mails from a thousand addresses
+        throttle.begin(f"user{i}@example.com", f"10.0.{i // 250}.{i % 250}")
+    assert throttle.counted() == 2000
+    now[0] += WINDOW_SECONDS + 1
+    throttle.begin("late@example.com", "10.9.9.9")
+    assert throttle.counted() == 2  # only the newest attempt is remembered
