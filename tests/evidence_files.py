@@ -155,8 +155,9 @@ def jpeg(tmp: Path) -> bytes:
 
 
 def included(path: Path, kind: str, status: str = "approved", document: str = "Q88 questionnaire",
-             limits: Limits = Limits()) -> tuple[IncludedFile, AppendixItem]:
+             limits: Limits | None = None) -> tuple[IncludedFile, AppendixItem]:
     """The model entry and the appendix item of one stored file."""
+    limits = limits or Limits()
     file = IncludedFile(document=document, group="Mother vessel — MT Solo", vessel="MT Solo", status=status,
                         version=3, uploaded_by="master@solo.example", uploaded_at="2026-11-20T09:00:00+00:00",
                         file_name=path.name, sha256="0" * 64, size=path.stat().st_size if path.exists() else 0,

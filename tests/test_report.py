@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -242,7 +241,7 @@ def test_unreadable_appendix_pdf_is_left_out_with_its_reason(
     broken.write_bytes(b"%PDF-1.7\nthis is not really a pdf")
     [done] = prepare([_item(broken, "pdf")], [Limits()])
     assert done.pdf is None and done.reason and "damaged" in done.reason
-    pdf, total = assemble(cover, body, facts, [done])
+    _, total = assemble(cover, body, facts, [done])
     assert total == page_count(cover) + page_count(body)
 
 
