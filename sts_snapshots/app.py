@@ -23,7 +23,7 @@ from .services.tasks import TaskStore
 from .services.users import UserService
 from .settings import Settings
 from .snapshots.cache import PdfCache
-from .snapshots.pipeline import Pipeline, generate_snapshot
+from .snapshots.pipeline import Pipeline, generate_snapshot, include_limits
 from .snapshots.queue import SchedulerQueue, build_scheduler
 from .snapshots.renderer import RenderPool
 from .store.stores import Stores
@@ -47,7 +47,7 @@ def build_app(settings: Settings) -> StsApp:
         cache=PdfCache(layout.pdf_cache, stores.cache_index, settings.memory_cache_mb, settings.disk_cache_mb),
         metrics=MetricsRecorder(layout.metrics),
         pool=RenderPool(settings.workers, settings.worker_recycle_after, str(fonts), niceness=settings.worker_priority),
-        layout=layout, fonts_dir=fonts)
+        layout=layout, fonts_dir=fonts, include_limits=include_limits(settings))
     queue = SchedulerQueue(build_scheduler(settings.max_concurrent_generations), partial(generate_snapshot, pipeline))
     secret = secret_key(layout)
     return StsApp(

@@ -59,6 +59,13 @@ class Settings:
     memory_cache_mb: int = _setting(64, "Size limit of the in-memory PDF cache (LRU, by bytes).")
     disk_cache_mb: int = _setting(512, "Size limit of the on-disk PDF cache in uploads/.pdf_cache (oldest evicted).")
     max_upload_mb: int = _setting(50, "Largest document upload accepted; larger ones get 413.")
+    include_max_file_pages: int = _setting(200, "A PDF included in a snapshot with more pages than this is listed "
+                                                "as not included (its pages are not appended).")
+    include_max_total_pages: int = _setting(1000, "Pages of included documents one snapshot appends at most; files "
+                                                  "beyond it are listed as not included.")
+    include_max_file_mb: int = _setting(50, "An included document larger than this is listed as not included.")
+    include_max_file_seconds: int = _setting(10, "Seconds a render worker spends reading one included document at "
+                                                 "most; a slower one is listed as not included.")
     token_ttl_minutes: int = _setting(720, "Lifetime of an API access token.")
     trusted_proxies: str = _setting("", "Comma-separated addresses of reverse proxies whose X-Forwarded-For header "
                                         "names the client (for login throttling); empty trusts none.")
@@ -117,7 +124,9 @@ class Settings:
         for name in ("workers", "max_task_attempts", "memory_cache_mb", "disk_cache_mb", "min_free_disk_mb"):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must not be negative")
-        for name in ("max_concurrent_generations", "worker_recycle_after", "max_upload_mb", "token_ttl_minutes"):
+        for name in ("max_concurrent_generations", "worker_recycle_after", "max_upload_mb", "token_ttl_minutes",
+                     "include_max_file_pages", "include_max_total_pages", "include_max_file_mb",
+                     "include_max_file_seconds"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1")
 

@@ -125,12 +125,19 @@ def _approval(party: ReportParty, status: str, comment: str, updated_at: str) ->
 
 def _included_files() -> list[IncludedFile]:
     return [
-        IncludedFile(document=BY_CODE["Q88"].name, group=MOTHER, file_name="q88_mother_v2.pdf",
-                     sha256=hashlib.sha256(b"q88").hexdigest(), size=284_113, mime="application/pdf",
-                     file_id="f-q88-mother-2", kind="pdf"),
-        IncludedFile(document=BY_CODE["CREW"].name, group=DAUGHTER, file_name="crew_list_Ωμέγα_scan.png",
+        IncludedFile(document=BY_CODE["Q88"].name, group=MOTHER, vessel="MT Nordic Ørsted", status="approved",
+                     version=2, uploaded_by="master@nordic.example", uploaded_at="2026-11-20T09:00:00+00:00",
+                     file_name="q88_mother_v2.pdf", sha256=hashlib.sha256(b"q88").hexdigest(), size=284_113,
+                     mime="application/pdf", file_id="f-q88-mother-2", kind="pdf", limit_pages=200,
+                     limit_total_pages=1000, limit_bytes=50 * 1024 * 1024, limit_seconds=10, first_page=12,
+                     last_page=15, not_included=None),
+        IncludedFile(document=BY_CODE["CREW"].name, group=DAUGHTER, vessel="MT Ωμέγα Spirit",
+                     status="rejected", version=1, uploaded_by="ops@daughter.example",
+                     uploaded_at="2026-11-21T10:00:00+00:00", file_name="crew_list_Ωμέγα_scan.png",
                      sha256=hashlib.sha256(b"crew").hexdigest(), size=1_922_047, mime="image/png",
-                     file_id="f-crew-daughter-1", kind="attachment"),
+                     file_id="f-crew-daughter-1", kind="image", limit_pages=200, limit_total_pages=1000,
+                     limit_bytes=50 * 1024 * 1024, limit_seconds=10, first_page=None, last_page=None,
+                     not_included="unreadable or damaged image (damaged PNG)"),
     ]
 
 

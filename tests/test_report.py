@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from pypdf.generic import Destination
 from sts_snapshots.domain.report_model import AppendixItem, ReportModel, SnapshotFacts
 from sts_snapshots.report import assemble, clear_borb_caches, disable_borb_telemetry, render_body, render_cover
 from sts_snapshots.report.borb_setup import find_borb_caches
+from sts_snapshots.report.evidence import Limits, prepare
 from tests import report_model
 
 FONTS = Path(__file__).resolve().parents[1] / "static" / "fonts"
@@ -210,36 +210,39 @@ def test_assembled_report_is_stamped_and_bookmarked(cover: bytes, body: bytes, f
     assert reader.metadata is not None and reader.metadata.title == facts["title"]
 
 
+def _item(path: Path, kind: str, status: str = "approved") -> AppendixItem:
+    return AppendixItem(path=str(path), name=path.name, kind=kind, title=f"Q88 — {path.name}",  # type: ignore[typeddict-item]
+                        attachment=f"MT Solo - Q88 - v1 - {path.name}", label=f"Q88 — v1 — {path.name}", status=status)
+
+
 def test_appendix_pdfs_are_appended_and_other_files_attached(
     tmp_path: Path, cover: bytes, body: bytes, facts: SnapshotFacts
 ) -> None:
     extra = render_body(report_model.model(3, included=False), FONTS)
     (tmp_path / "q88.pdf").write_bytes(extra)
-    (tmp_path / "crew.png").write_bytes(b"\x89PNG\r\n\x1a\n fake image")
-    appendix: list[AppendixItem] = [
-        {"path": str(tmp_path / "q88.pdf"), "name": "q88.pdf", "title": "Q88 questionnaire — Mother", "kind": "pdf"},
-        {"path": str(tmp_path / "crew.png"), "name": "crew.png", "title": "Crew list", "kind": "attachment"},
-    ]
-    pdf, total = assemble(cover, body, facts, appendix)
+    (tmp_path / "notes.txt").write_bytes(b"plain notes")
+    items = [_item(tmp_path / "q88.pdf", "pdf"), _item(tmp_path / "notes.txt", "attachment")]
+    pdf, total = assemble(cover, body, facts, prepare(items, [Limits()] * 2))
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     report_pages = page_count(cover) + page_count(body)
     assert total == len(reader.pages) == report_pages + page_count(extra)
     top_level = [item.title for item in reader.outline if isinstance(item, Destination)]
-    assert top_level[0] == "Cover" and top_level[-1] == "Q88 questionnaire — Mother"
-    assert reader.attachments["crew.png"] == [b"\x89PNG\r\n\x1a\n fake image"]
-    # appended pages keep their own footer: only report pages are stamped
-    assert f"Page {report_pages} of {report_pages}" in reader.pages[report_pages - 1].extract_text()
-    assert "Snapshot " + facts["snapshot_id"] not in reader.pages[report_pages].extract_text()
+    assert top_level[0] == "Cover" and top_level[-1] == "Q88 — q88.pdf"
+    assert reader.attachments["MT Solo - Q88 - v1 - notes.txt"] == [b"plain notes"]
+    # every page counts over the whole file, appended ones too
+    assert f"Page {report_pages} of {total}" in reader.pages[report_pages - 1].extract_text()
+    assert "Snapshot " + facts["snapshot_id"] in reader.pages[report_pages].extract_text()
 
 
-def test_unreadable_appendix_pdf_raises_value_error_naming_it(
+def test_unreadable_appendix_pdf_is_left_out_with_its_reason(
     tmp_path: Path, cover: bytes, body: bytes, facts: SnapshotFacts
 ) -> None:
-    broken = tmp_path / "broken.pdf"
+    broken = tmp_path / "hose_certificate.pdf"
     broken.write_bytes(b"%PDF-1.7\nthis is not really a pdf")
-    item = AppendixItem(path=str(broken), name="hose_certificate.pdf", title="Hose certificates", kind="pdf")
-    with pytest.raises(ValueError, match=re.escape("hose_certificate.pdf")):
-        assemble(cover, body, facts, [item])
+    [done] = prepare([_item(broken, "pdf")], [Limits()])
+    assert done.pdf is None and done.reason and "damaged" in done.reason
+    _, total = assemble(cover, body, facts, [done])
+    assert total == page_count(cover) + page_count(body)
 
 
 def test_telemetry_is_off_and_no_signal_handler_is_replaced(model: ReportModel) -> None:

@@ -15,7 +15,7 @@ from typing_extensions import TypedDict
 
 from .records import ReadinessCounts, RoomRecord
 
-FileKind = Literal["pdf", "attachment"]
+FileKind = Literal["pdf", "image", "attachment"]
 
 
 # The room's own fields, as stored.
@@ -121,20 +121,41 @@ class ReportActivity(TypedDict):
 class IncludedFile(TypedDict):
     """The latest version of one document, bundled with a snapshot that includes documents.
 
-    ``document`` is the document's type name and ``group`` its group (as in :class:`ReportDocument`);
-    ``file_name``, ``size`` (bytes), ``mime`` and ``sha256`` (hex, printed in full) are the version's, and
+    ``document`` is the document's type name and ``group`` its group (as in :class:`ReportDocument`), ``vessel``
+    the vessel's name or ``Operation``; ``status`` is the document's effective status (a document that is not
+    ``approved`` is included too, marked as such). ``version``, ``uploaded_by`` (email), ``uploaded_at`` (ISO
+    8601), ``file_name``, ``size`` (bytes), ``mime`` and ``sha256`` (hex, printed in full) are the version's, and
     ``file_id`` the name of the stored file in the documents folder. ``kind`` is ``pdf`` for a PDF (its pages
-    follow the report), otherwise ``attachment`` (embedded as a file attachment).
+    follow the report), ``image`` for a PNG or JPEG (a page of its own, and attached), otherwise ``attachment``
+    (embedded as a file attachment).
+
+    ``limit_pages``, ``limit_total_pages``, ``limit_bytes`` and ``limit_seconds`` are the limits the file is
+    judged under (settings ``include_max_*``): part of the content key, since the index prints their outcome.
+    ``first_page``/``last_page`` (1-based, in the whole snapshot file) and ``not_included`` (the reason a file is
+    left out, e.g. ``over the limit of 200 pages``) are filled in by the render worker after it inspected the
+    file; None before.
     """
 
     document: str
     group: str
+    vessel: str
+    status: str
+    version: int
+    uploaded_by: str
+    uploaded_at: str
     file_name: str
     sha256: str
     size: int
     mime: str
     file_id: str
     kind: FileKind
+    limit_pages: int
+    limit_total_pages: int
+    limit_bytes: int
+    limit_seconds: int
+    first_page: int | None
+    last_page: int | None
+    not_included: str | None
 
 
 class ReportModel(TypedDict):
@@ -176,12 +197,17 @@ class SnapshotFacts(TypedDict):
 class AppendixItem(TypedDict):
     """A file the assembly adds after the report, one per :class:`IncludedFile`, in order.
 
-    ``path`` is where the file is on disk and ``name`` its file name (an attachment's name in the PDF);
-    ``kind`` as in :class:`IncludedFile`; ``title`` the bookmark of appended pages,
-    ``<group>: <document> (<file name>)``.
+    ``path`` is where the file is on disk and ``name`` its file name as uploaded; ``kind`` as in
+    :class:`IncludedFile`; ``title`` the bookmark of its pages, ``<group>: <document> (<file name>)``;
+    ``attachment`` its name as a PDF attachment, ``<vessel or Operation> - <document> - v<N> - <file name>``
+    (unique in the file); ``label`` what its stamped pages say it is, ``<document> — v<N> — <file name>``, and
+    ``status`` the document's effective status (pages of a document that is not approved say so).
     """
 
     path: str
     name: str
     kind: FileKind
     title: str
+    attachment: str
+    label: str
+    status: str

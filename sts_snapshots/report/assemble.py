@@ -1,62 +1,34 @@
-"""Final snapshot PDF: cover + cached body, page stamps, bookmarks, appended PDFs and file attachments (pypdf)."""
+"""Final snapshot PDF: cover + cached body, included pages and attachments, page stamps, bookmarks (pypdf)."""
 
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from datetime import UTC
-from pathlib import Path
 from typing import Any
 
-from borb.pdf.font.simple_font.helvetica.helvetica import Helvetica
-from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, IndirectObject, NameObject
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import IndirectObject, RectangleObject
 
 from sts_snapshots.domain.report_model import AppendixItem, SnapshotFacts
 from sts_snapshots.domain.time import parse_moment
 from sts_snapshots.report.body import OUTLINE_KEY
+from sts_snapshots.report.evidence import Prepared
+from sts_snapshots.report.overlay import OverlayText, overlay_text
+from sts_snapshots.report.stamps import STAMP_SIZE, appended_stamps, frame_page, not_approved, unique_name
 
-STAMP_SIZE = 7.5
-STAMP_BASELINE = 24  # inside the 15 mm the body and cover leave free, below their own footer
+# The report's own pages are stamped inside the 15 mm the body and cover leave free, below their own footer.
+REPORT_STAMP_BASELINE = 24
 
 
 def _stamp_text(facts: SnapshotFacts, number: int, total: int) -> str:
-    """The footer stamped on report pages (ASCII only: it uses the non-embedded Helvetica).
+    """The stamp line every page carries.
 
     >>> _stamp_text({"snapshot_id": "7c1e"}, 2, 9)
     'Snapshot 7c1e  |  Page 2 of 9'
     """
-    snapshot = facts["snapshot_id"].encode("ascii", "replace").decode("ascii")
-    return f"Snapshot {snapshot}  |  Page {number} of {total}"
-
-
-def _pdf_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
-def _stamp_page(text: str, width: float, height: float) -> PageObject:
-    """A transparent page holding only the stamp, to be merged over a report page."""
-    text_w = Helvetica().get_width(text=text, font_size=STAMP_SIZE)
-    x = (width - text_w) / 2
-    page = PageObject.create_blank_page(width=width, height=height)
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        }
-    )
-    page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/FSTSStamp"): font})}
-    )
-    content = DecodedStreamObject()
-    content.set_data(
-        f"q BT /FSTSStamp {STAMP_SIZE} Tf 0.37 0.42 0.48 rg {x:.2f} {STAMP_BASELINE} Td "
-        f"({_pdf_string(text)}) Tj ET Q".encode("ascii")
-    )
-    page[NameObject("/Contents")] = content
-    return page
+    return f"Snapshot {facts['snapshot_id']}  |  Page {number} of {total}"
 
 
 def _body_outline(reader: PdfReader) -> list[dict[str, Any]]:
@@ -86,20 +58,6 @@ def _add_bookmarks(writer: PdfWriter, body: PdfReader, cover_pages: int) -> None
             writer.add_outline_item(title=str(entry["title"]), page_number=page, parent=parent)
 
 
-def _read_pdf(item: AppendixItem) -> PdfReader:
-    """Open an appendix PDF, turning every failure into a ValueError that names the file."""
-    label = item["name"] or item["path"]
-    try:
-        reader = PdfReader(Path(item["path"]), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise ValueError("it is encrypted")
-        if len(reader.pages) == 0:
-            raise ValueError("it has no pages")
-        return reader
-    except Exception as exc:
-        raise ValueError(f"Cannot include {label!r} in the snapshot: not a readable PDF ({exc})") from exc
-
-
 def _pdf_date(generated_at: str) -> str | None:
     """'2026-11-28 14:05:12 UTC' -> 'D:20261128140512Z' (None if the format is unexpected).
 
@@ -113,16 +71,16 @@ def _pdf_date(generated_at: str) -> str | None:
 
 
 def assemble(
-    cover_pdf: bytes, body_pdf: bytes, facts: SnapshotFacts, appendix: list[AppendixItem]
+    cover_pdf: bytes, body_pdf: bytes, facts: SnapshotFacts, appendix: Sequence[Prepared]
 ) -> tuple[bytes, int]:
-    """Join cover and body, stamp every report page, add bookmarks, then append/attach the included files.
+    """Join cover and body, append/attach the included files, stamp every page, add bookmarks and metadata.
 
     :param cover_pdf: output of ``render_cover``.
     :param body_pdf: output of ``render_body``.
     :param facts: the snapshot's facts (its id, title, time and author).
-    :param appendix: the files to add after the report, in order.
+    :param appendix: the included files as :func:`~sts_snapshots.report.evidence.prepare` left them, in order;
+        a file left out adds nothing.
     :return: (PDF bytes, total page count).
-    :raises ValueError: if an appendix PDF cannot be read, or an appendix file is missing.
     """
     cover = PdfReader(io.BytesIO(cover_pdf))
     body = PdfReader(io.BytesIO(body_pdf))
@@ -130,32 +88,31 @@ def assemble(
     writer.append(cover, import_outline=False)
     writer.append(body, import_outline=False)
     report_pages = len(writer.pages)
-    for index, page in enumerate(writer.pages):
-        box = page.mediabox
-        page.merge_page(_stamp_page(_stamp_text(facts, index + 1, report_pages), float(box.width), float(box.height)))
     _add_bookmarks(writer, body, len(cover.pages))
 
+    frames: list[tuple[int, AppendixItem, RectangleObject]] = []
     used_names: set[str] = set()
-    for item in appendix:
-        if item["kind"] == "pdf":
-            reader = _read_pdf(item)
+    for prepared in appendix:
+        item = prepared.item
+        if prepared.pdf is not None:
             start = len(writer.pages)
-            writer.append(reader, import_outline=False)
+            writer.append(PdfReader(io.BytesIO(prepared.pdf)), import_outline=False)
+            for index in range(start, len(writer.pages)):
+                frames.append((index, item, frame_page(writer, writer.pages[index], not_approved(item["status"]))))
             # top level, after the report's sections: each included file is a document of its own
             writer.add_outline_item(title=item["title"] or item["name"], page_number=start)
-        else:
-            try:
-                data = Path(item["path"]).read_bytes()
-            except OSError as exc:
-                raise ValueError(f"Cannot attach {item['name']!r} to the snapshot: {exc}") from exc
-            filename = item["name"] or Path(item["path"]).name
-            stem, dot, ext = filename.rpartition(".")
-            n = 2
-            while filename in used_names:  # attachment names must be unique in the PDF name tree
-                filename = f"{stem} ({n}).{ext}" if dot else f"{ext} ({n})"
-                n += 1
-            used_names.add(filename)
-            writer.add_attachment(filename, data)
+        if prepared.attach is not None:
+            writer.add_attachment(unique_name(item["attachment"] or item["name"], used_names), prepared.attach)
+
+    total = len(writer.pages)
+    stamps: dict[int, list[OverlayText]] = {}
+    for index in range(report_pages):
+        box = writer.pages[index].mediabox
+        stamps[index] = [OverlayText(float(box.left), REPORT_STAMP_BASELINE, _stamp_text(facts, index + 1, total),
+                                     STAMP_SIZE, align="center", width=float(box.width))]
+    for index, item, box in frames:
+        stamps[index] = appended_stamps(box, _stamp_text(facts, index + 1, total), item)
+    overlay_text(writer, stamps)
 
     metadata = {
         "/Title": facts["title"] or "STS Clearance Snapshot",
@@ -174,4 +131,4 @@ def assemble(
     writer.compress_identical_objects()  # defaults: drop duplicates and orphans
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue(), len(writer.pages)
+    return out.getvalue(), total

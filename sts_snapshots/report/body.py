@@ -10,7 +10,7 @@ from borb.pdf.primitives import hexstr, name
 
 from sts_snapshots.domain.labels import status_label
 from sts_snapshots.domain.report_model import ReportModel
-from sts_snapshots.report import sections, theme
+from sts_snapshots.report import evidence_index, sections, theme
 from sts_snapshots.report.borb_setup import clear_borb_caches, new_document, write_document
 from sts_snapshots.report.canvas import PageCanvas, wrap
 from sts_snapshots.report.fonts import default_fonts_dir
@@ -23,7 +23,10 @@ OUTLINE_KEY = "STSOutline"
 
 
 def _decorator(model: ReportModel, styles: Styles) -> Callable[[PageCanvas], None]:
-    """Running header and footer painted on every body page."""
+    """Running header and footer painted on every body page.
+
+    The page number is not the body's: the assembly stamps "Page X of Y" of the whole file below the footer.
+    """
     title = model["room"]["title"]
     key = model["content_key"][:12]
     left = "STS Clearance Snapshot"
@@ -149,7 +152,7 @@ def render_body(model: ReportModel, fonts_dir: Path | None = None) -> bytes:
         ("Recent activity", sections.activity),
     ]
     if model["included_files"]:
-        parts.append(("Included documents", sections.included_files))
+        parts.append(("Included documents", evidence_index.included_files))
     for number, (title, build) in enumerate(parts, start=1):
         flow.gap(14)
         flow.heading(wrap(f"{number}. {title}", styles.section, theme.CONTENT_W), keep=60, rule=theme.NAVY)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sts_snapshots.domain.labels import format_size, status_label
+from sts_snapshots.domain.labels import status_label
 from sts_snapshots.domain.report_model import ReportDocument, ReportModel
 from sts_snapshots.report import theme
 from sts_snapshots.report.canvas import Line, Style, wrap
@@ -111,31 +111,3 @@ def activity(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) -
             table.cell(3, (item["details"].strip() or "—", styles.body)),
         )
     table_or_empty(flow, styles, table, "No activity recorded.")
-
-
-def included_files(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) -> None:
-    """Section: index of the files bundled with this snapshot, with their full SHA-256."""
-    flow.lines(
-        wrap(
-            "These files are part of this snapshot: PDF files follow this report as appended pages, other files "
-            "are embedded as PDF attachments. The SHA-256 digest identifies each file exactly.",
-            styles.small,
-            theme.CONTENT_W,
-        )
-    )
-    flow.gap(4)
-    spec = [("Document", 32), ("File name", 38), ("Size", 12, "right"), ("Included as", 18)]
-    table = Table(fit_columns(spec), styles.table_head)
-    for index, item in enumerate(model["included_files"]):
-        fill = theme.ZEBRA if index % 2 else theme.WHITE
-        kind = "Appended pages" if item["kind"] == "pdf" else "Attachment"
-        table.add(
-            table.cell(0, (theme.text_or_dash(item["document"]), styles.strong), (item["group"], styles.small)),
-            table.cell(1, (theme.text_or_dash(item["file_name"]), styles.body), (item["mime"], styles.small)),
-            table.cell(2, (format_size(item["size"]), styles.body)),
-            table.cell(3, (kind, styles.body)),
-            fill=fill,
-            rule=False,
-        )
-        table.add(table.cell(None, (f"SHA-256  {item['sha256'] or '—'}", styles.tiny)), fill=fill)
-    table_or_empty(flow, styles, table, "No files included.")

@@ -37,12 +37,19 @@ def _document(d: DocumentView, group: str) -> ReportDocument:
 
 
 def _included_file(d: DocumentView, group: str) -> IncludedFile | None:
+    """The latest version of ``d`` as an included file; its limits are the pipeline's, its outcome the worker's."""
     latest = d["latest_version"]
     if not latest:
         return None
-    return IncludedFile(document=d["type_name"], group=group, file_name=latest["file_name"], sha256=latest["sha256"],
-                        size=latest["size"], mime=latest["mime"], file_id=latest["file_id"],
-                        kind="pdf" if latest["mime"] == "application/pdf" else "attachment")
+    vessel = group.split(" — ", 1)[1] if " — " in group else group
+    return IncludedFile(document=d["type_name"], group=group, vessel=vessel, status=d["effective_status"],
+                        version=latest["number"], uploaded_by=latest["uploaded_by"], uploaded_at=latest["uploaded_at"],
+                        file_name=latest["file_name"], sha256=latest["sha256"], size=latest["size"],
+                        mime=latest["mime"], file_id=latest["file_id"],
+                        kind="pdf" if latest["mime"] == "application/pdf" else
+                        "image" if latest["mime"] in ("image/png", "image/jpeg") else "attachment",
+                        limit_pages=0, limit_total_pages=0, limit_bytes=0, limit_seconds=0,
+                        first_page=None, last_page=None, not_included=None)
 
 
 def gather(rooms: RoomService, documents: DocumentService, room_id: str, include_documents: bool) -> ReportModel:

@@ -11,16 +11,19 @@ from typing import Any
 from ..datadir import DataLayout
 from ..domain.ids import task_id_for
 from ..domain.records import SnapshotRecord
-from ..domain.report_model import AppendixItem, ReportModel, SnapshotFacts
+from ..domain.report_model import AppendixItem, IncludedFile, ReportModel, SnapshotFacts
 from ..domain.time import now_iso, utcnow
 from ..domain.urls import snapshot_download_url
 from ..metrics.recorder import MetricsRecorder
+from ..report.evidence import Limits
 from ..services.documents import DocumentService
 from ..services.rooms import RoomService
 from ..services.snapshot_records import SnapshotRecords
 from ..services.tasks import TaskStore
 from ..services.users import UserService
+from ..settings import Settings
 from .cache import PdfCache
+from .content_key import content_key
 from .model import gather
 from .renderer import RenderPool, RenderStopped
 from .worker import RenderJob
@@ -45,6 +48,7 @@ class Pipeline:
     pool: RenderPool
     layout: DataLayout
     fonts_dir: Path
+    include_limits: Limits = Limits()
 
 
 def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | None:
@@ -61,7 +65,8 @@ def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | 
     output = p.layout.snapshot_pdf(snapshot_id)
     started = time.perf_counter()
     try:
-        model = gather(p.rooms, p.documents, snapshot["room_id"], snapshot["include_documents"])
+        model = with_limits(gather(p.rooms, p.documents, snapshot["room_id"], snapshot["include_documents"]),
+                            p.include_limits)
         p.tasks.progress(task_id, GATHERED)
         key = model["content_key"]
         hit = p.cache.get(key)
@@ -69,25 +74,26 @@ def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | 
                "fonts_dir": str(p.fonts_dir), "output": str(output), "appendix": appendix_items(p, model)}
         out = p.pool.run(job)
         p.tasks.progress(task_id, RENDERED)
-        if out["body"] is not None:
+        if out["body"] is not None:  # None when the cached body served, or the body holds outcomes of this run only
             p.cache.put(key, out["body"])
+        was_cached = hit is not None and out["body_reused"]
         if p.records.get(snapshot_id) is None:  # deleted while rendering: leave nothing behind
             output.unlink(missing_ok=True)
             p.tasks.cancel(task_id)
             return None
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         file_url = snapshot_download_url(snapshot["room_id"], snapshot_id)
-        result = {"file_url": file_url, "file_size": out["size"], "sha256": out["sha256"],
-                  "pages": out["pages"], "was_cached": hit is not None, "cache_layer": hit[1] if hit else None,
+        result = {"file_url": file_url, "file_size": out["size"], "sha256": out["sha256"], "pages": out["pages"],
+                  "was_cached": was_cached, "cache_layer": hit[1] if hit and was_cached else None,
                   "content_key": key, "duration_ms": duration_ms}
         p.records.update(snapshot_id, {"status": "completed", "file_url": file_url, "file_size": out["size"],
                                        "sha256": out["sha256"], "pages": out["pages"], "content_key": key,
                                        "completed_at": now_iso(), "error": None})
         p.tasks.progress(task_id, STORED)
-        p.metrics.record_generation(duration_ms=duration_ms, was_cached=hit is not None, size=out["size"],
+        p.metrics.record_generation(duration_ms=duration_ms, was_cached=was_cached, size=out["size"],
                                     pages=out["pages"], room_id=snapshot["room_id"])
         p.rooms.log(snapshot["room_id"], snapshot["created_by"], "snapshot generated",
-                    f"{snapshot['title']} ({out['pages']} pages, was_cached={str(hit is not None).lower()})")
+                    f"{snapshot['title']} ({out['pages']} pages, was_cached={str(was_cached).lower()})")
         p.tasks.complete(task_id, result)
         return result
     except RenderStopped:
@@ -97,7 +103,8 @@ def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | 
         return None
     except Exception as exc:
         message = _readable(exc)
-        # ValueError: an included document cannot be read; LookupError: the room went away. The user's input,
+        # ValueError: bad input (an included document that cannot be read is listed as not included, it does not
+        # fail the snapshot); LookupError: the room went away. The user's input,
         # not our bug: a WARNING, so that `verify` (which counts ERROR lines) stays green.
         # OSError: the disk refused the PDF (full, file too large): an ERROR for the operator, whose message says
         # it all; anything else is our bug and keeps its traceback.
@@ -121,9 +128,33 @@ def snapshot_facts(p: Pipeline, snapshot: SnapshotRecord, key: str) -> SnapshotF
             "generated_at": utcnow().strftime("%Y-%m-%d %H:%M:%S UTC"), "generated_by": by}
 
 
+def include_limits(settings: Settings) -> Limits:
+    """The limits included documents are judged under, from the settings ``include_max_*``."""
+    return Limits(pages=settings.include_max_file_pages, total_pages=settings.include_max_total_pages,
+                  bytes=settings.include_max_file_mb * 1024 * 1024, seconds=settings.include_max_file_seconds)
+
+
+def with_limits(model: ReportModel, limits: Limits) -> ReportModel:
+    """``model`` with ``limits`` on each included file and the content key recomputed: the index prints what the
+    limits decided, so a body rendered under other limits must not be reused. A model without files is unchanged.
+    """
+    if not model["included_files"]:
+        return model
+    files: list[IncludedFile] = [
+        {**f, "limit_pages": limits.pages, "limit_total_pages": limits.total_pages, "limit_bytes": limits.bytes,
+         "limit_seconds": int(limits.seconds)} for f in model["included_files"]]
+    out: ReportModel = {**model, "included_files": files}
+    out["content_key"] = content_key(out)
+    return out
+
+
 def appendix_items(p: Pipeline, model: ReportModel) -> list[AppendixItem]:
-    return [{"path": str(p.layout.documents / f["file_id"]), "name": f["file_name"], "kind": f["kind"],
-             "title": f"{f['group']}: {f['document']} ({f['file_name']})"} for f in model["included_files"]]
+    """The files of ``model``'s index, in order, as the worker reads, stamps and attaches them."""
+    return [AppendixItem(path=str(p.layout.documents / f["file_id"]), name=f["file_name"], kind=f["kind"],
+                         title=f"{f['group']}: {f['document']} ({f['file_name']})",
+                         attachment=f"{f['vessel']} - {f['document']} - v{f['version']} - {f['file_name']}",
+                         label=f"{f['document']} — v{f['version']} — {f['file_name']}", status=f["status"])
+            for f in model["included_files"]]
 
 
 def _readable(exc: BaseException) -> str:

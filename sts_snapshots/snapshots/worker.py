@@ -7,6 +7,7 @@ in the job, writes the PDF to a temporary file and renames it into place, and re
 from __future__ import annotations
 
 import hashlib
+import io
 import multiprocessing
 import os
 import signal
@@ -14,11 +15,15 @@ import threading
 import time
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from typing_extensions import TypedDict
 
 from ..datadir.atomic import atomic_write_bytes
 from ..domain.report_model import AppendixItem, ReportModel, SnapshotFacts
+
+if TYPE_CHECKING:
+    from ..report.evidence import Prepared
 
 
 class RenderJob(TypedDict):
@@ -36,7 +41,8 @@ class RenderResult(TypedDict):
     pages: int
     size: int
     sha256: str
-    body: bytes | None  # the body rendered now (for the cache), None when the job brought one
+    body: bytes | None  # the body rendered now (for the cache), None when reused or valid for this run only
+    body_reused: bool  # the job's cached body served
     render_ms: float
 
 
@@ -87,25 +93,59 @@ def _exit_with_parent(parent: BaseProcess) -> None:
     os._exit(1)
 
 
-def build_pdf(job: RenderJob) -> RenderResult:
-    """Render (or reuse) the report body, add the cover and appendix, and write ``job["output"]`` atomically.
+def _count(pdf: bytes) -> int:
+    from pypdf import PdfReader
 
-    :raises ValueError: an included document cannot be read.
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _render_placed(model: ReportModel, prepared: list[Prepared], cover_pages: int, fonts_dir: Path) -> bytes:
+    """The body, its index giving each included file's pages in the whole file.
+
+    Those page numbers depend on the body's own length: render with a guess, and again with the length found
+    (the numbers sit in a column wide enough for them, so the second pass keeps the length).
     """
-    from ..report import assemble, clear_borb_caches, disable_borb_telemetry, render_body, render_cover
+    from ..report import render_body
+    from ..report.evidence import placed
+
+    if not model["included_files"]:
+        return render_body(model, fonts_dir)
+    guess = 0
+    for _ in range(3):
+        body = render_body(placed(model, prepared, cover_pages + guess + 1), fonts_dir)
+        pages = _count(body)
+        if pages == guess:
+            break
+        guess = pages
+    return body
+
+
+def build_pdf(job: RenderJob) -> RenderResult:
+    """Inspect the included files, render (or reuse) the report body, add the cover and appendix, and write
+    ``job["output"]`` atomically. A file that cannot be included is listed as such; it never fails the job.
+    """
+    from ..report import assemble, clear_borb_caches, disable_borb_telemetry, render_cover
+    from ..report.evidence import Limits, prepare
 
     disable_borb_telemetry()
     started = time.perf_counter()
     fonts_dir = Path(job["fonts_dir"])
+    model = job["model"]
     try:
-        body = job.get("body")
+        appendix = job.get("appendix") or []
+        prepared = prepare(appendix, [Limits.of(f) for f in model["included_files"]]) if appendix else []
+        # an outcome of this run only (too slow, file gone) must not reuse, nor become, the cached body
+        volatile = any(p.volatile for p in prepared)
+        cover = render_cover(model, job["facts"], fonts_dir)
+        body = None if volatile else job.get("body")
+        reused = body is not None
         rendered = None
         if body is None:
-            body = rendered = render_body(job["model"], fonts_dir)
-        cover = render_cover(job["model"], job["facts"], fonts_dir)
-        pdf, pages = assemble(cover, body, job["facts"], job.get("appendix") or [])
+            body = _render_placed(model, prepared, _count(cover), fonts_dir)
+            rendered = None if volatile else body
+        pdf, pages = assemble(cover, body, job["facts"], prepared)
     finally:
         clear_borb_caches()
     atomic_write_bytes(Path(job["output"]), pdf)
     return {"pages": pages, "size": len(pdf), "sha256": hashlib.sha256(pdf).hexdigest(), "body": rendered,
-            "render_ms": round((time.perf_counter() - started) * 1000, 1)}
+            "body_reused": reused, "render_ms": round((time.perf_counter() - started) * 1000, 1)}
