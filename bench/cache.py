@@ -53,6 +53,7 @@ def _stages(ws: Workspace, reps: int) -> dict[bool, dict[str, float]]:
     import time
 
     from sts_snapshots.report import assemble, clear_borb_caches, render_body, render_cover
+    from sts_snapshots.report.evidence import Limits, prepare
     from sts_snapshots.snapshots.pipeline import appendix_items
     from sts_snapshots.snapshots.worker import RenderJob, build_pdf
 
@@ -83,7 +84,9 @@ def _stages(ws: Workspace, reps: int) -> dict[bool, dict[str, float]]:
                 t4 = time.perf_counter()
                 cover = render_cover(model, facts, fonts_dir())
                 t5 = time.perf_counter()
-                assemble(cover, body, facts, job["appendix"])
+                appendix = job["appendix"]
+                assemble(cover, body, facts,
+                         prepare(appendix, [Limits.of(f) for f in model["included_files"]]) if appendix else [])
                 t6 = time.perf_counter()
                 clear_borb_caches()
                 for key, value in (("gather", t1 - t0), ("body", t2 - t1), ("build_pdf", t4 - t3),
