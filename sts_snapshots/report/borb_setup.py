@@ -22,8 +22,9 @@ from borb.pdf import PDF, Document, UsageStatistics
 from borb.pdf.primitives import hexstr, name
 
 from sts_snapshots.report.canvas import PageContent
+from sts_snapshots.report.faces import Face
 from sts_snapshots.report.pdftree import to_borb
-from sts_snapshots.report.textops import embed_fonts
+from sts_snapshots.report.textops import TextWriter, embed_fonts
 
 
 def disable_borb_telemetry() -> None:
@@ -87,10 +88,15 @@ def _finish_text(doc: Document) -> None:
     names = {face: f"F{number}" for number, face in enumerate(fonts, start=1)}
     memo: dict[int, Any] = {}
     borb_fonts = {face: to_borb(font.tree, memo) for face, font in fonts.items()}
+    writer = TextWriter(fonts, names)
+    # pages drawing with the same faces share one /Font dictionary: borb's writer slows down with every object
+    font_dicts: dict[tuple[Face, ...], dict[name, Any]] = {}
     for page, content in contents:
-        resources = page.setdefault(name("Resources"), {})
-        resources[name("Font")] = {name(names[face]): borb_fonts[face] for face in content.faces()}
-        content.serialize(lambda face: (names[face], fonts[face]))
+        faces = tuple(content.faces())
+        if faces not in font_dicts:
+            font_dicts[faces] = {name(names[face]): borb_fonts[face] for face in faces}
+        page.setdefault(name("Resources"), {})[name("Font")] = font_dicts[faces]
+        content.serialize(writer)
 
 
 def write_document(doc: Document, seed: str) -> bytes:

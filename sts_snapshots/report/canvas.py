@@ -8,7 +8,7 @@ document is drawn. :func:`~.borb_setup.write_document` then serialises each :cla
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from borb.pdf import Color, Page
@@ -17,9 +17,8 @@ from borb.pdf.primitives import stream
 from sts_snapshots.report.faces import Face
 from sts_snapshots.report.fonts import MeasuredFont
 from sts_snapshots.report.linebreak import split_word
-from sts_snapshots.report.pdffonts import EmbeddedFont
 from sts_snapshots.report.shaping import shape
-from sts_snapshots.report.textops import TextPiece, text_ops
+from sts_snapshots.report.textops import TextPiece, TextWriter
 
 
 @dataclass(frozen=True)
@@ -143,9 +142,9 @@ class PageContent(stream):
         """The faces the page's text uses, in order of first use."""
         return list(dict.fromkeys(run.face for piece in self.pieces() for run in piece.shaped.runs))
 
-    def serialize(self, font_of: Callable[[Face], tuple[str, EmbeddedFont]]) -> None:
+    def serialize(self, writer: TextWriter) -> None:
         """Write the final operators (glyph ids of the embedded subsets) as the stream's data."""
-        data = "".join(item if isinstance(item, str) else text_ops(item, font_of) for item in self.ops)
+        data = "".join(item if isinstance(item, str) else writer.ops(item) for item in self.ops)
         self["DecodedBytes"] = data.encode("latin-1")
 
 

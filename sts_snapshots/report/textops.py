@@ -9,7 +9,7 @@ A left-to-right run whose glyphs do not map back to its text in order (Devanagar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sts_snapshots.report.faces import Face
@@ -49,10 +49,47 @@ def _hex_utf16(text: str) -> str:
     return "FEFF" + text.encode("utf-16-be").hex().upper()
 
 
-def _runs_ops(run: GlyphRun, font: EmbeddedFont, size: float) -> list[str]:
+class TextWriter:
+    """Writes text pieces with the fonts embedded for one PDF part; ``names`` are their resource names.
+
+    Operators of a run are computed once per part (report strings repeat: headers, labels, statuses).
+    """
+
+    def __init__(self, fonts: dict[Face, EmbeddedFont], names: dict[Face, str]) -> None:
+        self.fonts = fonts
+        self.names = names
+        self._codes = {face: {old: f"{new:04X}" for old, new in font.new_gid.items()} for face, font in fonts.items()}
+        self._runs: dict[tuple[int, float], list[str]] = {}
+
+    def ops(self, piece: TextPiece) -> str:
+        """The operators painting ``piece``."""
+        ops = ["BT", f"{piece.color} rg", f"{_number(piece.x)} {_number(piece.baseline)} Td"]
+        for run in piece.shaped.runs:
+            key = (id(run), piece.size)
+            run_ops = self._runs.get(key)
+            if run_ops is None:
+                run_ops = self._runs[key] = self._run_ops(run, piece.size)
+            ops += run_ops
+        ops.append("ET")
+        return "\n".join(ops) + "\n"
+
+    def _run_ops(self, run: GlyphRun, size: float) -> list[str]:
+        font = self.fonts[run.face]
+        ops = [f"/{self.names[run.face]} {_number(size)} Tf"]
+        actual = not run.rtl and not _extracts_as_text(run, font)
+        if actual:
+            ops.append(f"/Span <</ActualText <{_hex_utf16(run.text)}>>> BDC")
+        ops += _tj(run, font, self._codes[run.face], size)
+        if actual:
+            ops.append("EMC")
+        return ops
+
+
+def _tj(run: GlyphRun, font: EmbeddedFont, code_of: dict[int, str], size: float) -> list[str]:
     """``TJ`` arrays for one run; glyphs with a vertical offset get their own array under a text rise."""
     segments: list[tuple[float, list[str]]] = []
     codes = ""
+    face = font.face
     for glyph in run.glyphs:
         if not segments or segments[-1][0] != glyph.y_offset:
             if codes:
@@ -60,13 +97,13 @@ def _runs_ops(run: GlyphRun, font: EmbeddedFont, size: float) -> list[str]:
                 codes = ""
             segments.append((glyph.y_offset, []))
         items = segments[-1][1]
-        if abs(glyph.x_offset) >= 0.005:
+        if glyph.x_offset:
             if codes:
                 items.append(f"<{codes}>")
                 codes = ""
             items.append(_number(-glyph.x_offset))
-        codes += f"{font.new_gid[glyph.gid]:04X}"
-        adjust = pdf_width(font.face, glyph.gid) + glyph.x_offset - glyph.advance
+        codes += code_of[glyph.gid]
+        adjust = pdf_width(face, glyph.gid) + glyph.x_offset - glyph.advance
         if abs(adjust) >= 0.005:
             items.append(f"<{codes}>")
             codes = ""
@@ -87,19 +124,3 @@ def _extracts_as_text(run: GlyphRun, font: EmbeddedFont) -> bool:
     """True if the ToUnicode texts of a left-to-right run's glyphs, in order, spell the run's text."""
     mapped = "".join(font.texts.get(glyph.gid, "") for glyph in run.glyphs)
     return mapped == run.text and all(glyph.gid != 0 for glyph in run.glyphs)
-
-
-def text_ops(piece: TextPiece, font_of: Callable[[Face], tuple[str, EmbeddedFont]]) -> str:
-    """The operators painting ``piece``; ``font_of`` gives a face's resource name and embedded font."""
-    ops = ["BT", f"{piece.color} rg", f"{_number(piece.x)} {_number(piece.baseline)} Td"]
-    for run in piece.shaped.runs:
-        resource, font = font_of(run.face)
-        ops.append(f"/{resource} {_number(piece.size)} Tf")
-        actual = not run.rtl and not _extracts_as_text(run, font)
-        if actual:
-            ops.append(f"/Span <</ActualText <{_hex_utf16(run.text)}>>> BDC")
-        ops += _runs_ops(run, font, piece.size)
-        if actual:
-            ops.append("EMC")
-    ops.append("ET")
-    return "\n".join(ops) + "\n"
