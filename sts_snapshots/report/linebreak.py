@@ -7,6 +7,7 @@ against its own shaped width, which is what gets painted.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import regex
@@ -63,9 +64,15 @@ def split_word(word: str, start: int, fits: Callable[[int, int], bool]) -> list[
     end = start + len(word)
     preferred = [start + b for b in word_breaks(word)]
     cuts = _fill(preferred, start, end, fits)
-    if cuts is None:
-        graphemes = [start + b for b in grapheme_breaks(word)]
-        cuts = _fill(sorted(set(preferred) | set(graphemes)), start, end, fits)
+    if cuts is None:  # a part between preferred breaks is itself too wide: it alone breaks between graphemes
+        bounds = [start, *preferred, end]
+        extra = [
+            a + b
+            for a, z in itertools.pairwise(bounds)
+            if not fits(a, z)
+            for b in grapheme_breaks(word[a - start : z - start])
+        ]
+        cuts = _fill(sorted({*preferred, *extra}), start, end, fits)
     if cuts is None:  # a grapheme wider than the line: give each grapheme its own piece if need be
         cuts = (start, *[start + b for b in grapheme_breaks(word)], end)
     return list(cuts[1:-1])

@@ -98,19 +98,22 @@ def _subset(face: Face, gids: list[int]) -> tuple[bytes, dict[int, int]]:
     return bytes(data), mapping
 
 
-def _widths(widths: list[float]) -> tuple[float, list[Value]]:
-    """``/DW`` (the most common width) and a ``/W`` array listing only the other glyphs.
+def _widths(widths: list[float]) -> tuple[int, list[Value]]:
+    """``/DW`` (the most common whole width) and a ``/W`` array listing only the other glyphs.
 
     borb visits every number of a document once per indirect object (quadratic), so a short ``/W`` matters: with
     Noto Sans CJK nearly every glyph is one em wide and ``/W`` is almost empty.
 
     >>> _widths([500.0, 1000.0, 1000.0, 1000.0, 250.0, 300.0])
-    (1000.0, [0, [500.0], 4, [250.0, 300.0]])
+    (1000, [0, [500.0], 4, [250.0, 300.0]])
+    >>> _widths([636.23, 636.23, 500.0])
+    (500, [0, [636.23, 636.23]])
     """
     counts: dict[float, int] = {}
     for width in widths:
-        counts[width] = counts.get(width, 0) + 1
-    default = max(counts, key=lambda w: (counts[w], w))
+        if width.is_integer():  # poppler ignores a fractional /DW (and then uses 1000)
+            counts[width] = counts.get(width, 0) + 1
+    default = max(counts, key=lambda w: (counts[w], w)) if counts else 1000.0
     array: list[Value] = []
     run: list[Value] = []
     for gid, width in enumerate(widths):
@@ -121,7 +124,7 @@ def _widths(widths: list[float]) -> tuple[float, list[Value]]:
             run = []
             array += [gid, run]
         run.append(width)
-    return default, array
+    return int(default), array
 
 
 def _to_unicode(texts: dict[int, str]) -> bytes:
