@@ -1,8 +1,10 @@
 """PDF snapshot report: cover, cacheable body and final assembly.
 
 ``render_body(model)`` depends only on the model and can be cached by its content key; ``render_cover`` and
-``assemble`` are per snapshot. Call :func:`disable_borb_telemetry` once at start-up (the render functions also
-call it) and :func:`clear_borb_caches` whenever memory matters (the render functions clear them when done).
+``assemble`` are per snapshot. :func:`unprintable_characters` lists the characters of a model's strings that no
+face of the report draws (they print as a box). Call :func:`disable_borb_telemetry` once at start-up (the render
+functions also call it) and :func:`clear_borb_caches` whenever memory matters (the render functions clear them
+when done).
 
 The format of what they take is :mod:`sts_snapshots.domain.report_model`: a ``ReportModel`` (body and cover),
 the snapshot's ``SnapshotFacts`` (cover, page stamps, metadata) and its ``AppendixItem`` files (assembly).
@@ -12,7 +14,7 @@ from sts_snapshots.report.assemble import assemble
 from sts_snapshots.report.body import render_body
 from sts_snapshots.report.borb_setup import clear_borb_caches, disable_borb_telemetry
 from sts_snapshots.report.cover import render_cover
-from sts_snapshots.report.fonts import default_fonts_dir
+from sts_snapshots.report.fonts import default_fonts_dir, unprintable_characters
 
 __all__ = [
     "assemble",
@@ -21,4 +23,5 @@ __all__ = [
     "disable_borb_telemetry",
     "render_body",
     "render_cover",
+    "unprintable_characters",
 ]

@@ -21,7 +21,10 @@ from typing import Any
 from borb.pdf import PDF, Document, UsageStatistics
 from borb.pdf.primitives import hexstr, name
 
-from sts_snapshots.report.fonts import start_document, sync_widths, write_lock
+from sts_snapshots.report.canvas import PageContent
+from sts_snapshots.report.faces import Face
+from sts_snapshots.report.pdftree import to_borb
+from sts_snapshots.report.textops import TextWriter, embed_fonts
 
 
 def disable_borb_telemetry() -> None:
@@ -74,14 +77,32 @@ def clear_borb_caches() -> None:
 def new_document() -> Document:
     """Return an empty borb Document (telemetry is switched off first)."""
     disable_borb_telemetry()
-    start_document()
     return Document()
+
+
+def _finish_text(doc: Document) -> None:
+    """Embed one subset font per face the document's text uses and write every page's final content stream."""
+    pages = [doc.get_page(i) for i in range(doc.get_number_of_pages())]
+    contents = [(page, page["Contents"]) for page in pages if isinstance(page.get("Contents"), PageContent)]
+    fonts = embed_fonts(piece for _, content in contents for piece in content.pieces())
+    names = {face: f"F{number}" for number, face in enumerate(fonts, start=1)}
+    memo: dict[int, Any] = {}
+    borb_fonts = {face: to_borb(font.tree, memo) for face, font in fonts.items()}
+    writer = TextWriter(fonts, names)
+    # pages drawing with the same faces share one /Font dictionary: borb's writer slows down with every object
+    font_dicts: dict[tuple[Face, ...], dict[name, Any]] = {}
+    for page, content in contents:
+        faces = tuple(content.faces())
+        if faces not in font_dicts:
+            font_dicts[faces] = {name(names[face]): borb_fonts[face] for face in faces}
+        page.setdefault(name("Resources"), {})[name("Font")] = font_dicts[faces]
+        content.serialize(writer)
 
 
 def write_document(doc: Document, seed: str) -> bytes:
     """Serialise ``doc`` reproducibly: ``/ID`` derived from ``seed``, no creation/modification timestamps.
 
-    The fonts' ``/W`` arrays list only the glyphs this document uses (see ``MeasuredFont.sync_widths``).
+    Every page's text is serialised here, with fonts subset to exactly the glyphs the document uses.
     """
     trailer = doc["Trailer"]
     digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:32].upper()
@@ -90,8 +111,7 @@ def write_document(doc: Document, seed: str) -> bytes:
     info.pop("CreationDate", None)
     info.pop("ModDate", None)
     disable_borb_telemetry()
+    _finish_text(doc)
     out = io.BytesIO()
-    with write_lock:
-        sync_widths()
-        PDF.write(what=doc, where_to=out)
+    PDF.write(what=doc, where_to=out)
     return out.getvalue()

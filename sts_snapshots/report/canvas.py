@@ -1,20 +1,24 @@
 """Drawing primitives on a borb Page: wrapped text lines, filled/stroked rectangles, rules.
 
-Text is painted with borb's ``Chunk`` one *line* at a time. We do our own line breaking (with
-:class:`~sts_snapshots.report.fonts.MeasuredFont` widths) instead of using borb's ``Paragraph`` because borb
-emits one text object per word, never breaks a word longer than the line (a SHA-256 or a long file name
-overflows its column) and cannot split a paragraph across pages.
+Text is shaped by HarfBuzz (:mod:`~.shaping`) and kept on the page as :class:`~.textops.TextPiece` objects: the
+embedded fonts are subsets renumbering their glyphs, so glyph ids can only be written once every page of the
+document is drawn. :func:`~.borb_setup.write_document` then serialises each :class:`PageContent`.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from borb.pdf import Chunk, Color, Page
-from borb.pdf.primitives import name
+from borb.pdf import Color, Page
+from borb.pdf.primitives import stream
 
+from sts_snapshots.report.faces import Face
 from sts_snapshots.report.fonts import MeasuredFont
+from sts_snapshots.report.linebreak import split_word
+from sts_snapshots.report.shaping import shape
+from sts_snapshots.report.textops import TextPiece, TextWriter
 
 
 @dataclass(frozen=True)
@@ -51,51 +55,70 @@ class Line:
         return self.style.font.width(self.text, self.style.size)
 
 
-def _break_word(word: str, style: Style, width: float) -> list[str]:
-    """Split a word wider than ``width`` into pieces that fit (hashes, long file names, URLs)."""
-    pieces: list[str] = []
-    current = ""
-    for char in word:
-        if current and style.font.width(current + char, style.size) > width:
-            pieces.append(current)
-            current = char
-        else:
-            current += char
-    if current:
-        pieces.append(current)
-    return pieces
+def _clean(text: str) -> str:
+    """NFC, with tabs and control characters as spaces and every line separator as a newline."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n")).replace("\u2028", "\n").replace("\u2029", "\n")
+    return "".join(" " if c != "\n" and unicodedata.category(c) == "Cc" else c for c in text)
+
+
+def _paragraph_lines(paragraph: str, style: Style, width: float) -> list[str]:
+    """Break one paragraph (words separated by single spaces) into lines no wider than ``width``."""
+    if not paragraph:
+        return [""]
+    shaped = shape(style.font, paragraph)
+    scale = style.size / 1000
+    prefix = [0.0]
+    for advance in shaped.advances:
+        prefix.append(prefix[-1] + advance * scale)
+
+    def fits(a: int, b: int) -> bool:
+        return prefix[b] - prefix[a] <= width
+
+    # break opportunities: (offset where a line may end, offset where the next line starts)
+    breaks: list[tuple[int, int]] = []
+    start = 0
+    for word in paragraph.split(" "):
+        end = start + len(word)
+        if not fits(start, end):
+            breaks += [(cut, cut) for cut in split_word(word, start, fits)]
+        breaks.append((end, end + 1))
+        start = end + 1
+    lines: list[str] = []
+    line_start = 0
+    last: tuple[int, int] | None = None
+    for brk in breaks:
+        if last is not None and not fits(line_start, brk[0]):
+            lines.append(paragraph[line_start : last[0]])
+            line_start = last[1]
+        last = brk
+    lines.append(paragraph[line_start:])
+    return _settle(lines, style, width)
+
+
+def _settle(lines: list[str], style: Style, width: float) -> list[str]:
+    """Move a line's last word down while its own shaped width (joining forms differ at line ends) overflows."""
+    out: list[str] = []
+    pending = list(lines)
+    while pending:
+        line = pending.pop(0)
+        while " " in line and style.font.width(line, style.size) > width + 0.01:
+            line, moved = line.rsplit(" ", 1)
+            pending.insert(0, moved + (" " + pending.pop(0) if pending else ""))
+            return [*out, *_settle([line], style, width), *_settle(pending, style, width)]
+        out.append(line)
+    return out
 
 
 def wrap(text: str, style: Style, width: float, badge: Color | None = None) -> list[Line]:
     """Break ``text`` into lines no wider than ``width`` points. Newlines in ``text`` start new lines.
 
-    Nothing is ever dropped: a word longer than the line is broken between characters.
+    Nothing is ever dropped: a word longer than the line is broken (after ``@``/``.`` in an e-mail address, else
+    between grapheme clusters). Runs of spaces are collapsed to one.
     """
-    clean = style.font.printable(unicodedata.normalize("NFC", text.replace("\r\n", "\n")).replace("\t", " "))
     lines: list[Line] = []
-    space = style.font.width(" ", style.size)
-    for paragraph in clean.split("\n"):
-        # printable() turned other control characters into spaces; words are separated by runs of them
-        words = [w for w in paragraph.split(" ") if w]
-        current: list[str] = []
-        current_w = 0.0
-        for word in words:
-            word_w = style.font.width(word, style.size)
-            if word_w > width:
-                pieces = _break_word(word, style, width)
-                words_to_add = pieces
-            else:
-                words_to_add = [word]
-            for piece in words_to_add:
-                piece_w = word_w if piece is word else style.font.width(piece, style.size)
-                needed = piece_w if not current else current_w + space + piece_w
-                if current and needed > width:
-                    lines.append(Line(" ".join(current), style, badge))
-                    current, current_w = [piece], piece_w
-                else:
-                    current.append(piece)
-                    current_w = needed
-        lines.append(Line(" ".join(current), style, badge))
+    for paragraph in _clean(text).split("\n"):
+        words = " ".join(w for w in paragraph.split(" ") if w)
+        lines += [Line(line, style, badge) for line in _paragraph_lines(words, style, width)]
     return lines
 
 
@@ -104,27 +127,46 @@ def _rgb(color: Color) -> str:
     return f"{rgb.get_red() / 255:.3f} {rgb.get_green() / 255:.3f} {rgb.get_blue() / 255:.3f}"
 
 
+class PageContent(stream):
+    """A page's content stream, held as drawing operators and text pieces until the document is written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ops: list[str | TextPiece] = []
+
+    def pieces(self) -> Iterator[TextPiece]:
+        """The text pieces, in painting order."""
+        return (item for item in self.ops if isinstance(item, TextPiece))
+
+    def faces(self) -> list[Face]:
+        """The faces the page's text uses, in order of first use."""
+        return list(dict.fromkeys(run.face for piece in self.pieces() for run in piece.shaped.runs))
+
+    def serialize(self, writer: TextWriter) -> None:
+        """Write the final operators (glyph ids of the embedded subsets) as the stream's data."""
+        data = "".join(item if isinstance(item, str) else writer.ops(item) for item in self.ops)
+        self["DecodedBytes"] = data.encode("latin-1")
+
+
 class PageCanvas:
-    """Paints onto one borb ``Page``; coordinates are PDF points from the bottom-left corner."""
+    """Paints onto one borb ``Page``; coordinates are PDF points from the bottom-left corner.
+
+    ``fonts`` are the styles the page's text may use; the faces actually drawn are embedded when the document is
+    written (:func:`~.borb_setup.write_document`), one subset per face for the whole document.
+    """
 
     def __init__(self, page: Page, fonts: tuple[MeasuredFont, ...]) -> None:
-        """Register ``fonts`` as page resources F1, F2... up front.
-
-        borb's Chunk looks fonts up in the page resources and, when missing, writes a ``/Name`` into the shared
-        font object; registering them first keeps the cached font objects untouched (and the output stable).
-        """
+        """Attach a :class:`PageContent` to ``page`` (or continue the one it has)."""
         self.page = page
-        resources = page.setdefault("Resources", {})
-        font_dict = resources.setdefault(name("Font"), {})
-        for i, font in enumerate(fonts, start=1):
-            font_dict[name(f"F{i}")] = font
+        self.fonts = fonts
+        contents = page.get("Contents")
+        if not isinstance(contents, PageContent):
+            contents = PageContent()
+            page["Contents"] = contents
+        self.content = contents
 
     def _ops(self, ops: str) -> None:
-        contents = self.page["Contents"]
-        data = contents.get("DecodedBytes", b"")
-        if data and not data.endswith(b"\n"):
-            data += b"\n"
-        contents[name("DecodedBytes")] = data + ops.encode("latin1")
+        self.content.ops.append(ops)
 
     def rect(
         self,
@@ -154,17 +196,16 @@ class PageCanvas:
     def text(self, x: float, baseline: float, text: str, style: Style, align: str = "left", width: float = 0) -> None:
         """Paint a single line of text whose baseline is at ``baseline``.
 
-        ``align`` "right"/"center" position the text inside [x, x + width].
+        ``align`` "right"/"center" position the text inside [x, x + width], by its shaped width.
         """
-        clean = style.font.printable(unicodedata.normalize("NFC", text))
+        clean = _clean(text).replace("\n", " ")
         if not clean.strip():
             return
+        shaped = shape(style.font, clean)
         if align != "left":
-            text_w = style.font.width(clean, style.size)
+            text_w = shaped.width * style.size / 1000
             x += (width - text_w) if align == "right" else (width - text_w) / 2
-        chunk = Chunk(clean, font=style.font, font_size=style.size, font_color=style.color)  # type: ignore[arg-type]
-        # Chunk puts its baseline on the bottom of the box it is given
-        chunk.paint(available_space=(round(x, 2), round(baseline, 2), 10_000, style.size), page=self.page)
+        self.content.ops.append(TextPiece(round(x, 2), round(baseline, 2), style.size, _rgb(style.color), shaped))
 
     def lines(self, x: float, top: float, lines: list[Line], width: float, align: str = "left") -> float:
         """Paint ``lines`` downwards from ``top``; return the y reached. Badges are drawn behind their line."""

@@ -1,4 +1,4 @@
-"""The report's text styles, built from the two embedded DejaVu Sans faces."""
+"""The report's text styles, built from the regular and bold font chains (:mod:`~.fonts`)."""
 
 from __future__ import annotations
 
