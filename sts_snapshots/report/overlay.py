@@ -18,7 +18,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, PdfObject
 
 from sts_snapshots.report.faces import Face
 from sts_snapshots.report.fonts import MeasuredFont, default_fonts_dir, load_fonts
-from sts_snapshots.report.pdftree import Stream, to_pypdf
+from sts_snapshots.report.pdftree import Stream, Value, to_pypdf
 from sts_snapshots.report.shaping import shape
 from sts_snapshots.report.textops import TextPiece, TextWriter, embed_fonts
 
@@ -113,7 +113,7 @@ def overlay_text(writer: PdfWriter, stamps: dict[int, list[OverlayText]]) -> Non
             taken.update(str(key) for key in page_fonts.get_object())
     names = _font_names(list(fonts), taken)
     text = TextWriter(fonts, names)
-    memo: dict[int, PdfObject] = {}
+    memo: dict[int, tuple[Value, PdfObject]] = {}
     font_objects = {face: to_pypdf(font.tree, writer, memo) for face, font in fonts.items()}
     before = to_pypdf(Stream.compressed(b"q\n"), writer, memo)
     for index, page_pieces in pieces.items():

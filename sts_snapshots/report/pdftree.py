@@ -46,11 +46,15 @@ class Stream:
 Value: TypeAlias = dict[str, "Value"] | list["Value"] | Name | str | int | float | Stream
 
 
-def to_borb(value: Value, memo: dict[int, Any]) -> Any:
-    """Convert a neutral tree to borb primitives; objects already converted (by ``id``) are reused."""
+def to_borb(value: Value, memo: dict[int, tuple[Value, Any]]) -> Any:
+    """Convert a neutral tree to borb primitives; objects already converted (by ``id``) are reused.
+
+    The memo keeps each converted tree alive beside its result: a freed tree's ``id`` could be reused by a new
+    one, which would then be taken for it.
+    """
     done = memo.get(id(value))
     if done is not None:
-        return done
+        return done[1]
     result: Any
     if isinstance(value, Name):
         return name(value)
@@ -67,15 +71,16 @@ def to_borb(value: Value, memo: dict[int, Any]) -> Any:
         result = [to_borb(item, memo) for item in value]
     else:
         return value
-    memo[id(value)] = result
+    memo[id(value)] = (value, result)
     return result
 
 
-def to_pypdf(value: Value, writer: PdfWriter, memo: dict[int, PdfObject]) -> PdfObject:
-    """Convert a neutral tree to pypdf objects added to ``writer``; objects already converted are reused."""
+def to_pypdf(value: Value, writer: PdfWriter, memo: dict[int, tuple[Value, PdfObject]]) -> PdfObject:
+    """Convert a neutral tree to pypdf objects added to ``writer``; objects already converted are reused (the memo
+    keeps the trees alive, as for :func:`to_borb`)."""
     done = memo.get(id(value))
     if done is not None:
-        return done
+        return done[1]
     result: PdfObject
     if isinstance(value, Name):
         return NameObject("/" + value)
@@ -97,5 +102,5 @@ def to_pypdf(value: Value, writer: PdfWriter, memo: dict[int, PdfObject]) -> Pdf
         result = writer._add_object(entries) if "Type" in value else entries
     else:
         result = ArrayObject([to_pypdf(item, writer, memo) for item in value])
-    memo[id(value)] = result
+    memo[id(value)] = (value, result)
     return result
