@@ -66,7 +66,7 @@ def test_report_shows_the_room(sts: StsApp) -> None:
     text = pdf_text(sts.layout.snapshot_pdf(done["id"]))
     for expected in ("STS Clearance Snapshot", "Pre-arrival clearance — Skaw", done["id"], "Nordic Ørsted",
                      "Müller", "São Paulo", "Παπαδοπούλου", "Иванов", "Approved", "Under review", "Rejected",
-                     "Expired", "Missing", "Recent activity", f"Page 1 of {done['pages']}"):
+                     "Expired", "Missing", "Appendix: activity log", f"Page 1 of {done['pages']}"):
         assert expected in text, expected
     assert "Page" in text and done["pages"] == len(PdfReader(sts.layout.snapshot_pdf(done["id"])).pages)
 
