@@ -20,6 +20,8 @@ from sts_snapshots.report.styles import Styles, make_styles
 
 # Document-info key under which the body carries its section -> page map for assemble()'s bookmarks.
 OUTLINE_KEY = "STSOutline"
+# Points of a section's start kept with its heading: its intro lines, a table's caption, header and first row.
+KEEP_UNDER_HEADING = {contents.DOCUMENTS: 190, contents.EVIDENCE: 110, contents.ACTIVITY: 80, contents.INCLUDED: 90}
 
 
 def _decorator(model: ReportModel, styles: Styles) -> Callable[[PageCanvas], None]:
@@ -166,7 +168,8 @@ def render_body(model: ReportModel, fonts_dir: Path | None = None) -> bytes:
     for number, title in enumerate(contents.section_titles(model), start=1):
         build = builders[title]
         flow.gap(14)
-        flow.heading(wrap(f"{number}. {title}", styles.section, theme.CONTENT_W), keep=60, rule=theme.NAVY)
+        heading = wrap(f"{number}. {title}", styles.section, theme.CONTENT_W)
+        flow.heading(heading, keep=KEEP_UNDER_HEADING.get(title, 60), rule=theme.NAVY)
         outline.append({"title": title, "page": flow.page_count - 1, "level": 0})
         build(flow, styles, model, outline)
     # hex-encoded ASCII JSON: borb writes str values unescaped, so keep the text out of PDF string syntax

@@ -100,7 +100,7 @@ def documents(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) 
         groups.setdefault(doc["group"] or "Documents", []).append(doc)
     if not groups:
         flow.lines(wrap("No documents in this room.", styles.small, theme.CONTENT_W))
-    spec = [("Document", 25), ("Status", 12), ("Current version", 27), ("Reviewed by", 21), ("Expires", 15)]
+    spec = [("Document", 24), ("Status", 12), ("Current version", 28), ("Reviewed by", 24), ("Expires", 12)]
     for group, docs in groups.items():
         table = Table(fit_columns(spec), styles.table_head)
         for index, doc in enumerate(docs):
@@ -120,7 +120,7 @@ def _set_by(item: ReportApproval, styles: Styles) -> list[tuple[str, Style]]:
 
 def approvals(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) -> None:
     """Section: approval status per party, with who set it and when."""
-    spec = [("Party", 24), ("Status", 12), ("Set by", 24), ("When", 15), ("Comment", 25)]
+    spec = [("Party", 23), ("Status", 12), ("Set by", 24), ("When", 19), ("Comment", 22)]
     table = Table(fit_columns(spec), styles.table_head)
     for item in model["approvals"]:
         when = theme.fmt_datetime(item["updated_at"])
@@ -175,13 +175,14 @@ def activity(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) -
     else:
         intro = (f"All {total} entries of the room's activity log, newest first. Snapshot events (created, "
                  "generated, downloaded) are not part of the room's record and are listed by the API only.")
+    intro += " Times are UTC."
     flow.lines(wrap(intro, styles.small, theme.CONTENT_W))
     flow.gap(4)
-    spec = [("Time", 17), ("Actor", 22), ("Action", 16), ("What", 45)]
+    spec = [("Time (UTC)", 17), ("Actor", 23), ("Action", 16), ("What", 44)]
     table = Table(fit_columns(spec), styles.table_head)
     for item in model["activity"]:
         table.add(
-            table.cell(0, (theme.fmt_datetime(item["at"], seconds=True), styles.small)),
+            table.cell(0, (theme.fmt_datetime(item["at"], seconds=True).removesuffix(" UTC"), styles.small)),
             table.cell(1, (theme.text_or_dash(item["actor"]), styles.small)),
             table.cell(2, (theme.text_or_dash(item["action"]), styles.small)),
             table.cell(3, (describe(item["action"], item["details"]) or "—", styles.small)),
