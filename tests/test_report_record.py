@@ -244,3 +244,19 @@ def test_options_reach_the_pdf_through_the_job(tmp_path: Path) -> None:
     sts = make_app(tmp_path, report_activity_limit=5)
     text = flat(pdftotext(snapshot(sts, include_approvals=False)))
     assert "Approvals left out at the requester's choice" in text and "The newest 5 of" in text
+
+
+async def test_the_create_dialog_offers_both_options(harness: Harness) -> None:
+    from sts_snapshots.demo import MEMBER_EMAIL
+    from tests.test_ui_support import sign_in, wait_for
+
+    user, room, sts = harness.user, harness.demo_room_id(), harness.sts
+    await sign_in(user, MEMBER_EMAIL, f"/rooms/{room}")
+    user.find(marker="create-snapshot").click()
+    user.find(marker="snapshot-include-activity").click()  # checked by default: now off
+    user.find(marker="create-snapshot-ok").click()
+    member = sts.users.get(MEMBER_EMAIL)
+    assert member is not None
+    await wait_for(lambda: bool(sts.snapshots.list(member, room)), timeout=30, what="the snapshot")
+    created = sts.snapshots.list(member, room)[0]
+    assert created["include_activity"] is False and created["include_approvals"] is True
