@@ -53,7 +53,7 @@ def build_app(settings: Settings) -> StsApp:
     return StsApp(
         settings=settings, layout=layout, secret=secret, stores=stores, users=users, rooms=rooms,
         documents=documents, snapshots=SnapshotService(rooms=rooms, records=records, tasks=tasks, queue=queue,
-                                                       layout=layout),
+                                                       layout=layout, activity_limit=settings.report_activity_limit),
         tasks=tasks, cache=pipeline.cache, metrics=pipeline.metrics, pipeline=pipeline, queue=queue,
         tokens=TokenIssuer(secret, timedelta(minutes=settings.token_ttl_minutes)))
 

@@ -16,6 +16,8 @@ from typing import Any
 
 import platformdirs
 
+from .domain.report_model import DEFAULT_ACTIVITY_LIMIT
+
 ENV_PREFIX = "STS_"
 
 
@@ -74,6 +76,9 @@ class Settings:
     cache_retention_hours: int = _setting(72, "PDF cache entries older than this are removed by cleanup.")
     metrics_retention_hours: int = _setting(168, "Metrics older than this are removed by cleanup.")
     min_free_disk_mb: int = _setting(1024, "verify fails when the data folder's disk has less free space than this.")
+    report_activity_limit: int = _setting(DEFAULT_ACTIVITY_LIMIT,
+                                          "Most activity entries a snapshot's report prints (the newest); it says "
+                                          "how many it left out and where the whole log is.")
 
     @classmethod
     def load(cls, cli: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Settings:
@@ -126,7 +131,7 @@ class Settings:
                 raise SettingsError(f"{name} must not be negative")
         for name in ("max_concurrent_generations", "worker_recycle_after", "max_upload_mb", "token_ttl_minutes",
                      "include_max_file_pages", "include_max_total_pages", "include_max_file_mb",
-                     "include_max_file_seconds"):
+                     "include_max_file_seconds", "report_activity_limit"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1")
 

@@ -15,6 +15,7 @@ from sts_snapshots.domain.report_model import (
     ReportApproval,
     ReportDocument,
     ReportModel,
+    ReportOptions,
     ReportParty,
     SnapshotFacts,
 )
@@ -81,6 +82,10 @@ def _document(index: int, group: str, dtype: DocumentType, supplement: int) -> R
         uploaded_at=f"2026-11-{(index % 27) + 1:02d}T09:{index % 60:02d}:00+00:00" if has_file else None,
         file_name=f"{dtype.code.lower()}_{group.split(maxsplit=1)[0].lower()}_v{index % 3 + 1}.pdf" if has_file
         else None,
+        sha256=hashlib.sha256(f"file-{index}".encode()).hexdigest() if has_file else None,
+        reviewed_by=PEOPLE[(index + 1) % len(PEOPLE)] if status in ("approved", "rejected") and index % 5 else None,
+        reviewed_at=f"2026-11-{(index % 27) + 1:02d}T15:{index % 60:02d}:00+00:00"
+        if status in ("approved", "rejected") and index % 5 else None,
         notes=NOTES[index % len(NOTES)],
     )
 
@@ -118,9 +123,11 @@ def _party(number: int, role: str, name: str, company: str, email: str) -> Repor
                        email=email)
 
 
-def _approval(party: ReportParty, status: str, comment: str, updated_at: str) -> ReportApproval:
-    return ReportApproval(party_name=party["name"], party_role_label=party["role_label"], status=status,
-                          comment=comment, updated_at=updated_at)
+def _approval(party: ReportParty, status: str, comment: str, updated_at: str, by: str | None = None) -> ReportApproval:
+    return ReportApproval(party_name=party["name"], party_role_label=party["role_label"], party_email=party["email"],
+                          status=status, comment=comment,
+                          updated_by=party["email"] if by is None and status != "pending" else by or "",
+                          updated_at=updated_at)
 
 
 def _included_files() -> list[IncludedFile]:
@@ -153,7 +160,9 @@ def model(count: int = 30, included: bool = True) -> ReportModel:
         _party(6, "broker", "Claire Dubois", "Dubois & Fils Shipbroking", "claire@dubois.example"),
     ]
     return ReportModel(
-        template_version="1",
+        template_version="2",
+        options=ReportOptions(include_documents=included, include_activity=True, include_approvals=True,
+                              activity_limit=2000),
         content_key=content_key(f"model-{count}-{included}"),
         room={
             "id": "room-4f9a2c",
@@ -201,7 +210,7 @@ def model(count: int = 30, included: bool = True) -> ReportModel:
             _approval(parties[2], "pending", "", "2026-11-26T16:20:00+00:00"),
             _approval(parties[4], "rejected",
                       "P&I entry for the daughter vessel must be reissued — see document notes.",
-                      "2026-11-27T18:45:00+00:00"),
+                      "2026-11-27T18:45:00+00:00", by="admin@sts.example"),
         ],
         activity=[
             {
@@ -212,6 +221,7 @@ def model(count: int = 30, included: bool = True) -> ReportModel:
             }
             for i in range(12)
         ],
+        activity_total=12,
         readiness=_readiness(docs),
         included_files=_included_files() if included else [],
     )

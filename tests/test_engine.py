@@ -66,7 +66,7 @@ def test_report_shows_the_room(sts: StsApp) -> None:
     text = pdf_text(sts.layout.snapshot_pdf(done["id"]))
     for expected in ("STS Clearance Snapshot", "Pre-arrival clearance — Skaw", done["id"], "Nordic Ørsted",
                      "Müller", "São Paulo", "Παπαδοπούλου", "Иванов", "Approved", "Under review", "Rejected",
-                     "Expired", "Missing", "Recent activity", f"Page 1 of {done['pages']}"):
+                     "Expired", "Missing", "Appendix: activity log", f"Page 1 of {done['pages']}"):
         assert expected in text, expected
     assert "Page" in text and done["pages"] == len(PdfReader(sts.layout.snapshot_pdf(done["id"])).pages)
 
@@ -111,11 +111,13 @@ def test_content_key_covers_every_printed_change(sts: StsApp) -> None:
 
 def test_recent_activity_is_the_newest_even_within_one_second(sts: StsApp) -> None:
     rid = room_id(sts)
-    for n in range(60):  # far more than fit in the report, all logged within the same second or two
+    for n in range(60):  # more than a report limited to 50 prints, all logged within the same second or two
         sts.rooms.log(rid, ADMIN_EMAIL, "note", f"entry {n}")
-    latest = gather(sts.rooms, sts.documents, rid, False)["activity"]
+    model = gather(sts.rooms, sts.documents, rid, False, activity_limit=50)
+    latest = model["activity"]
     assert [a["details"] for a in latest[:3]] == ["entry 59", "entry 58", "entry 57"]
     assert len(latest) == 50 and latest[-1]["details"] == "entry 10"
+    assert model["activity_total"] > 60
 
 
 def test_include_documents_embeds_files_with_hashes(sts: StsApp) -> None:

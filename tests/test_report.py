@@ -101,7 +101,8 @@ def test_body_has_every_section_status_and_unicode_text(body: bytes, model: Repo
         "Vessels",
         "Documents status",
         "Approvals",
-        "Recent activity",
+        "Appendix: activity log",
+        "Evidence hashes",
         "Included documents",
     ):
         assert section in text
@@ -150,7 +151,7 @@ def test_two_hundred_documents_continue_across_pages_with_repeated_header() -> N
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) >= 12
     pages = [page.extract_text() for page in reader.pages]
-    assert sum("Version / upload" in page for page in pages) >= 10  # header repeated on continuation pages
+    assert sum("Current version" in page for page in pages) >= 10  # header repeated on continuation pages
     text = " ".join(" ".join(pages).split())
     assert big["documents"][-1]["type_name"] in text  # the document with the long note
     assert text.rstrip().count("acknowledged-by-POAC.") == 1
@@ -174,7 +175,9 @@ def test_characters_outside_the_font_and_very_long_words_do_not_break_rendering(
 
 def test_sparse_model_with_empty_values_renders() -> None:
     sparse = ReportModel(
-        template_version="1",
+        template_version="2",
+        options={"include_documents": False, "include_activity": True, "include_approvals": True,
+                 "activity_limit": 2000},
         content_key="",
         room={"id": "r", "title": "", "location": "", "sts_eta": None, "cargo_type": "", "cargo_quantity": "",
               "description": "", "status": "draft", "created_at": "", "created_by": ""},
@@ -184,9 +187,11 @@ def test_sparse_model_with_empty_values_renders() -> None:
         documents=[{"id": "d", "group": "", "type_code": "CREW", "type_name": "Crew list", "category": "",
                     "required": False, "criticality": "", "status": "weird_status", "expires_on": None,
                     "expired": False, "expiring_soon": False, "version": None, "uploaded_by": None,
-                    "uploaded_at": None, "file_name": None, "notes": ""}],
+                    "uploaded_at": None, "file_name": None, "sha256": None, "reviewed_by": None,
+                    "reviewed_at": None, "notes": ""}],
         approvals=[],
         activity=[],
+        activity_total=0,
         readiness={"required": 0, "approved": 0, "under_review": 0, "missing": 0, "rejected": 0, "expired": 0,
                    "expiring_soon": 0, "ready": False},
         included_files=[],

@@ -65,3 +65,5 @@ class SnapshotCreate(Body):
     title: str | None = Field(None, max_length=200)
     snapshot_type: Literal["pdf"] = "pdf"
     include_documents: bool = False
+    include_activity: bool = Field(True, description="print the room's activity log as the report's appendix")
+    include_approvals: bool = Field(True, description="print the parties' approvals")

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import FileResponse
 
-from ..domain.records import SnapshotView
+from ..domain.records import SnapshotView, TaskView
 from ..services.files import snapshot_file
 from ..services.snapshots import public
 from ..services.tasks import public as public_task
@@ -22,7 +22,8 @@ def create_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId,
                     body: Annotated[SnapshotCreate | None, Body()] = None) -> SnapshotView:
     """Record the snapshot and queue its generation; answers at once with ``status: generating``."""
     body = body or SnapshotCreate.model_validate({})
-    return sts.snapshots.create(user, room_id, body.title, body.snapshot_type, body.include_documents)
+    return sts.snapshots.create(user, room_id, body.title, body.snapshot_type, body.include_documents,
+                                include_activity=body.include_activity, include_approvals=body.include_approvals)
 
 
 @router.get("/rooms/{room_id}/snapshots")
@@ -50,7 +51,7 @@ def delete_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId, snapshot_id: S
 
 
 @router.get("/snapshots/tasks/{task_id}")
-def get_task(sts: Sts, user: CurrentUser, task_id: TaskId) -> dict[str, Any]:
+def get_task(sts: Sts, user: CurrentUser, task_id: TaskId) -> TaskView:
     return public_task(sts.snapshots.task_for(user, task_id))
 
 

@@ -131,14 +131,20 @@ class RoomDetail(RoomView):
     approvals: list[ApprovalRecord]
 
 
-class SnapshotView(TypedDict):
-    """A snapshot as the API answers it and the pages show it."""
+class SnapshotFields(TypedDict):
+    """What a snapshot's record and its view share.
+
+    ``include_documents``, ``include_activity`` and ``include_approvals`` are the requester's report options
+    (a record from before the last two were offered lacks them: both were included).
+    """
 
     id: str
     room_id: str
     title: str
     snapshot_type: str
     include_documents: bool
+    include_activity: bool
+    include_approvals: bool
     status: str
     task_id: str
     file_url: str | None
@@ -151,15 +157,54 @@ class SnapshotView(TypedDict):
     error: str | None
 
 
-class SnapshotRecord(SnapshotView):
-    """A snapshot as stored: also the content key of the report it holds."""
+class SnapshotView(SnapshotFields):
+    """A snapshot as the API answers it and the pages show it; ``download_url`` is ``file_url`` again (the name
+    the original backend's web client reads)."""
+
+    download_url: str | None
+
+
+class SnapshotRecord(SnapshotFields):
+    """A snapshot as stored: also the content key of the report it holds and the most activity entries its
+    report prints (the ``report_activity_limit`` when it was requested; missing in older records)."""
 
     content_key: str | None
+    activity_limit: NotRequired[int]
 
 
 class SnapshotPayload(TypedDict):
     snapshot_id: str
     room_id: str
+
+
+class TaskResult(TypedDict, total=False):
+    """What a completed snapshot task answers: the PDF's URL (``file_url``, and the same as ``download_url``),
+    size, digest and pages, whether the body came from the cache (and which layer), its content key and the
+    generation's duration. A task completed by recovery after a restart has only the file's facts."""
+
+    file_url: str | None
+    download_url: str | None
+    file_size: int | None
+    sha256: str | None
+    pages: int | None
+    was_cached: bool
+    cache_layer: str | None
+    content_key: str | None
+    duration_ms: float
+
+
+class TaskView(TypedDict):
+    """A task as the API answers it (the deployment guide's task JSON)."""
+
+    task_id: str
+    task_type: str
+    status: str
+    progress: int
+    created_at: str
+    started_at: str | None
+    completed_at: str | None
+    result: TaskResult | None
+    error: str | None
 
 
 class TaskRecord(TypedDict):

@@ -17,6 +17,9 @@ from .records import ReadinessCounts, RoomRecord
 
 FileKind = Literal["pdf", "image", "attachment"]
 
+# How many activity entries a report prints unless the setting ``report_activity_limit`` says otherwise.
+DEFAULT_ACTIVITY_LIMIT = 2000
+
 
 # The room's own fields, as stored.
 #
@@ -69,7 +72,10 @@ class ReportDocument(TypedDict):
     ``expired`` past ``expires_on``, an ISO date or None); ``expired`` says the same, ``expiring_soon`` that it
     is not expired but within the type's warning days. ``version`` is the number of the latest uploaded version,
     with its ``uploaded_by`` (email), ``uploaded_at`` (ISO 8601) and ``file_name`` (as uploaded): all four None
-    when no file was uploaded. ``notes`` is the reviewers' free text, possibly empty.
+    when no file was uploaded, and ``sha256`` (hex, 64 digits) that version's digest, None without a file.
+    ``reviewed_by`` (email) and ``reviewed_at`` (ISO 8601) are who set the current status and when: None while
+    the current version is not reviewed, and for a review an older version of the app did not record.
+    ``notes`` is the reviewers' free text, possibly empty.
     """
 
     id: str
@@ -87,29 +93,36 @@ class ReportDocument(TypedDict):
     uploaded_by: str | None
     uploaded_at: str | None
     file_name: str | None
+    sha256: str | None
+    reviewed_by: str | None
+    reviewed_at: str | None
     notes: str
 
 
 class ReportApproval(TypedDict):
     """One party's approval of the operation, in the order of the parties' roles.
 
-    ``party_name`` and ``party_role_label`` are the party's ``name`` and ``role_label``; ``status`` is
-    ``pending``, ``approved`` or ``rejected``, with the party's ``comment`` (possibly empty) and ``updated_at``
-    (ISO 8601).
+    ``party_name``, ``party_role_label`` and ``party_email`` are the party's ``name``, ``role_label`` and
+    ``email`` (possibly empty); ``status`` is ``pending``, ``approved`` or ``rejected``, with the party's
+    ``comment`` (possibly empty). ``updated_by`` is the email of the account that set it (the party's own, or an
+    admin's on its behalf), empty while it was never set (or not recorded); ``updated_at`` (ISO 8601) when it
+    was set, or requested while never set.
     """
 
     party_name: str
     party_role_label: str
+    party_email: str
     status: str
     comment: str
+    updated_by: str
     updated_at: str
 
 
 class ReportActivity(TypedDict):
-    """One entry of the room's activity log: newest first, at most 50, snapshot events left out.
+    """One entry of the room's activity log: newest first, snapshot events left out.
 
     ``at`` is ISO 8601, ``actor`` the email of who did it, ``action`` what (``document reviewed``), ``details``
-    about what (possibly empty).
+    about what (possibly empty), as stored: ``domain.activity_text.describe`` reads it as a sentence.
     """
 
     at: str
@@ -158,22 +171,42 @@ class IncludedFile(TypedDict):
     not_included: str | None
 
 
+class ReportOptions(TypedDict):
+    """What the requester of a snapshot chose to include, and how much of the activity log a report prints.
+
+    ``include_documents`` bundles the files; ``include_approvals`` and ``include_activity`` (both true unless
+    the requester said otherwise) print the approvals section and the activity log appendix.
+    ``activity_limit`` is the most activity entries printed (the newest); the report says how many it left out.
+    """
+
+    include_documents: bool
+    include_activity: bool
+    include_approvals: bool
+    activity_limit: int
+
+
 class ReportModel(TypedDict):
     """Everything the report body prints; the same model always renders the same body.
 
     ``template_version`` changes with the report's layout, so a new layout gives new keys. ``readiness``
     counts the required documents by effective status (and says whether all are approved);
-    ``included_files`` is empty unless the snapshot includes documents. ``content_key`` is the SHA-256 of the
-    canonical JSON of every other field (``snapshots.content_key.content_key``): the key of the cached body.
+    ``included_files`` is empty unless the snapshot includes documents. ``options`` are the requester's choices;
+    ``approvals`` is empty and ``activity`` too when they left those out. ``activity`` holds the newest
+    entries, at most ``options["activity_limit"]`` of them, and ``activity_total`` counts them all (0 when the
+    activity was left out), so ``activity_total - len(activity)`` entries are not printed.
+    ``content_key`` is the SHA-256 of the canonical JSON of every other field
+    (``snapshots.content_key.content_key``): the key of the cached body.
     """
 
     template_version: str
+    options: ReportOptions
     room: ReportRoom
     vessels: list[ReportVessel]
     parties: list[ReportParty]
     documents: list[ReportDocument]
     approvals: list[ReportApproval]
     activity: list[ReportActivity]
+    activity_total: int
     readiness: ReadinessCounts
     included_files: list[IncludedFile]
     content_key: str

@@ -10,7 +10,7 @@ from borb.pdf.primitives import hexstr, name
 
 from sts_snapshots.domain.labels import status_label
 from sts_snapshots.domain.report_model import ReportModel
-from sts_snapshots.report import evidence_index, sections, theme
+from sts_snapshots.report import contents, evidence_index, sections, theme
 from sts_snapshots.report.borb_setup import clear_borb_caches, new_document, write_document
 from sts_snapshots.report.canvas import PageCanvas, wrap
 from sts_snapshots.report.fonts import default_fonts_dir
@@ -20,6 +20,8 @@ from sts_snapshots.report.styles import Styles, make_styles
 
 # Document-info key under which the body carries its section -> page map for assemble()'s bookmarks.
 OUTLINE_KEY = "STSOutline"
+# Points of a section's start kept with its heading: its intro lines, a table's caption, header and first row.
+KEEP_UNDER_HEADING = {contents.DOCUMENTS: 190, contents.EVIDENCE: 110, contents.ACTIVITY: 80, contents.INCLUDED: 90}
 
 
 def _decorator(model: ReportModel, styles: Styles) -> Callable[[PageCanvas], None]:
@@ -73,6 +75,7 @@ def _room_information(flow: Flow, styles: Styles, model: ReportModel, outline: O
         ("Created by", room["created_by"]),
         ("Readiness", summary),
         ("Room ID", room["id"]),
+        ("Report contents", _report_contents(model)),
     ]
     table = Table(fit_columns([("", 13), ("", 37), ("", 13), ("", 37)]), styles.table_head)
     for i in range(0, len(pairs), 2):
@@ -90,6 +93,18 @@ def _room_information(flow: Flow, styles: Styles, model: ReportModel, outline: O
         inner = theme.CONTENT_W - 2 * PAD_X
         flow.heading(wrap("Description", styles.label, inner), keep=12, indent=PAD_X)
         flow.lines(wrap(description, styles.body, inner), x=theme.MARGIN_X + PAD_X, width=inner)
+
+
+def _report_contents(model: ReportModel) -> str:
+    """What this report holds of the room's record, and what the requester left out."""
+    left_out = contents.left_out(model)
+    parts = [f"{' and '.join(left_out).capitalize()} left out at the requester's choice" if left_out
+             else "Every section"]
+    if model["options"]["include_activity"] and len(model["activity"]) < model["activity_total"]:
+        parts.append(f"activity log cut to the newest {len(model['activity'])} of {model['activity_total']} "
+                     f"entries (see {contents.see(model, contents.ACTIVITY)})")
+    parts.append("document files included" if model["included_files"] else "document files not included")
+    return "; ".join(parts) + "."
 
 
 def _parties(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) -> None:
@@ -143,19 +158,21 @@ def render_body(model: ReportModel, fonts_dir: Path | None = None) -> bytes:
     doc = new_document()
     flow = Flow(doc, styles.fonts, _decorator(model, styles))
     outline: Outline = []
-    parts = [
-        ("Room information", _room_information),
-        ("Parties", _parties),
-        ("Vessels", _vessels),
-        ("Documents status", sections.documents),
-        ("Approvals", sections.approvals),
-        ("Recent activity", sections.activity),
-    ]
-    if model["included_files"]:
-        parts.append(("Included documents", evidence_index.included_files))
-    for number, (title, build) in enumerate(parts, start=1):
+    builders = {
+        contents.ROOM: _room_information,
+        contents.PARTIES: _parties,
+        contents.VESSELS: _vessels,
+        contents.DOCUMENTS: sections.documents,
+        contents.APPROVALS: sections.approvals,
+        contents.EVIDENCE: sections.evidence,
+        contents.INCLUDED: evidence_index.included_files,
+        contents.ACTIVITY: sections.activity,
+    }
+    for number, title in enumerate(contents.section_titles(model), start=1):
+        build = builders[title]
         flow.gap(14)
-        flow.heading(wrap(f"{number}. {title}", styles.section, theme.CONTENT_W), keep=60, rule=theme.NAVY)
+        heading = wrap(f"{number}. {title}", styles.section, theme.CONTENT_W)
+        flow.heading(heading, keep=KEEP_UNDER_HEADING.get(title, 60), rule=theme.NAVY)
         outline.append({"title": title, "page": flow.page_count - 1, "level": 0})
         build(flow, styles, model, outline)
     # hex-encoded ASCII JSON: borb writes str values unescaped, so keep the text out of PDF string syntax

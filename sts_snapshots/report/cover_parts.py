@@ -9,7 +9,7 @@ from borb.pdf import Color
 from sts_snapshots.domain.labels import status_label
 from sts_snapshots.domain.records import ReadinessCounts
 from sts_snapshots.domain.report_model import ReportModel
-from sts_snapshots.report import theme
+from sts_snapshots.report import contents, theme
 from sts_snapshots.report.canvas import Line, PageCanvas, Style, wrap
 from sts_snapshots.report.styles import Styles
 
@@ -17,12 +17,44 @@ BANNER_H = 64
 TILE_H = 54
 
 
-def clip(lines: list[Line], count: int) -> list[Line]:
-    """Keep at most ``count`` lines, marking the cut with an ellipsis (the body repeats the full text)."""
+def clip(lines: list[Line], count: int, more: Line | None = None) -> list[Line]:
+    """Keep at most ``count`` lines, marking the cut with an ellipsis (the body repeats the full text).
+
+    With ``more`` (a pointer such as "continued in 1. Room information"), the last of the ``count`` lines is that
+    pointer, so the page says where the rest is.
+    """
     if len(lines) <= count:
         return lines
-    last = lines[count - 1]
-    return [*lines[: count - 1], Line(last.text.rstrip(" .,;") + "…", last.style, last.badge)]
+    keep = count - 1 if more is not None else count
+    last = lines[keep - 1]
+    cut = [*lines[: keep - 1], Line(last.text.rstrip(" .,;") + "…", last.style, last.badge)]
+    return [*cut, more] if more is not None else cut
+
+
+def pointer(styles: Styles, text: str) -> Line:
+    """A muted one-line note on the cover saying where the rest of a cut value is."""
+    return Line(text, styles.small)
+
+
+def value_lines(styles: Styles, text: str, width: float, count: int, see: str | None) -> list[Line]:
+    """A cover value wrapped to ``width``, at most ``count`` lines; a cut one says it continues in ``see``."""
+    lines = wrap(text, Style(styles.fonts[0], 9.5, theme.INK), width)
+    return clip(lines, count, pointer(styles, f"(continued in {see})") if see else None)
+
+
+def entry_lines(styles: Styles, entries: list[str], width: float, budget: int, see: str) -> list[Line]:
+    """One wrapped entry after another within ``budget`` lines; those that do not fit are counted, with a pointer
+    (four vessels in three lines: two named, then ``+2 more — see 3. Vessels``)."""
+    style = Style(styles.fonts[0], 9.5, theme.INK)
+    wrapped = [wrap(entry, style, width) for entry in entries]
+    if sum(len(w) for w in wrapped) <= budget:
+        return [line for w in wrapped for line in w]
+    lines: list[Line] = []
+    for index, entry in enumerate(wrapped):
+        if len(lines) + len(entry) > budget - 1:
+            return [*lines, pointer(styles, f"+{len(entries) - index} more — see {see}")]
+        lines += entry
+    return lines
 
 
 def banner(canvas: PageCanvas, styles: Styles, top: float, readiness: ReadinessCounts) -> float:
@@ -68,14 +100,16 @@ def tiles(canvas: PageCanvas, styles: Styles, top: float, readiness: ReadinessCo
 
 
 def facts_block(
-    canvas: PageCanvas, styles: Styles, x: float, top: float, width: float, title: str, rows: list[tuple[str, str]]
+    canvas: PageCanvas, styles: Styles, x: float, top: float, width: float, title: str,
+    rows: list[tuple[str, list[Line]]],
 ) -> float:
+    """A titled list of label / value rows (values wrapped and clipped by the caller); returns the y reached."""
     canvas.text(x, top - 10, title.upper(), Style(styles.fonts[1], 8, theme.NAVY))
     canvas.hline(x, x + width, top - 15, theme.NAVY, 0.8)
     y = top - 22
-    for label, value in rows:
+    for label, lines in rows:
         canvas.text(x, y - 7, label, styles.label)
-        y = canvas.lines(x, y - 10, clip(wrap(value, Style(styles.fonts[0], 9.5, theme.INK), width), 3), width)
+        y = canvas.lines(x, y - 10, lines, width)
         y -= 7
     return y
 
@@ -127,18 +161,31 @@ def _badge_list(
 
 
 def attention(canvas: PageCanvas, styles: Styles, model: ReportModel, top: float, bottom: float) -> None:
-    """Two lists under the facts: parties' approvals and the required documents still outstanding."""
+    """Two lists under the facts: parties' approvals and the required documents still outstanding.
+
+    Each heading names the body section with the details; an approvals list the requester left out says so.
+    """
     column = (theme.CONTENT_W - 24) / 2
     left, right = theme.MARGIN_X, theme.MARGIN_X + column + 24
     heading = Style(styles.fonts[1], 8, theme.NAVY)
-    for x, title in ((left, "Approvals"), (right, "Requires attention")):
+    with_approvals = model["options"]["include_approvals"]
+    documents_section = contents.see(model, contents.DOCUMENTS)
+    approvals_section = contents.see(model, contents.APPROVALS) if with_approvals else ""
+    for x, title, section in ((left, "Approvals", approvals_section), (right, "Requires attention", documents_section)):
         canvas.text(x, top - 10, title.upper(), heading)
+        if section:
+            canvas.text(x, top - 10, f"details in {section}", styles.small, "right", column)
         canvas.hline(x, x + column, top - 15, theme.NAVY, 0.8)
-    approvals = [
-        (a["status"] or "pending", f"{a['party_name'] or '—'} · {a['party_role_label']}") for a in model["approvals"]
-    ]
-    no_approvals = "No approvals requested."
-    _badge_list(canvas, styles, left, top - 22, column, bottom, approvals, no_approvals, "5. Approvals")
+    if with_approvals:
+        approvals = [
+            (a["status"] or "pending", f"{a['party_name'] or '—'} · {a['party_role_label']}")
+            for a in model["approvals"]
+        ]
+        _badge_list(canvas, styles, left, top - 22, column, bottom, approvals, "No approvals requested.",
+                    approvals_section)
+    else:
+        left_out = "Approvals are left out of this snapshot at the requester's choice."
+        canvas.lines(left, top - 22, wrap(left_out, styles.small, column), column)
     all_clear = "All required documents are approved and none expire soon."
     pending = _pending_documents(model)
-    _badge_list(canvas, styles, right, top - 22, column, bottom, pending, all_clear, "4. Documents status")
+    _badge_list(canvas, styles, right, top - 22, column, bottom, pending, all_clear, documents_section)

@@ -54,13 +54,16 @@ STATUS_COLOUR = {
 CONFIDENTIAL = "Confidential — prepared for the parties to this STS operation"
 
 
-def fmt_datetime(value: str | None) -> str:
-    """Format an ISO timestamp as ``YYYY-MM-DD HH:MM UTC``; unparsable text is returned unchanged.
+def fmt_datetime(value: str | None, seconds: bool = False) -> str:
+    """Format an ISO timestamp as ``YYYY-MM-DD HH:MM UTC`` (with ``:SS`` if ``seconds``); unparsable text is
+    returned unchanged.
 
     >>> fmt_datetime("2026-12-03T08:00:00+02:00")
     '2026-12-03 06:00 UTC'
     >>> fmt_datetime("2026-12-03T06:00:00")
     '2026-12-03 06:00 UTC'
+    >>> fmt_datetime("2026-12-03T06:00:07Z", seconds=True)
+    '2026-12-03 06:00:07 UTC'
     >>> fmt_datetime(None)
     '—'
     >>> fmt_datetime("soon")
@@ -69,7 +72,9 @@ def fmt_datetime(value: str | None) -> str:
     if not value:
         return "—"
     moment = parse_moment(value)
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else value
+    if moment is None:
+        return value
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC" if seconds else "%Y-%m-%d %H:%M UTC")
 
 
 def fmt_number(value: float | int | None, unit: str = "") -> str:

@@ -10,6 +10,7 @@ from ..datadir import DataLayout
 from ..domain.ids import new_id, task_id_for
 from ..domain.models import clean_text, newest_first
 from ..domain.records import SnapshotRecord, SnapshotView, TaskRecord
+from ..domain.report_model import DEFAULT_ACTIVITY_LIMIT
 from ..domain.time import now_iso, utcnow
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .rooms import RoomService
@@ -32,7 +33,9 @@ class JobQueue(Protocol):
 
 class SnapshotService:
     def __init__(self, *, rooms: RoomService, records: SnapshotRecords, tasks: TaskStore, queue: JobQueue,
-                 layout: DataLayout) -> None:
+                 layout: DataLayout, activity_limit: int = DEFAULT_ACTIVITY_LIMIT) -> None:
+        """``activity_limit`` (the setting ``report_activity_limit``) is recorded with each new snapshot."""
+        self._activity_limit = activity_limit
         self._rooms = rooms
         self._records = records
         self._tasks = tasks
@@ -40,7 +43,9 @@ class SnapshotService:
         self._layout = layout
 
     def create(self, user: User, room_id: str, title: str | None = None, snapshot_type: str = "pdf",
-               include_documents: bool = False) -> SnapshotView:
+               include_documents: bool = False, *, include_activity: bool = True,
+               include_approvals: bool = True) -> SnapshotView:
+        """Record a snapshot and queue its generation; the ``include_*`` options choose the report's sections."""
         self._rooms.room(user, room_id)
         if snapshot_type != "pdf":
             raise Invalid("snapshot_type: only 'pdf' is supported")
@@ -51,7 +56,9 @@ class SnapshotService:
         snapshot_id = new_id()
         record: SnapshotRecord = {
             "id": snapshot_id, "room_id": room_id, "title": title, "snapshot_type": "pdf",
-            "include_documents": bool(include_documents), "status": "generating", "task_id": task_id_for(snapshot_id),
+            "include_documents": bool(include_documents), "include_activity": bool(include_activity),
+            "include_approvals": bool(include_approvals), "activity_limit": self._activity_limit,
+            "status": "generating", "task_id": task_id_for(snapshot_id),
             "file_url": None, "file_size": None, "sha256": None, "pages": None, "content_key": None,
             "created_by": user.email, "created_at": now_iso(), "completed_at": None, "error": None}
         self._records.insert(record)
@@ -105,6 +112,15 @@ class SnapshotService:
         return self._records.get(task["payload"]["snapshot_id"])
 
 
+# What a record written before an option existed had: both sections were printed.
+_OPTION_DEFAULTS = {"include_activity": True, "include_approvals": True}
+
+
 def public(record: SnapshotRecord) -> SnapshotView:
-    """The snapshot as the API answers it (without internals such as the content key)."""
-    return cast(SnapshotView, {k: record.get(k) for k in PUBLIC_FIELDS})
+    """The snapshot as the API answers it (without internals such as the content key).
+
+    ``download_url`` repeats ``file_url``; a record older than a report option reads as its default.
+    """
+    view = {k: record.get(k, _OPTION_DEFAULTS.get(k)) for k in PUBLIC_FIELDS}
+    view["download_url"] = record.get("file_url")
+    return cast(SnapshotView, view)

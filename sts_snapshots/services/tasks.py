@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from ..domain.records import SnapshotPayload, TaskRecord
+from ..domain.records import SnapshotPayload, TaskRecord, TaskView
 from ..domain.time import now_iso, parse_datetime, utcnow
 from ..store import Database, Table
 
 TASK_STATUSES = ("pending", "running", "completed", "failed", "cancelled")
 FINISHED = frozenset({"completed", "failed", "cancelled"})
-PUBLIC_FIELDS = ("task_id", "task_type", "status", "progress", "created_at", "started_at", "completed_at", "result",
-                 "error")
+PUBLIC_FIELDS = tuple(TaskView.__annotations__)
 
 
 class TaskStore:
@@ -84,6 +83,14 @@ class TaskStore:
         return self._table.remove_where(old)
 
 
-def public(task: TaskRecord) -> dict[str, Any]:
-    """The task as the deployment guide shows it."""
-    return {k: task.get(k) for k in PUBLIC_FIELDS}
+def public(task: TaskRecord) -> TaskView:
+    """The task as the deployment guide shows it; a result with a ``file_url`` also has it as ``download_url``.
+
+    >>> public({"task_id": "t", "result": {"file_url": "/f"}})["result"]
+    {'file_url': '/f', 'download_url': '/f'}
+    """
+    view = {k: task.get(k) for k in PUBLIC_FIELDS}
+    result = view.get("result")
+    if isinstance(result, dict) and "file_url" in result:
+        view["result"] = {**result, "download_url": result["file_url"]}
+    return cast(TaskView, view)

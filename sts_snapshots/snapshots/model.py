@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from ..domain.catalogue import CATALOGUE
 from ..domain.models import PARTY_ROLES
-from ..domain.records import DocumentView, ReadinessCounts
+from ..domain.records import DocumentView, ReadinessCounts, SnapshotRecord
 from ..domain.report_model import (
+    DEFAULT_ACTIVITY_LIMIT,
     IncludedFile,
     ReportActivity,
     ReportApproval,
     ReportDocument,
     ReportModel,
+    ReportOptions,
     ReportParty,
     ReportRoom,
     ReportVessel,
@@ -21,6 +23,8 @@ from .content_key import TEMPLATE_VERSION, content_key
 
 # Snapshot events are about the record, not the room: leaving them out keeps an unchanged room's key stable.
 META_ACTION_PREFIX = "snapshot"
+# Far more than any room's log holds: gather() reads all of it to count what the report leaves out.
+_WHOLE_LOG = 10**9
 _ORDER = {t.code: i for i, t in enumerate(CATALOGUE)}
 
 
@@ -32,6 +36,9 @@ def _document(d: DocumentView, group: str) -> ReportDocument:
         expires_on=d["expires_on"], expired=d["expired"], expiring_soon=d["expiring_soon"],
         version=latest["number"] if latest else None, uploaded_by=latest["uploaded_by"] if latest else None,
         uploaded_at=latest["uploaded_at"] if latest else None, file_name=latest["file_name"] if latest else None,
+        sha256=latest["sha256"] if latest else None,
+        # a review is of the current version; records of older versions may lack the fields
+        reviewed_by=d.get("reviewed_by") or None, reviewed_at=d.get("reviewed_at") or None,
         notes=d["notes"],
     )
 
@@ -52,9 +59,31 @@ def _included_file(d: DocumentView, group: str) -> IncludedFile | None:
                         first_page=None, last_page=None, not_included=None)
 
 
-def gather(rooms: RoomService, documents: DocumentService, room_id: str, include_documents: bool) -> ReportModel:
+def options_of(snapshot: SnapshotRecord) -> ReportOptions:
+    """The report options a snapshot was requested with; a record older than an option has its default."""
+    return ReportOptions(include_documents=bool(snapshot["include_documents"]),
+                         include_activity=bool(snapshot.get("include_activity", True)),
+                         include_approvals=bool(snapshot.get("include_approvals", True)),
+                         activity_limit=int(snapshot.get("activity_limit", DEFAULT_ACTIVITY_LIMIT)))
+
+
+def gather_snapshot(rooms: RoomService, documents: DocumentService, snapshot: SnapshotRecord) -> ReportModel:
+    """The report model of ``snapshot``'s room as it is now, with the options the snapshot was requested with.
+
+    :raises LookupError: the room no longer exists.
+    """
+    o = options_of(snapshot)
+    return gather(rooms, documents, snapshot["room_id"], o["include_documents"], include_activity=o["include_activity"],
+                  include_approvals=o["include_approvals"], activity_limit=o["activity_limit"])
+
+
+def gather(rooms: RoomService, documents: DocumentService, room_id: str, include_documents: bool, *,
+           include_activity: bool = True, include_approvals: bool = True,
+           activity_limit: int = DEFAULT_ACTIVITY_LIMIT) -> ReportModel:
     """The report model of a room as it is now (the format: :mod:`sts_snapshots.domain.report_model`).
 
+    :param include_activity: print the activity log (the newest ``activity_limit`` entries).
+    :param include_approvals: print the parties' approvals.
     :raises LookupError: the room no longer exists.
     """
     room = rooms.get(room_id)
@@ -76,16 +105,20 @@ def gather(rooms: RoomService, documents: DocumentService, room_id: str, include
         if file is not None:
             included.append(file)
     approvals: list[ReportApproval] = []
-    for a in rooms.approvals_of(room_id):
+    for a in rooms.approvals_of(room_id) if include_approvals else []:
         party = party_by_id.get(a["party_id"])
         if party:
             approvals.append(ReportApproval(party_name=party["name"], party_role_label=PARTY_ROLES[party["role"]],
-                                            status=a["status"], comment=a["comment"], updated_at=a["updated_at"]))
+                                            party_email=party["email"], status=a["status"], comment=a["comment"],
+                                            updated_by=a.get("updated_by") or "", updated_at=a["updated_at"]))
     approvals.sort(key=lambda a: list(PARTY_ROLES.values()).index(a["party_role_label"]))
-    activity = [a for a in rooms.activity_for(room_id, limit=10_000) if not a["action"].startswith(META_ACTION_PREFIX)]
+    log = rooms.activity_for(room_id, limit=_WHOLE_LOG) if include_activity else []
+    activity = [a for a in log if not a["action"].startswith(META_ACTION_PREFIX)]
     r = rooms.readiness(room_id)
     model = ReportModel(
         template_version=TEMPLATE_VERSION,
+        options=ReportOptions(include_documents=include_documents, include_activity=include_activity,
+                              include_approvals=include_approvals, activity_limit=activity_limit),
         room=ReportRoom(id=room["id"], title=room["title"], location=room["location"], sts_eta=room["sts_eta"],
                         cargo_type=room["cargo_type"], cargo_quantity=room["cargo_quantity"],
                         description=room["description"], status=room["status"], created_at=room["created_at"],
@@ -97,7 +130,8 @@ def gather(rooms: RoomService, documents: DocumentService, room_id: str, include
         documents=model_docs,
         approvals=approvals,
         activity=[ReportActivity(at=a["at"], actor=a["actor"], action=a["action"], details=a["details"])
-                  for a in activity[:50]],
+                  for a in activity[:max(activity_limit, 0)]],
+        activity_total=len(activity),
         readiness=ReadinessCounts(required=r["required"], approved=r["approved"], under_review=r["under_review"],
                                   missing=r["missing"], rejected=r["rejected"], expired=r["expired"],
                                   expiring_soon=r["expiring_soon"], ready=r["ready"]),

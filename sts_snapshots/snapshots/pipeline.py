@@ -24,7 +24,7 @@ from ..services.users import UserService
 from ..settings import Settings
 from .cache import PdfCache
 from .content_key import content_key
-from .model import gather
+from .model import gather_snapshot
 from .renderer import RenderPool, RenderStopped
 from .worker import RenderJob
 
@@ -65,8 +65,7 @@ def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | 
     output = p.layout.snapshot_pdf(snapshot_id)
     started = time.perf_counter()
     try:
-        model = with_limits(gather(p.rooms, p.documents, snapshot["room_id"], snapshot["include_documents"]),
-                            p.include_limits)
+        model = with_limits(gather_snapshot(p.rooms, p.documents, snapshot), p.include_limits)
         p.tasks.progress(task_id, GATHERED)
         key = model["content_key"]
         hit = p.cache.get(key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from nicegui import ui
 
@@ -147,10 +148,14 @@ class SnapshotsSection:
                     .classes("w-full").mark("snapshot-title")
                 include = ui.checkbox("Attach the uploaded documents (PDFs and images) as an appendix") \
                     .mark("snapshot-include")
+                approvals = ui.checkbox("Include the parties' approvals", value=True) \
+                    .mark("snapshot-include-approvals")
+                activity = ui.checkbox("Include the activity log", value=True).mark("snapshot-include-activity")
 
             async def create() -> None:
-                _, snap = await self.ctx.act(self.ctx.sts.snapshots.create, title.value or None, "pdf",
-                                             bool(include.value))
+                create_with = partial(self.ctx.sts.snapshots.create, include_activity=bool(activity.value),
+                                      include_approvals=bool(approvals.value))
+                _, snap = await self.ctx.act(create_with, title.value or None, "pdf", bool(include.value))
                 if snap is not None:  # None: refused, and the notice says why
                     dialog.close()
                     widgets.notify_ok(f"Generating “{snap['title']}”")
