@@ -67,6 +67,12 @@ class Settings:
     cache_retention_hours: int = _setting(72, "PDF cache entries older than this are removed by cleanup.")
     metrics_retention_hours: int = _setting(168, "Metrics older than this are removed by cleanup.")
     min_free_disk_mb: int = _setting(1024, "verify fails when the data folder's disk has less free space than this.")
+    organisation: str = _setting("STS Snapshots installation", "Organisation named (with the host name) in the "
+                                 "installation's signing certificates, made at the first start.")
+    signing_p12: str = _setting("", "A PKCS#12 file (.p12) of your own to sign snapshots with instead of the "
+                                    "installation's certificate; its password is read from STS_SIGNING_P12_PASSWORD.")
+    timestamp_url: str = _setting("", "An RFC 3161 time-stamp server to add a document time-stamp to each snapshot; "
+                                      "empty (the default) signs offline, without one.")
 
     @classmethod
     def load(cls, cli: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Settings:
