@@ -22,6 +22,7 @@ from .services.snapshots import SnapshotService
 from .services.tasks import TaskStore
 from .services.users import UserService
 from .settings import Settings
+from .signing import ensure_identity
 from .snapshots.cache import PdfCache
 from .snapshots.pipeline import Pipeline, generate_snapshot
 from .snapshots.queue import SchedulerQueue, build_scheduler
@@ -35,6 +36,7 @@ def build_app(settings: Settings) -> StsApp:
     """The app's parts without any web server: used by ``create_app``, the CLI and tests."""
     layout = DataLayout(settings.data_dir)
     layout.prepare()
+    ensure_identity(layout, settings.organisation)  # the installation's CA and signing certificate, made once
     stores = Stores.open(layout)
     users = UserService(stores.users)
     rooms = RoomService(stores.rooms, stores.activity, stores.audit)

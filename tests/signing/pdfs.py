@@ -55,3 +55,42 @@ def flip_byte_in_signed_range(data: bytes) -> bytes:
     """``data`` with one letter changed in the document's ``/Creator`` (inside the first signed range)."""
     position = data.index(MARKER.encode()) + 4
     return data[:position] + bytes([data[position] ^ 0x01]) + data[position + 1:]
+
+
+def encrypted_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def twice_signed(data_dir: Path) -> bytes:
+    """A snapshot countersigned in a second field (pyHanko directly: our sign_pdf has one field name)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigSeedSubFilter
+
+    first = signed_pdf(data_dir)
+    signer = load_signer(SignerConfig.of(data_dir)).pyhanko
+    meta = signers.PdfSignatureMetadata(field_name="Second", subfilter=SigSeedSubFilter.PADES)
+    return signers.PdfSigner(meta, signer).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(first))).getvalue()
+
+
+def change_padding(data: bytes) -> bytes:
+    """``data`` with one hex digit changed in the signature's zero padding (outside every signed range)."""
+    end = data.rindex(b"0000>")
+    return data[:end] + b"1" + data[end + 1:]
+
+
+def record_snapshot(data_dir: Path, snapshot_id: str, pdf: bytes, room_id: str = "room1") -> None:
+    """What the server keeps of a completed snapshot: its record (with the file's SHA-256) in the room's store."""
+    import hashlib
+
+    from sts_snapshots.store import Database
+
+    database = Database(DataLayout(data_dir).snapshot_records / f"{room_id}.json")
+    database.table("snapshots").insert({"id": snapshot_id, "room_id": room_id, "status": "completed",
+                                        "sha256": hashlib.sha256(pdf).hexdigest()})
+    database.close()
