@@ -132,6 +132,8 @@ def signer_line(signer: Signer) -> str:
 def sign_pdf(data: bytes, signer: Signer) -> bytes:
     """``data`` with a PAdES B-B signature (B-T with ``timestamp_url``) covering the whole file, appended.
 
+    Synchronous (pyHanko runs its own event loop): call it in a worker process or thread, not inside a running loop.
+
     :raises ValueError: ``data`` is not a PDF pyHanko can update.
     """
     meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=SigSeedSubFilter.PADES,
