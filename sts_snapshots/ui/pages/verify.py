@@ -57,6 +57,6 @@ def register(sts: StsApp) -> None:
                 .classes("sts-muted")
             upload = ui.upload(label="Drop the PDF here, or click to choose", auto_upload=True, max_files=1,
                                max_file_size=limit_mb * 1024 * 1024, on_upload=received,
-                               on_rejected=lambda: ui.notify(f"The file is larger than {limit_mb} MB", type="negative")) \
+                               on_rejected=lambda: ui.notify(f"Larger than {limit_mb} MB", type="negative")) \
                 .props("accept=.pdf,application/pdf").classes("w-full").mark("verify-upload")
             result_box = ui.column().classes("w-full gap-2").mark("verify-result")
