@@ -8,12 +8,14 @@ from functools import partial
 
 from .context import StsApp
 from .datadir import DataLayout
+from .datadir.installation import installation_id
 from .datadir.private import make_private
 from .datadir.secret import secret_key
 from .demo import seed_demo
 from .logging_setup import refused_origins_are_warnings
 from .metrics.recorder import MetricsRecorder
 from .resources import static_dir
+from .services.activity_chain import ActivityChain
 from .services.auth import TokenIssuer
 from .services.documents import DocumentService
 from .services.rooms import RoomService
@@ -39,7 +41,9 @@ def build_app(settings: Settings) -> StsApp:
     ensure_identity(layout, settings.organisation)  # the installation's CA and signing certificate, made once
     stores = Stores.open(layout)
     users = UserService(stores.users)
-    rooms = RoomService(stores.rooms, stores.activity, stores.audit)
+    chain = ActivityChain(installation_id(layout), stores.activity, stores.audit)
+    chain.migrate()  # logs written before chains existed get theirs, once
+    rooms = RoomService(stores.rooms, stores.activity, stores.audit, chain=chain)
     documents = DocumentService(rooms, layout.documents)
     records = SnapshotRecords(stores.snapshots)
     tasks = TaskStore(stores.tasks)
