@@ -8,12 +8,14 @@ from functools import partial
 
 from .context import StsApp
 from .datadir import DataLayout
+from .datadir.installation import installation_id
 from .datadir.private import make_private
 from .datadir.secret import secret_key
 from .demo import seed_demo
 from .logging_setup import refused_origins_are_warnings
 from .metrics.recorder import MetricsRecorder
 from .resources import static_dir
+from .services.activity_chain import ActivityChain
 from .services.auth import TokenIssuer
 from .services.documents import DocumentService
 from .services.rooms import RoomService
@@ -22,6 +24,7 @@ from .services.snapshots import SnapshotService
 from .services.tasks import TaskStore
 from .services.users import UserService
 from .settings import Settings
+from .signing import ensure_identity
 from .snapshots.cache import PdfCache
 from .snapshots.pipeline import Pipeline, generate_snapshot, include_limits
 from .snapshots.queue import SchedulerQueue, build_scheduler
@@ -35,9 +38,12 @@ def build_app(settings: Settings) -> StsApp:
     """The app's parts without any web server: used by ``create_app``, the CLI and tests."""
     layout = DataLayout(settings.data_dir)
     layout.prepare()
+    ensure_identity(layout, settings.organisation)  # the installation's CA and signing certificate, made once
     stores = Stores.open(layout)
     users = UserService(stores.users)
-    rooms = RoomService(stores.rooms, stores.activity, stores.audit)
+    chain = ActivityChain(installation_id(layout), stores.activity, stores.audit)
+    chain.migrate()  # logs written before chains existed get theirs, once
+    rooms = RoomService(stores.rooms, stores.activity, stores.audit, chain=chain)
     documents = DocumentService(rooms, layout.documents)
     records = SnapshotRecords(stores.snapshots)
     tasks = TaskStore(stores.tasks)

@@ -79,6 +79,12 @@ class Settings:
     report_activity_limit: int = _setting(DEFAULT_ACTIVITY_LIMIT,
                                           "Most activity entries a snapshot's report prints (the newest); it says "
                                           "how many it left out and where the whole log is.")
+    organisation: str = _setting("STS Snapshots installation", "Organisation named (with the host name) in the "
+                                 "installation's signing certificates, made at the first start.")
+    signing_p12: str = _setting("", "A PKCS#12 file (.p12) of your own to sign snapshots with instead of the "
+                                    "installation's certificate; its password is read from STS_SIGNING_P12_PASSWORD.")
+    timestamp_url: str = _setting("", "An RFC 3161 time-stamp server to add a document time-stamp to each snapshot; "
+                                      "empty (the default) signs offline, without one.")
 
     @classmethod
     def load(cls, cli: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Settings:

@@ -15,7 +15,7 @@ LAYERS: list[set[str]] = [
     {"__init__", "domain"},
     {"datadir", "settings", "resources", "logging_setup"},
     {"store"},
-    {"services", "report"},
+    {"services", "report", "signing"},
     {"snapshots", "metrics"},
     {"context"},
     {"api", "ui", "ops", "demo"},

@@ -178,7 +178,7 @@ def test_restore_refuses_a_folder_a_server_is_using(data: Path, tmp_path: Path) 
 
 def test_verify_passes_then_catches_a_tampered_file_and_a_stuck_snapshot(data: Path) -> None:
     code, out = run("verify", "--data-dir", str(data))
-    assert code == 0 and "6 of 6 checks passed" in out and "✗" not in out, out
+    assert code == 0 and "7 of 7 checks passed" in out and "✗" not in out, out
 
     room_file = next((data / "db/snapshots").glob("*.json"))
     snapshots = json.loads(room_file.read_text())["snapshots"]
@@ -189,7 +189,7 @@ def test_verify_passes_then_catches_a_tampered_file_and_a_stuck_snapshot(data: P
     snapshots["99"] = stuck
     room_file.write_text(json.dumps({"snapshots": snapshots}))
     code, out = run("verify", "--data-dir", str(data))
-    assert code == 1 and "4 of 6 checks passed" in out
+    assert code == 1 and "5 of 7 checks passed" in out
     assert f"✗ snapshot files intact: {done['id']} does not match its SHA-256" in out
     assert "✗ no stuck snapshots: generating with no live task: stuck0000" in out
 

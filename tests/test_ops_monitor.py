@@ -50,7 +50,7 @@ def test_monitor_and_verify_say_when_no_server_answers(tmp_path: Path) -> None:
     assert code == 1 and "✗ data folder" in out and "not an STS Snapshots data folder" in out
     assert run("users", "list", "--data-dir", str(tmp_path))[0] == 0  # prepares an empty data folder
     code, out = run("verify", "--data-dir", str(tmp_path), "--url", nobody)
-    assert code == 1 and "6 of 7 checks passed" in out and "✗ server answers /api/v1/health" in out
+    assert code == 1 and "7 of 8 checks passed" in out and "✗ server answers /api/v1/health" in out
 
 
 def test_ctrl_c_stops_the_monitor_quietly_even_while_it_waits_for_an_answer() -> None:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from ..context import StsApp
 from ..domain.urls import API_PREFIX
 from ..metrics.prometheus import PrometheusExporter
-from . import auth, documents, health, rooms, snapshots
+from . import auth, documents, health, rooms, snapshots, verify
 from .errors import install_error_handlers
 from .limits import JSON_LIMIT, strict_json, upload_limit
 from .middleware import ApiMiddleware
@@ -26,6 +26,7 @@ def register_api(app: FastAPI, sts: StsApp) -> None:
     for module in (auth, rooms, documents, snapshots, health):
         api.include_router(module.router)
     api.include_router(documents.uploads, max_body_size=uploads)
+    api.include_router(verify.router, max_body_size=uploads)
     app.include_router(api)
     install_error_handlers(app)
     exporter = PrometheusExporter(sts.metrics, cache_stats=sts.cache.stats, task_counts=sts.task_counts,

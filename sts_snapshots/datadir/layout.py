@@ -79,6 +79,16 @@ class DataLayout:
         return self.root / "secret.key"
 
     @property
+    def installation_id_file(self) -> Path:
+        """This installation's id, made once: the origin of the activity chains it writes."""
+        return self.root / "installation.id"
+
+    @property
+    def signing(self) -> Path:
+        """The installation's CA and signing certificates and their keys (keys 0600): see ``sts_snapshots.signing``."""
+        return self.root / "signing"
+
+    @property
     def lock_file(self) -> Path:
         return self.root / "server.lock"
 

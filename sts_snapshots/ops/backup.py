@@ -30,7 +30,7 @@ DATA = "data"
 FORMAT = "sts-snapshots-backup"
 SKIPPED_NAMES = {"server.lock"}
 SKIPPED_SUFFIXES = (".lock", ".tmp")
-ARCHIVE_MODE = 0o600  # it holds secret.key and the password hashes
+ARCHIVE_MODE = 0o600  # it holds secret.key, the signing keys and the password hashes
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
@@ -64,9 +64,12 @@ def store_files(layout: DataLayout) -> list[Path]:
 
 
 def blob_files(layout: DataLayout, include_cache: bool) -> list[Path]:
-    """Every other file worth keeping: documents, snapshots, the audit logs, the secret key (and the PDF cache)."""
+    """Every other file worth keeping: documents, snapshots, the audit logs, the secret key, the installation id,
+    the signing CA and certificates with their keys (and the PDF cache)."""
     stores = set(store_files(layout))
-    found = [layout.secret_file] if layout.secret_file.exists() else []
+    found = [path for path in (layout.secret_file, layout.installation_id_file) if path.exists()]
+    found += [path for path in sorted(layout.signing.glob("*")) if path.is_file() and not path.is_symlink()
+              and not path.name.endswith(SKIPPED_SUFFIXES) and not path.name.startswith(".")]
     found += sorted(layout.audit.glob("*.jsonl"))  # append-only: a line being added meanwhile is skipped on reading
     for path in sorted(layout.uploads.rglob("*")):
         if not path.is_file() or path.is_symlink() or path in stores:

@@ -20,6 +20,7 @@ import orjson
 
 from ..datadir import DataLayout
 from ..datadir.marker import last_start, since_start
+from ..domain.chain import first_break, heads
 from ..domain.ids import task_id_for
 from ..domain.urls import API_PREFIX
 from ..store import Database
@@ -117,6 +118,42 @@ def check_log(layout: DataLayout) -> Check:
     return Check(not errors, "no errors in the log", detail)
 
 
+def _audit_lines(path: Path) -> list[dict[str, Any]]:
+    found = []
+    for line in path.read_bytes().splitlines():
+        try:
+            found.append(orjson.loads(line))
+        except orjson.JSONDecodeError:
+            continue  # a line cut off by a crash (the log skips it too)
+    return found
+
+
+def check_activity_chains(layout: DataLayout) -> Check:
+    """Every room's activity chains hold; names the room and the first entry that does not match."""
+    rooms = {p.stem for p in layout.activity.glob("*.json")} | {p.stem for p in layout.audit.glob("*.jsonl")}
+    problems, chained, waiting, notes = [], 0, 0, []
+    for room in sorted(rooms):
+        entries = [*_records(layout.activity / f"{room}.json", "activity")]
+        if (layout.audit / f"{room}.jsonl").exists():
+            entries += _audit_lines(layout.audit / f"{room}.jsonl")
+        if not any("hash" in e for e in entries):
+            waiting += 1  # written before chains existed: chained at the next start
+            continue
+        loose = [e for e in entries if "hash" not in e]
+        broken = first_break(entries)
+        if loose:
+            problems.append(f"room {room}: entry {loose[0].get('id')} is not in any chain (added by hand?)")
+        elif broken:
+            problems.append(f"room {room}: entry {broken[1]} of origin {broken[0]} {broken[2]}")
+        else:
+            chained += 1
+            notes += [f"room {room}: {head.label()}" for head in heads(entries) if head.migrated_count]
+    detail = "; ".join(problems) or (f"{chained} rooms' activity chains hold"
+                                     + (f" ({waiting} not chained yet: at the next start)" if waiting else "")
+                                     + (f"; {'; '.join(notes[:3])}" if notes else ""))
+    return Check(not problems, "activity log chains intact", detail)
+
+
 def check_health(url: str, timeout: float = 5) -> Check:
     target = f"{url.rstrip('/')}{API_PREFIX}/health"
     try:
@@ -134,7 +171,8 @@ def run_checks(layout: DataLayout, *, min_free_mb: int, url: str | None = None) 
         return [Check(False, "data folder", f"{layout.root} is not an STS Snapshots data folder (no db/)")]
     checks: list[Callable[[], Check]] = [
         lambda: check_stores(layout), lambda: check_folders(layout), lambda: check_disk(layout, min_free_mb),
-        lambda: check_snapshot_files(layout), lambda: check_stuck(layout), lambda: check_log(layout),
+        lambda: check_snapshot_files(layout), lambda: check_activity_chains(layout), lambda: check_stuck(layout),
+        lambda: check_log(layout),
     ]
     if url:
         checks.append(lambda: check_health(url))

@@ -32,6 +32,7 @@ from ..domain.records import (
 )
 from ..domain.time import now_iso, utcnow
 from ..store import AppendLog, Database, ShardedTable, Table
+from .activity_chain import ActivityChain
 from .errors import Forbidden, Invalid, NotFound
 from .users import User
 
@@ -51,7 +52,7 @@ def _activity_record(data: dict[str, Any]) -> ActivityRecord:
 
 class RoomService:
     def __init__(self, rooms_db: Database, activity: ShardedTable, audit: AppendLog,
-                 today: Callable[[], date] | None = None) -> None:
+                 today: Callable[[], date] | None = None, chain: ActivityChain | None = None) -> None:
         self._db = rooms_db
         self._rooms: Table[RoomRecord] = rooms_db.table("rooms")
         self._vessels: Table[VesselRecord] = rooms_db.table("vessels")
@@ -61,6 +62,7 @@ class RoomService:
         self._activity = activity
         self._audit = audit
         self.today = today or (lambda: utcnow().date())
+        self.chain = chain or ActivityChain("local", activity, audit)  # every entry sealed into its room's chain
 
     # -- access ---------------------------------------------------------------------------------
     def member_party(self, user: User, room_id: str) -> PartyRecord | None:
@@ -197,16 +199,16 @@ class RoomService:
     # -- activity and readiness -------------------------------------------------------------------
     def log(self, room_id: str, actor: str, action: str, details: str = "", at: str | None = None) -> None:
         entry = Activity(room_id=room_id, actor=actor, action=action, details=details, at=at or now_iso())
-        self._activity.shard(room_id).insert(entry.to_record())
+        self.chain.append(room_id, dict(entry.to_record()), self._activity.shard(room_id).insert)
 
     def audit(self, room_id: str, actor: str, action: str, details: str = "") -> None:
         """Record a read worth keeping (a download) in the room's activity, appended: no store file is rewritten."""
         entry = Activity(room_id=room_id, actor=actor, action=action, details=details)
-        self._audit.append(room_id, dict(entry.to_record()))
+        self.chain.append(room_id, dict(entry.to_record()), lambda sealed: self._audit.append(room_id, sealed))
 
     def activity_for(self, room_id: str, limit: int = 50, offset: int = 0) -> list[ActivityRecord]:
         """The room's activity log, newest first: its changes and the reads :meth:`audit` recorded."""
-        entries = [*self._activity.shard(room_id).all(), *map(_activity_record, self._audit.read(room_id))]
+        entries = [*map(_activity_record, [*self._activity.shard(room_id).all(), *self._audit.read(room_id)])]
         return newest_first(entries, "at")[offset:offset + limit]
 
     def readiness(self, room_id: str) -> ReadinessView:

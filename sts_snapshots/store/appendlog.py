@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from ..datadir.atomic import atomic_write_bytes
 from .sharded import KEY
 
 
@@ -65,6 +66,17 @@ class AppendLog:
             except orjson.JSONDecodeError:
                 continue  # a line cut off by a crash
         return records
+
+    def rewrite(self, key: str, records: list[dict[str, Any]]) -> None:
+        """Replace ``key``'s log whole, atomically (the activity chain's one-time migration, under its room lock)."""
+        lines = [orjson.dumps(record) + b"\n" for record in records]
+        with self._lock:
+            if self.folder is None:
+                self._memory[_checked(key)] = lines
+                return
+            if not lines and not self._path(key).exists():
+                return
+            atomic_write_bytes(self._path(key), b"".join(lines))
 
     def files(self) -> list[Path]:
         return sorted(self.folder.glob("*.jsonl")) if self.folder is not None else []
