@@ -24,7 +24,7 @@ from .services.snapshots import SnapshotService
 from .services.tasks import TaskStore
 from .services.users import UserService
 from .settings import Settings
-from .signing import ensure_identity
+from .signing import SignerConfig, ensure_identity
 from .snapshots.cache import PdfCache
 from .snapshots.pipeline import Pipeline, generate_snapshot, include_limits
 from .snapshots.queue import SchedulerQueue, build_scheduler
@@ -53,7 +53,8 @@ def build_app(settings: Settings) -> StsApp:
         cache=PdfCache(layout.pdf_cache, stores.cache_index, settings.memory_cache_mb, settings.disk_cache_mb),
         metrics=MetricsRecorder(layout.metrics),
         pool=RenderPool(settings.workers, settings.worker_recycle_after, str(fonts), niceness=settings.worker_priority),
-        layout=layout, fonts_dir=fonts, include_limits=include_limits(settings))
+        layout=layout, fonts_dir=fonts, include_limits=include_limits(settings),
+        signer=SignerConfig.of(layout.root, settings.signing_p12, settings.timestamp_url))
     queue = SchedulerQueue(build_scheduler(settings.max_concurrent_generations), partial(generate_snapshot, pipeline))
     secret = secret_key(layout)
     return StsApp(

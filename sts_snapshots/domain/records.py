@@ -187,6 +187,7 @@ class TaskResult(TypedDict, total=False):
     file_size: int | None
     sha256: str | None
     pages: int | None
+    unprintable_characters: list[str]
     was_cached: bool
     cache_layer: str | None
     content_key: str | None

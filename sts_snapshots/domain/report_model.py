@@ -8,7 +8,7 @@ them; the report formats them. Status codes are read through ``domain.labels``.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NotRequired
 
 # typing_extensions' TypedDict: pydantic (the API's response models) needs it before Python 3.12.
 from typing_extensions import TypedDict
@@ -217,7 +217,9 @@ class SnapshotFacts(TypedDict):
 
     ``snapshot_id`` and ``title`` are the snapshot's, ``content_key`` its model's; ``generated_at`` is
     ``YYYY-MM-DD HH:MM:SS UTC`` (also the PDF's creation date) and ``generated_by`` ``Name <email>`` or the
-    email alone.
+    email alone. ``signed_by`` is the signature's line (``Digitally signed by <subject>, certificate SHA-256
+    <fingerprint>``; empty for an unsigned file) and ``activity_chains`` one line per origin of the room's
+    activity chain (its entry count, head hash and since when it is chained).
     """
 
     snapshot_id: str
@@ -225,6 +227,8 @@ class SnapshotFacts(TypedDict):
     content_key: str
     generated_at: str
     generated_by: str
+    signed_by: NotRequired[str]
+    activity_chains: NotRequired[list[str]]
 
 
 class AppendixItem(TypedDict):

@@ -22,6 +22,7 @@ from ..services.snapshot_records import SnapshotRecords
 from ..services.tasks import TaskStore
 from ..services.users import UserService
 from ..settings import Settings
+from ..signing import SignerConfig, load_signer, signer_line
 from .cache import PdfCache
 from .content_key import content_key
 from .model import gather_snapshot
@@ -49,6 +50,7 @@ class Pipeline:
     layout: DataLayout
     fonts_dir: Path
     include_limits: Limits = Limits()
+    signer: SignerConfig | None = None  # None: snapshots are not signed (bench and tests of the render alone)
 
 
 def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | None:
@@ -70,7 +72,8 @@ def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | 
         key = model["content_key"]
         hit = p.cache.get(key)
         job: RenderJob = {"model": model, "facts": snapshot_facts(p, snapshot, key), "body": hit[0] if hit else None,
-               "fonts_dir": str(p.fonts_dir), "output": str(output), "appendix": appendix_items(p, model)}
+               "fonts_dir": str(p.fonts_dir), "output": str(output), "appendix": appendix_items(p, model),
+               "signer": p.signer}
         out = p.pool.run(job)
         p.tasks.progress(task_id, RENDERED)
         if out["body"] is not None:  # None when the cached body served, or the body holds outcomes of this run only
@@ -83,6 +86,7 @@ def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | 
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         file_url = snapshot_download_url(snapshot["room_id"], snapshot_id)
         result = {"file_url": file_url, "file_size": out["size"], "sha256": out["sha256"], "pages": out["pages"],
+                  "unprintable_characters": out["unprintable"],
                   "was_cached": was_cached, "cache_layer": hit[1] if hit and was_cached else None,
                   "content_key": key, "duration_ms": duration_ms}
         p.records.update(snapshot_id, {"status": "completed", "file_url": file_url, "file_size": out["size"],
@@ -123,8 +127,12 @@ def snapshot_facts(p: Pipeline, snapshot: SnapshotRecord, key: str) -> SnapshotF
     """What the cover and the assembly print about this one snapshot (not part of the cached body)."""
     user = p.users.get(snapshot["created_by"])
     by = f"{user.name} <{user.email}>" if user and user.name != user.email else snapshot["created_by"]
+    chains = [f"{h.count} entries, head {h.hash[:16]}… ({h.label()})" if h.origin == "local"
+              else f"from {h.origin}: {h.count} entries, head {h.hash[:16]}… ({h.label()})"
+              for h in p.rooms.chain.chain_heads(snapshot["room_id"])]
     return {"snapshot_id": snapshot["id"], "title": snapshot["title"], "content_key": key,
-            "generated_at": utcnow().strftime("%Y-%m-%d %H:%M:%S UTC"), "generated_by": by}
+            "generated_at": utcnow().strftime("%Y-%m-%d %H:%M:%S UTC"), "generated_by": by,
+            "signed_by": signer_line(load_signer(p.signer)) if p.signer else "", "activity_chains": chains}
 
 
 def include_limits(settings: Settings) -> Limits:

@@ -15,12 +15,13 @@ import threading
 import time
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NotRequired
 
 from typing_extensions import TypedDict
 
 from ..datadir.atomic import atomic_write_bytes
 from ..domain.report_model import AppendixItem, ReportModel, SnapshotFacts
+from ..signing import SignerConfig
 
 if TYPE_CHECKING:
     from ..report.evidence import Prepared
@@ -35,6 +36,7 @@ class RenderJob(TypedDict):
     fonts_dir: str
     output: str  # where the PDF goes (written atomically)
     appendix: list[AppendixItem]
+    signer: NotRequired[SignerConfig | None]  # sign the finished file with this identity (None: leave it unsigned)
 
 
 class RenderResult(TypedDict):
@@ -44,6 +46,7 @@ class RenderResult(TypedDict):
     body: bytes | None  # the body rendered now (for the cache), None when reused or valid for this run only
     body_reused: bool  # the job's cached body served
     render_ms: float
+    unprintable: list[str]  # characters of the model no shipped font has (printed as a box)
 
 
 def init_worker(fonts_dir: str | None = None) -> None:
@@ -124,7 +127,7 @@ def build_pdf(job: RenderJob) -> RenderResult:
     """Inspect the included files, render (or reuse) the report body, add the cover and appendix, and write
     ``job["output"]`` atomically. A file that cannot be included is listed as such; it never fails the job.
     """
-    from ..report import assemble, clear_borb_caches, disable_borb_telemetry, render_cover
+    from ..report import assemble, clear_borb_caches, disable_borb_telemetry, render_cover, unprintable_characters
     from ..report.evidence import Limits, prepare
 
     disable_borb_telemetry()
@@ -146,6 +149,31 @@ def build_pdf(job: RenderJob) -> RenderResult:
         pdf, pages = assemble(cover, body, job["facts"], prepared)
     finally:
         clear_borb_caches()
+    signer = job.get("signer")
+    if signer is not None:  # the signature covers the whole file, evidence included: so it is made last
+        from ..signing import load_signer, sign_pdf
+
+        pdf = sign_pdf(pdf, load_signer(signer))
     atomic_write_bytes(Path(job["output"]), pdf)
     return {"pages": pages, "size": len(pdf), "sha256": hashlib.sha256(pdf).hexdigest(), "body": rendered,
-            "body_reused": reused, "render_ms": round((time.perf_counter() - started) * 1000, 1)}
+            "body_reused": reused, "render_ms": round((time.perf_counter() - started) * 1000, 1),
+            "unprintable": unprintable_characters(_strings([model, job["facts"]]))}
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a JSON-like value (the model and facts: everything the PDF prints).
+
+    >>> _strings({"a": ["x", {"b": "y"}], "n": 3})
+    ['x', 'y']
+    """
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list | tuple):
+            stack.extend(reversed(item))
+    return found
