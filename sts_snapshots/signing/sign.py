@@ -10,25 +10,31 @@ where ``config`` is a :class:`SignerConfig` (picklable: it travels in the render
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import io
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 from asn1crypto import x509 as asn1_x509
 from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers, timestamps
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from ..datadir import DataLayout
 from .certs import fingerprint
 from .identity import CA_CERT, CURRENT, SigningSetupError
 
+log = logging.getLogger(__name__)
 P12_PASSWORD_ENV = "STS_SIGNING_P12_PASSWORD"
 FIELD_NAME = "STS-Snapshot-Signature"
+TIMESTAMP_TIMEOUT = 5  # seconds: a time-stamp is a nicety, never worth holding a snapshot for
 TIMESTAMP_RESERVE = 12_000  # hex digits for an RFC 3161 token (its own certificates included)
 
 
@@ -132,13 +138,24 @@ def signer_line(signer: Signer) -> str:
 def sign_pdf(data: bytes, signer: Signer) -> bytes:
     """``data`` with a PAdES B-B signature (B-T with ``timestamp_url``) covering the whole file, appended.
 
-    Synchronous (pyHanko runs its own event loop): call it in a worker process or thread, not inside a running loop.
+    A time-stamp server that cannot be reached (a vessel offline) does not fail the snapshot: it is signed without
+    a time-stamp, and a WARNING says so. Synchronous (pyHanko runs its own event loop): call it in a worker
+    process or thread, not inside a running loop.
 
     :raises ValueError: ``data`` is not a PDF pyHanko can update.
     """
+    if signer.timestamp_url:
+        try:
+            return _sign(data, signer, timestamps.HTTPTimeStamper(signer.timestamp_url, timeout=TIMESTAMP_TIMEOUT))
+        except (OSError, TimestampRequestError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            log.warning("time-stamp server %s not reachable (%s): signed without a time-stamp",
+                        signer.timestamp_url, exc)
+    return _sign(data, signer, None)
+
+
+def _sign(data: bytes, signer: Signer, stamper: timestamps.TimeStamper | None) -> bytes:
     meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=SigSeedSubFilter.PADES,
                                         md_algorithm="sha256")
-    stamper = timestamps.HTTPTimeStamper(signer.timestamp_url) if signer.timestamp_url else None
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     out = signers.PdfSigner(meta, signer.pyhanko, timestamper=stamper).sign_pdf(
         writer, bytes_reserved=signer.bytes_reserved)
