@@ -97,7 +97,10 @@ def _load_p12(path: str, password: str, timestamp_url: str) -> Signer:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise SigningSetupError(f"signing_p12 {path}: {exc.strerror or exc}") from None
-    simple = signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=password.encode() or None)
+    try:
+        simple = signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=password.encode() or None)
+    except ValueError:  # a wrong password or not a PKCS#12 file (pyHanko's message says only that)
+        simple = None
     if simple is None:  # pyHanko logs its reason and answers None; the password never appears in it
         raise SigningSetupError(f"signing_p12 {path} cannot be opened (wrong {P12_PASSWORD_ENV}?)")
     chain = [simple.signing_cert, *simple.cert_registry]

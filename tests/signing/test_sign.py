@@ -116,3 +116,50 @@ def test_without_a_timestamp_url_signing_opens_no_connection(tmp_path: Path, mon
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     assert sign_pdf(data, signer).startswith(b"%PDF")
+
+
+def test_an_unreachable_time_stamp_server_signs_without_a_time_stamp(tmp_path: Path,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    from tests.server_process import free_port
+
+    ensure_identity(DataLayout(tmp_path), "Test Shipping Ltd", host="testhost")
+    signer = load_signer(SignerConfig.of(tmp_path, timestamp_url=f"http://127.0.0.1:{free_port()}/tsa"))
+    signed = sign_pdf(make_pdf(), signer)
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(signed)
+    assert "Signature is Valid." in "\n".join(pdfsig(path))
+    assert any("not reachable" in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
+
+
+def test_an_organisation_s_own_pkcs12_signs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A .p12 made with cryptography, as an organisation's CA would hand it out; its password from the environment."""
+    import datetime
+
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    from sts_snapshots.signing import P12_PASSWORD_ENV
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Nordic Tankers Signing"),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Nordic Tankers AS")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=365)).sign(key, hashes.SHA256()))
+    p12 = tmp_path / "org.p12"
+    p12.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"org", key, cert, None, serialization.BestAvailableEncryption(b"s3cret-pass")))
+    monkeypatch.setenv(P12_PASSWORD_ENV, "s3cret-pass")
+    signer = load_signer(SignerConfig.of(tmp_path, p12=str(p12)))
+    assert signer.subject.startswith("Nordic Tankers Signing")
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(sign_pdf(make_pdf(), signer))
+    lines = "\n".join(pdfsig(path))
+    assert "Signature is Valid." in lines and "Nordic Tankers Signing" in lines
+    monkeypatch.setenv(P12_PASSWORD_ENV, "wrong")
+    with pytest.raises(Exception, match="cannot be opened") as caught:
+        load_signer(SignerConfig.of(tmp_path / "other", p12=str(p12)))
+    assert "s3cret" not in str(caught.value) and "wrong" not in str(caught.value).replace("(wrong", "")
