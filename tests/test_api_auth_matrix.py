@@ -19,6 +19,7 @@ from tests.harness import API, Harness
 
 CALLERS = ["none", "bad_signature", "expired", "outsider", "member", "admin"]
 UNAUTH = [401, 401, 401]
+VERIFY_DAMAGED = 422  # this PDF has no cross-reference table: "cannot be read"
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
@@ -53,6 +54,8 @@ MATRIX: list[tuple[str, str, dict[str, Any], list[int]]] = [
     ("GET", "/snapshots/metrics/summary", {}, [*UNAUTH, 403, 403, 200]),
     ("DELETE", "/rooms/{room}/snapshots/{snapshot}", {}, [*UNAUTH, 404, 403, 204]),
     ("DELETE", "/rooms/{room}/parties/{other_party}", {}, [*UNAUTH, 404, 204, 204]),
+    # a recipient checking a file needs no account: the same answer for everyone
+    ("POST", "/verify", {"files": {"file": ("snapshot.pdf", PDF, "application/pdf")}}, [VERIFY_DAMAGED] * 6),
 ]
 
 

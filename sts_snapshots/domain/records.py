@@ -194,31 +194,26 @@ class TaskResult(TypedDict, total=False):
     duration_ms: float
 
 
-class TaskView(TypedDict):
+class _TaskFields(TypedDict):
+    task_id: str
+    task_type: str
+    status: str
+    progress: int
+    created_at: str
+    started_at: str | None
+    completed_at: str | None
+    error: str | None
+
+
+class TaskView(_TaskFields):
     """A task as the API answers it (the deployment guide's task JSON)."""
 
-    task_id: str
-    task_type: str
-    status: str
-    progress: int
-    created_at: str
-    started_at: str | None
-    completed_at: str | None
     result: TaskResult | None
-    error: str | None
 
 
-class TaskRecord(TypedDict):
+class TaskRecord(_TaskFields):
     id: str
-    task_id: str
-    task_type: str
-    status: str
-    progress: int
-    created_at: str
-    started_at: str | None
-    completed_at: str | None
     result: dict[str, Any] | None
-    error: str | None
     attempts: int
     payload: SnapshotPayload
 

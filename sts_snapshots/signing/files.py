@@ -42,7 +42,6 @@ def write_private(path: Path, payload: bytes) -> None:
 
 
 def write_public(path: Path, payload: bytes) -> None:
-    """Write a certificate atomically; anyone on the machine may read it (it is meant to be handed out)."""
+    """Write a certificate atomically. It is public (``signing export`` hands it out), but the data folder is
+    its user's alone, like every file the server writes (the umask 077 of ``serve``)."""
     atomic_write_bytes(path, payload)
-    if os.name == "posix":
-        os.chmod(path, 0o644)

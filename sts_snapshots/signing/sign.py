@@ -10,7 +10,6 @@ where ``config`` is a :class:`SignerConfig` (picklable: it travels in the render
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import io
 import logging
@@ -150,7 +149,7 @@ def sign_pdf(data: bytes, signer: Signer) -> bytes:
     if signer.timestamp_url:
         try:
             return _sign(data, signer, timestamps.HTTPTimeStamper(signer.timestamp_url, timeout=TIMESTAMP_TIMEOUT))
-        except (OSError, TimestampRequestError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, OSError, TimestampRequestError, aiohttp.ClientError) as exc:
             log.warning("time-stamp server %s not reachable (%s): signed without a time-stamp",
                         signer.timestamp_url, exc)
     return _sign(data, signer, None)

@@ -11,6 +11,7 @@ from pypdf import PdfWriter
 
 from sts_snapshots.datadir import DataLayout
 from sts_snapshots.signing import SignerConfig, ensure_identity, load_signer, sign_pdf
+from tests.evidence_files import encrypted_pdf  # noqa: F401 - the tests take it from here
 
 MARKER = "ststestmarker"
 
@@ -55,15 +56,6 @@ def flip_byte_in_signed_range(data: bytes) -> bytes:
     """``data`` with one letter changed in the document's ``/Creator`` (inside the first signed range)."""
     position = data.index(MARKER.encode()) + 4
     return data[:position] + bytes([data[position] ^ 0x01]) + data[position + 1:]
-
-
-def encrypted_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    writer.encrypt("secret")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def twice_signed(data_dir: Path) -> bytes:
