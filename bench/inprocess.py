@@ -34,7 +34,7 @@ def warm_up() -> None:
 
 def model_and_facts(sts: StsApp, room_id: str, include_documents: bool) -> tuple[ReportModel, SnapshotFacts]:
     model = gather(sts.rooms, sts.documents, room_id, include_documents)
-    snapshot = cast(SnapshotRecord, {"id": "0" * 32, "title": "Benchmark snapshot",
+    snapshot = cast(SnapshotRecord, {"id": "0" * 32, "title": "Benchmark snapshot", "room_id": room_id,
                                      "created_by": "admin@sts-demo.example"})
     return model, snapshot_facts(sts.pipeline, snapshot, model["content_key"])
 
