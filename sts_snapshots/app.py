@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 from functools import partial
 
 from .context import StsApp
@@ -34,8 +35,11 @@ from .store.stores import Stores
 log = logging.getLogger(__name__)
 
 
-def build_app(settings: Settings) -> StsApp:
-    """The app's parts without any web server: used by ``create_app``, the CLI and tests."""
+def build_app(settings: Settings, *, today: Callable[[], date] | None = None) -> StsApp:
+    """The app's parts without any web server: used by ``create_app``, the CLI and tests.
+
+    :param today: the clock of dates that documents are judged against (tests fix it; default: UTC today).
+    """
     layout = DataLayout(settings.data_dir)
     layout.prepare()
     ensure_identity(layout, settings.organisation)  # the installation's CA and signing certificate, made once
@@ -43,7 +47,7 @@ def build_app(settings: Settings) -> StsApp:
     users = UserService(stores.users)
     chain = ActivityChain(installation_id(layout), stores.activity, stores.audit)
     chain.migrate()  # logs written before chains existed get theirs, once
-    rooms = RoomService(stores.rooms, stores.activity, stores.audit, chain=chain)
+    rooms = RoomService(stores.rooms, stores.activity, stores.audit, chain=chain, today=today)
     documents = DocumentService(rooms, layout.documents)
     records = SnapshotRecords(stores.snapshots)
     tasks = TaskStore(stores.tasks)
@@ -74,7 +78,7 @@ def seed_if_empty(sts: StsApp) -> bool:
     return True
 
 
-def create_app(settings: Settings) -> StsApp:
+def create_app(settings: Settings, *, today: Callable[[], date] | None = None) -> StsApp:
     """Build the app and register its REST API, UI pages and start/stop hooks on NiceGUI's server."""
     from nicegui import app, core
     from nicegui.storage import Storage
@@ -82,7 +86,7 @@ def create_app(settings: Settings) -> StsApp:
     from .api import register_api
     from .ui import register_pages
 
-    sts = build_app(settings)
+    sts = build_app(settings, today=today)
     Storage.path = sts.layout.nicegui_storage  # NiceGUI would otherwise write .nicegui/ into the working directory
     make_private(sts.layout.nicegui_storage)
     # NiceGUI's socket.io server accepts any Origin ('*'); None is engine.io's same-origin check (the Host, or

@@ -14,6 +14,7 @@ from typing import Literal, NotRequired
 from typing_extensions import TypedDict
 
 from .records import ReadinessCounts, RoomRecord
+from .window import WindowView
 
 FileKind = Literal["pdf", "image", "attachment"]
 
@@ -70,7 +71,9 @@ class ReportDocument(TypedDict):
     ``category``, ``required`` and ``criticality`` (``high``/``medium``/``low``) are that type's; within a
     group documents follow the catalogue's order. ``status`` is the effective status (the stored one, or
     ``expired`` past ``expires_on``, an ISO date or None); ``expired`` says the same, ``expiring_soon`` that it
-    is not expired but within the type's warning days. ``version`` is the number of the latest uploaded version,
+    is not expired but within the type's warning days of the operation window's start; ``expires_before_end``
+    that it is valid today but lapses ``shortfall_days`` whole days before the window's end, which
+    ``operation_note`` says in words (empty otherwise). ``version`` is the number of the latest uploaded version,
     with its ``uploaded_by`` (email), ``uploaded_at`` (ISO 8601) and ``file_name`` (as uploaded): all four None
     when no file was uploaded, and ``sha256`` (hex, 64 digits) that version's digest, None without a file.
     ``reviewed_by`` (email) and ``reviewed_at`` (ISO 8601) are who set the current status and when: None while
@@ -89,6 +92,9 @@ class ReportDocument(TypedDict):
     expires_on: str | None
     expired: bool
     expiring_soon: bool
+    expires_before_end: bool
+    shortfall_days: int
+    operation_note: str
     version: int | None
     uploaded_by: str | None
     uploaded_at: str | None
@@ -189,7 +195,8 @@ class ReportModel(TypedDict):
     """Everything the report body prints; the same model always renders the same body.
 
     ``template_version`` changes with the report's layout, so a new layout gives new keys. ``readiness``
-    counts the required documents by effective status (and says whether all are approved);
+    counts the required documents by effective status (and says whether all are approved and valid through
+    the end of ``operation_window``, and how many checklists to sign before transfer are signed);
     ``included_files`` is empty unless the snapshot includes documents. ``options`` are the requester's choices;
     ``approvals`` is empty and ``activity`` too when they left those out. ``activity`` holds the newest
     entries, at most ``options["activity_limit"]`` of them, and ``activity_total`` counts them all (0 when the
@@ -208,6 +215,7 @@ class ReportModel(TypedDict):
     activity: list[ReportActivity]
     activity_total: int
     readiness: ReadinessCounts
+    operation_window: WindowView
     included_files: list[IncludedFile]
     content_key: str
 

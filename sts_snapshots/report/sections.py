@@ -10,6 +10,7 @@ from sts_snapshots.domain.activity_text import describe
 from sts_snapshots.domain.labels import status_label
 from sts_snapshots.domain.report_model import ReportApproval, ReportDocument, ReportModel
 from sts_snapshots.domain.urls import API_PREFIX
+from sts_snapshots.domain.window import window_text
 from sts_snapshots.report import contents, theme
 from sts_snapshots.report.canvas import Line, Style, wrap
 from sts_snapshots.report.layout import Flow, Table, fit_columns
@@ -62,6 +63,8 @@ def _document_row(table: Table, styles: Styles, doc: ReportDocument, fill: Color
     expiry: list[tuple[str, Style]] = [(doc["expires_on"] or "—", styles.body)]
     if doc["expired"]:
         expiry.append(("EXPIRED", styles.alert))
+    elif doc["operation_note"]:
+        expiry.append((doc["operation_note"].capitalize(), styles.alert))
     elif doc["expiring_soon"]:
         expiry.append(("Expiring soon", styles.warn))
     notes = doc["notes"].strip()
@@ -89,9 +92,11 @@ def documents(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) 
     summary = (
         f"{r['approved']} of {r['required']} required documents approved · "
         f"{r['under_review']} under review · {r['missing']} missing · {r['rejected']} rejected · "
-        f"{r['expired']} expired · {r['expiring_soon']} expiring soon"
+        f"{r['expired']} expired · {r['expires_before_end']} lapse before the end of the operation · "
+        f"{r['expiring_soon']} expiring soon"
     )
     flow.lines(wrap(summary, styles.body, theme.CONTENT_W))
+    flow.lines(wrap(f"Operation window: {window_text(model['operation_window'])}.", styles.small, theme.CONTENT_W))
     flow.lines(wrap(f"Each row shows the current version (its SHA-256 shortened to {SHORT_HASH} digits; "
                     f"every digest in full in {contents.see(model, contents.EVIDENCE)}), who uploaded it and who "
                     "reviewed it.", styles.small, theme.CONTENT_W))
