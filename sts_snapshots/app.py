@@ -15,9 +15,11 @@ from .datadir.secret import secret_key
 from .demo import seed_demo
 from .logging_setup import refused_origins_are_warnings
 from .metrics.recorder import MetricsRecorder
-from .resources import static_dir
+from .resources import sample_checklist_set, static_dir
 from .services.activity_chain import ActivityChain
 from .services.auth import TokenIssuer
+from .services.checklist_book import ChecklistBook
+from .services.checklists import ChecklistService
 from .services.documents import DocumentService
 from .services.rooms import RoomService
 from .services.snapshot_records import SnapshotRecords
@@ -47,8 +49,12 @@ def build_app(settings: Settings, *, today: Callable[[], date] | None = None) ->
     users = UserService(stores.users)
     chain = ActivityChain(installation_id(layout), stores.activity, stores.audit)
     chain.migrate()  # logs written before chains existed get theirs, once
-    rooms = RoomService(stores.rooms, stores.activity, stores.audit, chain=chain, today=today)
+    book = ChecklistBook(stores.checklists, settings.checklist_set)
+    book.install(sample_checklist_set().read_text(encoding="utf-8"), "sts-snapshots", if_missing=True)
+    rooms = RoomService(stores.rooms, stores.activity, stores.audit, chain=chain, today=today,
+                        checklist_gate=book.gate)
     documents = DocumentService(rooms, layout.documents)
+    checklists = ChecklistService(rooms, book)
     records = SnapshotRecords(stores.snapshots)
     tasks = TaskStore(stores.tasks)
     fonts = static_dir() / "fonts"
@@ -63,8 +69,9 @@ def build_app(settings: Settings, *, today: Callable[[], date] | None = None) ->
     secret = secret_key(layout)
     return StsApp(
         settings=settings, layout=layout, secret=secret, stores=stores, users=users, rooms=rooms,
-        documents=documents, snapshots=SnapshotService(rooms=rooms, records=records, tasks=tasks, queue=queue,
-                                                       layout=layout, activity_limit=settings.report_activity_limit),
+        documents=documents, checklists=checklists,
+        snapshots=SnapshotService(rooms=rooms, records=records, tasks=tasks, queue=queue,
+                                  layout=layout, activity_limit=settings.report_activity_limit),
         tasks=tasks, cache=pipeline.cache, metrics=pipeline.metrics, pipeline=pipeline, queue=queue,
         tokens=TokenIssuer(secret, timedelta(minutes=settings.token_ttl_minutes)))
 
