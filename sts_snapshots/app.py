@@ -64,7 +64,7 @@ def build_app(settings: Settings, *, today: Callable[[], date] | None = None) ->
         metrics=MetricsRecorder(layout.metrics),
         pool=RenderPool(settings.workers, settings.worker_recycle_after, str(fonts), niceness=settings.worker_priority),
         layout=layout, fonts_dir=fonts, include_limits=include_limits(settings),
-        signer=SignerConfig.of(layout.root, settings.signing_p12, settings.timestamp_url))
+        signer=SignerConfig.of(layout.root, settings.signing_p12, settings.timestamp_url), checklists=checklists)
     queue = SchedulerQueue(build_scheduler(settings.max_concurrent_generations), partial(generate_snapshot, pipeline))
     secret = secret_key(layout)
     return StsApp(
@@ -80,7 +80,7 @@ def seed_if_empty(sts: StsApp) -> bool:
     """Seed the demo room and users when the app has no users yet; returns whether it did."""
     if not sts.settings.demo or sts.users.count() > 0:
         return False
-    seed_demo(sts.users, sts.rooms, sts.documents)
+    seed_demo(sts.users, sts.rooms, sts.documents, sts.checklists)
     log.info("Seeded the demo room and demo users")
     return True
 

@@ -181,6 +181,7 @@ def test_sparse_model_with_empty_values_renders() -> None:
         content_key="",
         room={"id": "r", "title": "", "location": "", "sts_eta": None, "cargo_type": "", "cargo_quantity": "",
               "description": "", "status": "draft", "created_at": "", "created_by": "", "planned_hours": 48},
+        checklists=[],
         operation_window={"basis": "today", "start": "2026-01-01", "end": None, "planned_hours": 48, "label": ""},
         vessels=[{"id": "v", "name": "MT Solo", "imo": "", "flag": "", "vessel_type": "", "role": "mother",
                   "dwt": None, "length_m": None}],

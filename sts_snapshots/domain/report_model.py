@@ -137,6 +137,54 @@ class ReportActivity(TypedDict):
     details: str
 
 
+class ReportChecklistItem(TypedDict):
+    """One item: ``side`` answers it (``Mother vessel``, ``Daughter vessel`` or ``POAC``); ``answer`` as given
+    (``yes``, ``no``, ``n/a``, a number or text), None while unanswered, with the ``remarks`` (possibly empty) and
+    who answered and when (email, ISO 8601; None while unanswered)."""
+
+    id: str
+    text: str
+    side: str
+    required: bool
+    answer: str | None
+    remarks: str
+    answered_by: str | None
+    answered_at: str | None
+
+
+class ReportSignOff(TypedDict):
+    """A side's sign-off: ``name`` and ``rank`` of who signed for the ship, the account (``by``) and its party
+    role, when (ISO 8601), and the POAC named at the time (empty when the room had none)."""
+
+    side: str
+    name: str
+    rank: str
+    by: str
+    party_role: str
+    at: str
+    poac: str
+
+
+class ReportChecklist(TypedDict):
+    """One checklist of one transfer pair (``pair``: ``<mother> / <daughter>``), in the template's order.
+
+    ``state`` is ``open``, ``signing`` (some sides signed) or ``signed_off``; ``sign_off`` the sides that sign
+    it; ``template`` the set it came from (``<id>@<version>``); ``reopenings`` each re-opening's ``by``, ``at``
+    and ``reason``, oldest first.
+    """
+
+    pair: str
+    title: str
+    template: str
+    state: str
+    before_transfer: bool
+    repeat_every_hours: int | None
+    sign_off: list[str]
+    items: list[ReportChecklistItem]
+    signoffs: list[ReportSignOff]
+    reopenings: list[dict[str, str]]
+
+
 class IncludedFile(TypedDict):
     """The latest version of one document, bundled with a snapshot that includes documents.
 
@@ -216,6 +264,7 @@ class ReportModel(TypedDict):
     activity_total: int
     readiness: ReadinessCounts
     operation_window: WindowView
+    checklists: list[ReportChecklist]
     included_files: list[IncludedFile]
     content_key: str
 

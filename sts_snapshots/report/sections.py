@@ -28,7 +28,7 @@ def table_or_empty(flow: Flow, styles: Styles, table: Table, empty: str) -> None
         flow.lines(wrap(empty, styles.small, theme.CONTENT_W))
 
 
-def _status_cell(table: Table, index: int, styles: Styles, status: str) -> list[Line]:
+def status_cell(table: Table, index: int, styles: Styles, status: str) -> list[Line]:
     colour = theme.STATUS_COLOUR.get(status, theme.GREY)
     return table.cell(index, (status_label(status), styles.badge, colour))
 
@@ -75,7 +75,7 @@ def _document_row(table: Table, styles: Styles, doc: ReportDocument, fill: Color
             (meta, styles.small),
             (f"{requirement} · {criticality} criticality" if criticality else requirement, styles.small),
         ),
-        _status_cell(table, 1, styles, doc["status"] or "missing"),
+        status_cell(table, 1, styles, doc["status"] or "missing"),
         table.cell(2, *upload),
         table.cell(3, *_reviewed(doc, styles)),
         table.cell(4, *expiry),
@@ -132,7 +132,7 @@ def approvals(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) 
         table.add(
             table.cell(0, (theme.text_or_dash(item["party_name"]), styles.strong),
                        (item["party_role_label"], styles.small)),
-            _status_cell(table, 1, styles, item["status"] or "pending"),
+            status_cell(table, 1, styles, item["status"] or "pending"),
             table.cell(2, *_set_by(item, styles)),
             table.cell(3, (when, styles.small) if item["updated_by"] else (f"Requested {when}", styles.small)),
             table.cell(4, (item["comment"].strip() or "—", styles.body)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..domain.catalogue import CATALOGUE
+from ..domain.checklists import side_label
 from ..domain.models import PARTY_ROLES
 from ..domain.records import DocumentView, ReadinessCounts, SnapshotRecord
 from ..domain.report_model import (
@@ -10,13 +11,17 @@ from ..domain.report_model import (
     IncludedFile,
     ReportActivity,
     ReportApproval,
+    ReportChecklist,
+    ReportChecklistItem,
     ReportDocument,
     ReportModel,
     ReportOptions,
     ReportParty,
     ReportRoom,
+    ReportSignOff,
     ReportVessel,
 )
+from ..services.checklists import ChecklistService
 from ..services.documents import DocumentService
 from ..services.rooms import RoomService
 from .content_key import TEMPLATE_VERSION, content_key
@@ -69,23 +74,41 @@ def options_of(snapshot: SnapshotRecord) -> ReportOptions:
                          activity_limit=int(snapshot.get("activity_limit", DEFAULT_ACTIVITY_LIMIT)))
 
 
-def gather_snapshot(rooms: RoomService, documents: DocumentService, snapshot: SnapshotRecord) -> ReportModel:
+def _checklists(checklists: ChecklistService | None, room_id: str) -> list[ReportChecklist]:
+    if checklists is None:
+        return []
+    found = checklists.views_of(room_id)
+    return [ReportChecklist(
+        pair=c["pair"], title=c["title"], template=f"{c['set_id']}@{c['set_version']}", state=c["state"],
+        before_transfer=c["before_transfer"], repeat_every_hours=c["repeat_every_hours"], sign_off=c["sign_off"],
+        items=[ReportChecklistItem(id=i["id"], text=i["text"], side=side_label(i["side"]), required=i["required"],
+                                   answer=i["answer"], remarks=i["remarks"], answered_by=i["answered_by"],
+                                   answered_at=i["answered_at"]) for i in c["items"]],
+        signoffs=[ReportSignOff(side=side_label(s["side"]), name=s["name"], rank=s["rank"], by=s["by"],
+                                party_role=s["party_role"], at=s["at"], poac=s["poac"]) for s in c["signoffs"]],
+        reopenings=[{"by": r["by"], "at": r["at"], "reason": r["reason"]} for r in c["reopenings"]])
+        for pair in found["pairs"] for c in pair["checklists"]]
+
+
+def gather_snapshot(rooms: RoomService, documents: DocumentService, snapshot: SnapshotRecord,
+                    checklists: ChecklistService | None = None) -> ReportModel:
     """The report model of ``snapshot``'s room as it is now, with the options the snapshot was requested with.
 
     :raises LookupError: the room no longer exists.
     """
     o = options_of(snapshot)
     return gather(rooms, documents, snapshot["room_id"], o["include_documents"], include_activity=o["include_activity"],
-                  include_approvals=o["include_approvals"], activity_limit=o["activity_limit"])
+                  include_approvals=o["include_approvals"], activity_limit=o["activity_limit"], checklists=checklists)
 
 
 def gather(rooms: RoomService, documents: DocumentService, room_id: str, include_documents: bool, *,
            include_activity: bool = True, include_approvals: bool = True,
-           activity_limit: int = DEFAULT_ACTIVITY_LIMIT) -> ReportModel:
+           activity_limit: int = DEFAULT_ACTIVITY_LIMIT, checklists: ChecklistService | None = None) -> ReportModel:
     """The report model of a room as it is now (the format: :mod:`sts_snapshots.domain.report_model`).
 
     :param include_activity: print the activity log (the newest ``activity_limit`` entries).
     :param include_approvals: print the parties' approvals.
+    :param checklists: the checklist service, for the room's checklists (without it the report has none).
     :raises LookupError: the room no longer exists.
     """
     room = rooms.get(room_id)
@@ -140,6 +163,7 @@ def gather(rooms: RoomService, documents: DocumentService, room_id: str, include
                                   checklists_required=r["checklists_required"],
                                   checklists_signed=r["checklists_signed"], ready=r["ready"]),
         operation_window=rooms.window(room).view(),
+        checklists=_checklists(checklists, room_id),
         included_files=included,
         content_key="",  # the key covers every other field: computed last, below
     )
