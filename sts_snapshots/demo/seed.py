@@ -26,7 +26,7 @@ PARTIES = [
 
 # (type code, status, days until expiry or None, note) for the mother, daughter and operation.
 MOTHER = [("Q88", "approved", None, "Q88 v6, matches class records."), ("PI_COE", "approved", 210, ""),
-          ("CLC", "approved", 6, "Renewal requested from the club; current certificate valid until the date shown."),
+          ("CLC", "approved", 5, "Renewal requested from the club; current certificate valid until the date shown."),
           ("IOPP", "approved", 300, ""), ("ISM_SMC", "approved", 400, ""), ("ISM_DOC", "approved", 380, ""),
           ("ISSC", "approved", -5, "Certificate expired last week: the owner must send the renewed ISSC."),
           ("CLASS", "under_review", 20, ""), ("SOLAS_SC", "approved", 500, ""), ("SOLAS_SE", "approved", 90, ""),
