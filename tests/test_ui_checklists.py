@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sts_snapshots.demo import ADMIN_EMAIL, MEMBER_EMAIL
 from tests.harness import Harness
-from tests.test_ui_support import elements, sign_in, wait_for
+from tests.test_ui_support import elements, sign_in, sign_out, wait_for
 
 
 def checklist(harness: Harness, code: str) -> dict:  # type: ignore[type-arg]
@@ -44,3 +44,13 @@ async def test_an_admin_reopens_a_signed_checklist_with_a_reason(harness: Harnes
     await wait_for(lambda: checklist(harness, "pre-arrival")["state"] == "open", what="the checklist re-opened")
     entry = harness.sts.rooms.activity_for(room_id, limit=1)[0]
     assert entry["action"] == "checklist re-opened" and "Fender certificate replaced" in entry["details"]
+
+
+async def test_admins_see_the_installed_sets(harness: Harness) -> None:
+    user = harness.user
+    await sign_in(user, ADMIN_EMAIL, "/checklist-sets")
+    await user.should_see(marker="set-generic-sample@1")
+    await user.should_see("Generic STS checklists (SAMPLE) — generic-sample@1  · SAMPLE")
+    await sign_out(user)
+    await sign_in(user, MEMBER_EMAIL, "/checklist-sets")
+    await user.should_see("Only administrators see the installed checklist sets.")
