@@ -11,7 +11,7 @@ STATUS_LABELS: dict[str, str] = {
     "rejected": "Rejected",
     "expired": "Expired",
     "expiring_soon": "Expiring soon",
-    "expires_before_end": "Lapses in window",
+    "expires_before_end": "Lapses early",
     "open": "Open",
     "signing": "Partly signed",
     "signed_off": "Signed off",

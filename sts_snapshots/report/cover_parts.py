@@ -70,10 +70,12 @@ def banner(canvas: PageCanvas, styles: Styles, top: float, readiness: ReadinessC
     else:
         detail = f"{approved} of {required} required documents approved — {max(required - approved, 0)} outstanding"
         if short:
-            detail += f", {short} lapse{'s' if short == 1 else ''} before the end of the operation"
+            detail += f" · {short} lapse{'s' if short == 1 else ''} before the end of the operation"
     if lists:
         detail += f" · {signed} of {lists} pre-transfer checklists signed off"
-    canvas.text(x + 18, top - 52, detail, Style(styles.fonts[0], 10, theme.WHITE))
+    # two lines at most, clear of the count on the right
+    lines = clip(wrap(detail, Style(styles.fonts[0], 9, theme.WHITE), w - 130), 2)
+    canvas.lines(x + 18, top - 42, lines, w - 130)
     canvas.text(x, top - 34, f"{approved}/{required}", Style(styles.fonts[1], 22, theme.WHITE), "right", w - 18)
     return top - BANNER_H
 
