@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 from functools import partial
 
 from .context import StsApp
@@ -14,9 +15,11 @@ from .datadir.secret import secret_key
 from .demo import seed_demo
 from .logging_setup import refused_origins_are_warnings
 from .metrics.recorder import MetricsRecorder
-from .resources import static_dir
+from .resources import sample_checklist_set, static_dir
 from .services.activity_chain import ActivityChain
 from .services.auth import TokenIssuer
+from .services.checklist_book import ChecklistBook
+from .services.checklists import ChecklistService
 from .services.documents import DocumentService
 from .services.rooms import RoomService
 from .services.snapshot_records import SnapshotRecords
@@ -34,8 +37,11 @@ from .store.stores import Stores
 log = logging.getLogger(__name__)
 
 
-def build_app(settings: Settings) -> StsApp:
-    """The app's parts without any web server: used by ``create_app``, the CLI and tests."""
+def build_app(settings: Settings, *, today: Callable[[], date] | None = None) -> StsApp:
+    """The app's parts without any web server: used by ``create_app``, the CLI and tests.
+
+    :param today: the clock of dates that documents are judged against (tests fix it; default: UTC today).
+    """
     layout = DataLayout(settings.data_dir)
     layout.prepare()
     ensure_identity(layout, settings.organisation)  # the installation's CA and signing certificate, made once
@@ -43,8 +49,12 @@ def build_app(settings: Settings) -> StsApp:
     users = UserService(stores.users)
     chain = ActivityChain(installation_id(layout), stores.activity, stores.audit)
     chain.migrate()  # logs written before chains existed get theirs, once
-    rooms = RoomService(stores.rooms, stores.activity, stores.audit, chain=chain)
+    book = ChecklistBook(stores.checklists, settings.checklist_set)
+    book.install(sample_checklist_set().read_text(encoding="utf-8"), "sts-snapshots", if_missing=True)
+    rooms = RoomService(stores.rooms, stores.activity, stores.audit, chain=chain, today=today,
+                        checklist_gate=book.gate)
     documents = DocumentService(rooms, layout.documents)
+    checklists = ChecklistService(rooms, book)
     records = SnapshotRecords(stores.snapshots)
     tasks = TaskStore(stores.tasks)
     fonts = static_dir() / "fonts"
@@ -54,13 +64,14 @@ def build_app(settings: Settings) -> StsApp:
         metrics=MetricsRecorder(layout.metrics),
         pool=RenderPool(settings.workers, settings.worker_recycle_after, str(fonts), niceness=settings.worker_priority),
         layout=layout, fonts_dir=fonts, include_limits=include_limits(settings),
-        signer=SignerConfig.of(layout.root, settings.signing_p12, settings.timestamp_url))
+        signer=SignerConfig.of(layout.root, settings.signing_p12, settings.timestamp_url), checklists=checklists)
     queue = SchedulerQueue(build_scheduler(settings.max_concurrent_generations), partial(generate_snapshot, pipeline))
     secret = secret_key(layout)
     return StsApp(
         settings=settings, layout=layout, secret=secret, stores=stores, users=users, rooms=rooms,
-        documents=documents, snapshots=SnapshotService(rooms=rooms, records=records, tasks=tasks, queue=queue,
-                                                       layout=layout, activity_limit=settings.report_activity_limit),
+        documents=documents, checklists=checklists,
+        snapshots=SnapshotService(rooms=rooms, records=records, tasks=tasks, queue=queue,
+                                  layout=layout, activity_limit=settings.report_activity_limit),
         tasks=tasks, cache=pipeline.cache, metrics=pipeline.metrics, pipeline=pipeline, queue=queue,
         tokens=TokenIssuer(secret, timedelta(minutes=settings.token_ttl_minutes)))
 
@@ -69,12 +80,12 @@ def seed_if_empty(sts: StsApp) -> bool:
     """Seed the demo room and users when the app has no users yet; returns whether it did."""
     if not sts.settings.demo or sts.users.count() > 0:
         return False
-    seed_demo(sts.users, sts.rooms, sts.documents)
+    seed_demo(sts.users, sts.rooms, sts.documents, sts.checklists)
     log.info("Seeded the demo room and demo users")
     return True
 
 
-def create_app(settings: Settings) -> StsApp:
+def create_app(settings: Settings, *, today: Callable[[], date] | None = None) -> StsApp:
     """Build the app and register its REST API, UI pages and start/stop hooks on NiceGUI's server."""
     from nicegui import app, core
     from nicegui.storage import Storage
@@ -82,7 +93,7 @@ def create_app(settings: Settings) -> StsApp:
     from .api import register_api
     from .ui import register_pages
 
-    sts = build_app(settings)
+    sts = build_app(settings, today=today)
     Storage.path = sts.layout.nicegui_storage  # NiceGUI would otherwise write .nicegui/ into the working directory
     make_private(sts.layout.nicegui_storage)
     # NiceGUI's socket.io server accepts any Origin ('*'); None is engine.io's same-origin check (the Host, or

@@ -328,6 +328,49 @@ def monitor(url: str, token: str | None, interval: float, once: bool) -> None:
         return
 
 
+@main.group()
+def checklists() -> None:
+    """Checklist template sets: import an organisation's own, list those installed."""
+
+
+@checklists.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@data_dir_option
+def checklists_import(file: Path, data_dir: Path | None) -> None:
+    """Install the checklist set in FILE (JSON, the format in the README); rooms already using a set keep it."""
+    from .domain.checklist_format import TemplateError, parse_set
+    from .services.errors import Conflict
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"cannot read {file}: {exc}") from None
+    try:
+        parse_set(text)
+    except TemplateError as exc:
+        raise click.ClickException(f"{file.name} is not a valid checklist set:\n  " + "\n  ".join(exc.problems)) \
+            from None
+    sts = open_app(data_dir)
+    try:
+        summary = sts.checklists.book.install(text, "sts-snapshots checklists import")
+    except Conflict as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"installed {summary['key']}: {summary['title']} ({summary['checklists']} checklists, "
+               f"{summary['items']} items)")
+    if summary["set_id"] != sts.settings.checklist_set:
+        click.echo(f"New rooms get {sts.settings.checklist_set!r}; set STS_CHECKLIST_SET={summary['set_id']} "
+                   "(or checklist_set) to give them this one.")
+
+
+@checklists.command("list")
+@data_dir_option
+def checklists_list(data_dir: Path | None) -> None:
+    """List the installed checklist sets, newest version first."""
+    for s in open_app(data_dir).checklists.book.installed():
+        sample = "  (sample)" if s["sample"] else ""
+        click.echo(f"{s['key']:32} {s['checklists']:3} checklists {s['items']:4} items  {s['title']}{sample}")
+
+
 @main.command("settings")
 def settings_cmd() -> None:
     """List every setting with its environment variable and default."""

@@ -18,6 +18,7 @@ from .datadir import DataLayout
 from .datadir.marker import write_start_marker
 from .metrics.recorder import MetricsRecorder
 from .services.auth import TokenIssuer
+from .services.checklists import ChecklistService
 from .services.documents import DocumentService
 from .services.rooms import RoomService
 from .services.snapshots import SnapshotService
@@ -44,6 +45,7 @@ class StsApp:
     users: UserService
     rooms: RoomService
     documents: DocumentService
+    checklists: ChecklistService
     snapshots: SnapshotService
     tasks: TaskStore
     cache: PdfCache

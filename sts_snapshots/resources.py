@@ -11,3 +11,8 @@ def static_dir() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     base = Path(bundle) if bundle else Path(__file__).resolve().parent.parent
     return base / "static"
+
+
+def sample_checklist_set() -> Path:
+    """The generic checklist set the app ships (a sample in its own words; organisations import their own)."""
+    return static_dir() / "checklists" / "generic-sample.json"

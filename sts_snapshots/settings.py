@@ -83,6 +83,8 @@ class Settings:
                                  "installation's signing certificates, made at the first start.")
     signing_p12: str = _setting("", "A PKCS#12 file (.p12) of your own to sign snapshots with instead of the "
                                     "installation's certificate; its password is read from STS_SIGNING_P12_PASSWORD.")
+    checklist_set: str = _setting("generic-sample", "Id of the installed checklist set a room gets when its "
+                                                    "checklists are first used (the newest installed version).")
     timestamp_url: str = _setting("", "An RFC 3161 time-stamp server to add a document time-stamp to each snapshot; "
                                       "empty (the default) signs offline, without one.")
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import httpx
@@ -70,12 +71,12 @@ class Harness:
 
 
 @asynccontextmanager
-async def running_app(settings: Settings) -> AsyncIterator[Harness]:
+async def running_app(settings: Settings, today: Callable[[], date] | None = None) -> AsyncIterator[Harness]:
     with nicegui_reset_globals():
         os.environ["NICEGUI_USER_SIMULATION"] = "true"
         try:
             prepare_simulation()
-            sts = create_app(settings)
+            sts = create_app(settings, today=today)
             ui.run(**ui_run_options(sts))
             async with core.app.router.lifespan_context(core.app):
                 # like a browser: pages are asked for as HTML (GET /metrics serves Prometheus text to everyone else)

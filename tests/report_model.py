@@ -65,6 +65,10 @@ def _document(index: int, group: str, dtype: DocumentType, supplement: int) -> R
         expires_on = f"2026-{(index % 9) + 1:02d}-30"
     else:
         expires_on = f"2027-{(index % 12) + 1:02d}-10"
+    # an approved certificate lapsing during the operation (ETA 3 December + 48 h)
+    short = 2 if dtype.has_expiry and status == "approved" and index % 11 == 5 else 0
+    if short:
+        expires_on = "2026-12-03"
     return ReportDocument(
         id=f"doc-{index:04d}",
         group=group,
@@ -77,6 +81,8 @@ def _document(index: int, group: str, dtype: DocumentType, supplement: int) -> R
         expires_on=expires_on,
         expired=expired,
         expiring_soon=dtype.has_expiry and index % 7 == 3 and not expired,
+        expires_before_end=short > 0, shortfall_days=short,
+        operation_note=f"expires {short} days before the end of the operation (ETA + 48 h)" if short else "",
         version=(index % 3) + 1 if has_file else None,
         uploaded_by=PEOPLE[index % len(PEOPLE)] if has_file else None,
         uploaded_at=f"2026-11-{(index % 27) + 1:02d}T09:{index % 60:02d}:00+00:00" if has_file else None,
@@ -115,6 +121,8 @@ def _readiness(docs: list[ReportDocument]) -> ReadinessCounts:
     return ReadinessCounts(required=len(required), approved=approved, under_review=count("under_review"),
                            missing=count("missing"), rejected=count("rejected"), expired=count("expired"),
                            expiring_soon=sum(1 for d in required if d["expiring_soon"]),
+                           expires_before_end=sum(1 for d in required if d["expires_before_end"]),
+                           checklists_required=0, checklists_signed=0,
                            ready=approved == len(required))
 
 
@@ -179,7 +187,24 @@ def model(count: int = 30, included: bool = True) -> ReportModel:
             "status": "docs_pending",
             "created_at": "2026-11-20T08:30:00+00:00",
             "created_by": "ingrid@nordictankers.example",
+            "planned_hours": 48,
         },
+        checklists=[{"pair": "MT Nordic Ørsted / MT Ωμέγα Spirit", "title": "Pre-arrival",
+                     "template": "generic-sample@1",
+                     "state": "signing", "before_transfer": True, "repeat_every_hours": None,
+                     "sign_off": ["mother", "daughter"],
+                     "items": [{"id": "2.1", "text": "Crew briefed on the transfer plan.", "side": "Mother vessel",
+                                "required": True, "answer": "yes", "remarks": "Briefed at 08:00 — Ωμέγα",
+                                "answered_by": PEOPLE[0], "answered_at": "2026-11-27T08:10:00+00:00"},
+                               {"id": "2.2", "text": "Fenders on site.", "side": "POAC", "required": False,
+                                "answer": None, "remarks": "", "answered_by": None, "answered_at": None}],
+                     "signoffs": [{"side": "Mother vessel", "name": "Jürgen Müller", "rank": "Master",
+                                   "by": PEOPLE[0], "party_role": "Master", "at": "2026-11-27T09:00:00+00:00",
+                                   "poac": "Ingrid Ørsted"}],
+                     "reopenings": [{"by": "admin@sts.example", "at": "2026-11-27T08:30:00+00:00",
+                                     "reason": "Wrong vessel named"}]}],
+        operation_window={"basis": "eta", "start": "2026-12-03T06:00+00:00", "end": "2026-12-05T06:00+00:00",
+                          "planned_hours": 48, "label": "ETA + 48 h"},
         vessels=[
             {
                 "id": "v1",

@@ -46,6 +46,14 @@ MATRIX: list[tuple[str, str, dict[str, Any], list[int]]] = [
     ("PATCH", "/rooms/{room}/documents/{doc}", {"json": {"status": "approved", "notes": "Checked."}},
      [*UNAUTH, 404, 200, 200]),
     ("GET", "/rooms/{room}/activity", {}, [*UNAUTH, 404, 200, 200]),
+    ("GET", "/rooms/{room}/checklists", {}, [*UNAUTH, 404, 200, 200]),
+    # the member is the POAC: it answers the POAC's item of the run-in checklist, signs for no ship
+    ("PUT", "/rooms/{room}/checklists/{checklist}/items/{item}", {"json": {"answer": 12}}, [*UNAUTH, 404, 200, 200]),
+    ("POST", "/rooms/{room}/checklists/{checklist}/signoffs", {"json": {"side": "mother", "name": "A", "rank": "B"}},
+     [*UNAUTH, 404, 403, 409]),  # the admin may sign for a ship, but required items are still open
+    ("POST", "/rooms/{room}/checklists/{signed}/reopen", {"json": {"reason": "matrix"}}, [*UNAUTH, 404, 403, 200]),
+    ("PUT", "/rooms/{room}/checklists/set", {"json": {"set_id": "generic-sample"}}, [*UNAUTH, 404, 403, 409]),
+    ("GET", "/checklist-sets", {}, [*UNAUTH, 403, 403, 200]),
     ("POST", "/rooms/{room}/snapshots", {"json": {}}, [*UNAUTH, 404, 200, 200]),
     ("GET", "/rooms/{room}/snapshots", {}, [*UNAUTH, 404, 200, 200]),
     ("GET", "/rooms/{room}/snapshots/{snapshot}", {}, [*UNAUTH, 404, 200, 200]),
@@ -85,7 +93,9 @@ async def ids_for(harness: Harness) -> dict[str, str]:
     created = await harness.client.post(f"{API}/rooms/{room}/snapshots", headers=harness.admin, json={})
     task = await harness.wait_task(created.json()["task_id"], harness.admin)
     assert task["status"] == "completed", task
-    return {"room": room, "own_party": own["id"], "other_party": other["id"], "doc": doc["id"],
+    lists = harness.sts.checklists.views_of(room)["pairs"][0]["checklists"]
+    return {"checklist": lists[2]["id"], "signed": lists[1]["id"], "item": "3.5",
+            "room": room, "own_party": own["id"], "other_party": other["id"], "doc": doc["id"],
             "snapshot": created.json()["id"], "task": created.json()["task_id"]}
 
 
@@ -108,7 +118,8 @@ async def test_matrix_covers_every_api_endpoint(harness: Harness) -> None:
     endpoints = {(method.upper(), path) for path, ops in spec["paths"].items() for method in ops
                  if path.startswith(API)}
     names = {"room": "room_id", "own_party": "party_id", "other_party": "party_id", "doc": "doc_id",
-             "snapshot": "snapshot_id", "task": "task_id"}
+             "snapshot": "snapshot_id", "task": "task_id",
+             "checklist": "checklist_id", "signed": "checklist_id", "item": "item_id"}
     covered = {(method, API + path.format(**{k: "{" + v + "}" for k, v in names.items()}))
                for method, path, _kwargs, _expected in MATRIX}
     assert endpoints == covered

@@ -6,6 +6,7 @@ from sts_snapshots.domain.documents import Document
 from sts_snapshots.domain.imo import normalize_imo
 from sts_snapshots.domain.models import Party, Room, Vessel
 from sts_snapshots.domain.readiness import effective_status, expiring_soon, readiness
+from sts_snapshots.domain.window import OperationWindow
 
 
 @pytest.mark.parametrize("imo", ["9321483", "IMO 9376543", "imo9074729", " 9240512 "])
@@ -39,6 +40,7 @@ def test_room_and_party_rules() -> None:
 
 
 TODAY = date(2026, 11, 28)
+NO_ETA = OperationWindow(TODAY, None)  # a room without an ETA is judged against today, as before
 
 
 @pytest.mark.parametrize(("expires_on", "status", "expired", "soon"), [
@@ -51,12 +53,12 @@ TODAY = date(2026, 11, 28)
 def test_expiry_rules(expires_on: str | None, status: str, expired: bool, soon: bool) -> None:
     doc = {"type_code": "PI_COE", "status": status, "expires_on": expires_on}
     assert (effective_status(doc, TODAY) == "expired") is expired
-    assert expiring_soon(doc, TODAY) is soon
+    assert expiring_soon(doc, NO_ETA) is soon
 
 
 def test_type_warning_days_apply() -> None:
     permit = {"type_code": "PERMIT", "status": "approved", "expires_on": "2026-12-10"}  # PERMIT warns 7 days ahead
-    assert expiring_soon(permit, TODAY) is False
+    assert expiring_soon(permit, NO_ETA) is False
 
 
 def test_readiness_counts_required_documents_only() -> None:
@@ -65,9 +67,9 @@ def test_readiness_counts_required_documents_only() -> None:
             Document(room_id="r", type_code="CREW", status="rejected").to_record(),
             Document(room_id="r", type_code="HOSE", status="under_review").to_record(),
             Document(room_id="r", type_code="WEATHER", status="missing").to_record()]  # not required
-    result = readiness(docs, TODAY)
+    result = readiness(docs, NO_ETA)
     assert (result["required"], result["approved"], result["expired"], result["rejected"],
             result["under_review"]) == (4, 1, 1, 1, 1)
     assert result["ready"] is False
-    all_ok = readiness([Document(room_id="r", type_code="Q88", status="approved").to_record()], TODAY)
+    all_ok = readiness([Document(room_id="r", type_code="Q88", status="approved").to_record()], NO_ETA)
     assert all_ok["ready"] is True and all_ok["percent"] == 100

@@ -6,6 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..domain.ids import ID_PATTERN
+from ..domain.window import DEFAULT_PLANNED_HOURS, MAX_PLANNED_HOURS
+
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -19,6 +22,8 @@ class RoomCreate(Body):
     cargo_quantity: str = Field("", max_length=200)
     description: str = Field("", max_length=4000)
     status: Literal["draft", "docs_pending", "ready", "active", "completed", "cancelled"] = "draft"
+    planned_hours: int = Field(DEFAULT_PLANNED_HOURS, ge=1, le=MAX_PLANNED_HOURS, strict=True,
+                               description="planned duration of the operation in hours, from the STS ETA")
     party_role: str = Field("sts_provider", description="the creator's role in the room")
 
 
@@ -30,14 +35,16 @@ class RoomUpdate(Body):
     cargo_quantity: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=4000)
     status: Literal["draft", "docs_pending", "ready", "active", "completed", "cancelled"] | None = None
+    planned_hours: int | None = Field(None, ge=1, le=MAX_PLANNED_HOURS, strict=True)
 
 
 class PartyCreate(Body):
-    role: Literal["mother_owner", "daughter_owner", "sts_provider", "mooring_master", "charterer", "broker",
-                  "terminal", "surveyor", "viewer"]
+    role: Literal["mother_owner", "daughter_owner", "sts_provider", "mooring_master", "master", "charterer",
+                  "broker", "terminal", "surveyor", "viewer"]
     name: str = Field(min_length=1, max_length=200)
     company: str = Field("", max_length=200)
     email: str = Field("", max_length=254)
+    vessel_id: str | None = Field(None, pattern=ID_PATTERN, description="the vessel the party sails with, if any")
 
 
 class VesselCreate(Body):

@@ -8,9 +8,11 @@ from typing import Any
 from ..domain.catalogue import BY_CODE
 from ..domain.records import RoomRecord
 from ..domain.time import utcnow
+from ..services.checklists import ChecklistService
 from ..services.documents import DocumentService
 from ..services.rooms import RoomService
 from ..services.users import LOCAL_ADMIN, User, UserService
+from .checklists import seed_checklists
 from .files import mooring_sketch_png, simple_pdf
 from .logins import ADMIN_EMAIL, ADMIN_PASSWORD, DEMO_HASHES, MEMBER_EMAIL, MEMBER_PASSWORD
 
@@ -24,7 +26,7 @@ PARTIES = [
 
 # (type code, status, days until expiry or None, note) for the mother, daughter and operation.
 MOTHER = [("Q88", "approved", None, "Q88 v6, matches class records."), ("PI_COE", "approved", 210, ""),
-          ("CLC", "approved", 12, "Renewal requested from the club; current certificate valid until the date shown."),
+          ("CLC", "approved", 5, "Renewal requested from the club; current certificate valid until the date shown."),
           ("IOPP", "approved", 300, ""), ("ISM_SMC", "approved", 400, ""), ("ISM_DOC", "approved", 380, ""),
           ("ISSC", "approved", -5, "Certificate expired last week: the owner must send the renewed ISSC."),
           ("CLASS", "under_review", 20, ""), ("SOLAS_SC", "approved", 500, ""), ("SOLAS_SE", "approved", 90, ""),
@@ -43,7 +45,8 @@ OPERATION = [("FENDER", "approved", 100, "4 × Yokohama 3.3 × 6.5 m primary fen
              ("CHECKLIST", "missing", None, "")]
 
 
-def seed_demo(users: UserService, rooms: RoomService, documents: DocumentService) -> RoomRecord:
+def seed_demo(users: UserService, rooms: RoomService, documents: DocumentService,
+              checklists: ChecklistService | None = None) -> RoomRecord:
     """Create the demo users and room; returns the room record. Call only on an empty data folder."""
     admin = users.add(LOCAL_ADMIN, ADMIN_EMAIL, ADMIN_PASSWORD, role="admin", name="Søren Madsen",
                       password_hash=DEMO_HASHES[ADMIN_EMAIL])
@@ -95,6 +98,8 @@ def seed_demo(users: UserService, rooms: RoomService, documents: DocumentService
     for days, actor, action, details in history:
         at = (utcnow() - timedelta(days=days)).isoformat(timespec="seconds")
         rooms.log(room_id, actor, action, details, at=at)
+    if checklists is not None:
+        seed_checklists(admin, rooms, checklists, room_id, uploader)
     return rooms.get(room_id) or room
 
 

@@ -12,6 +12,7 @@ from .imo import normalize_imo
 from .records import ActivityRecord, ApprovalRecord, PartyRecord, RoomRecord, VesselRecord
 from .text import text_problem
 from .time import now_iso, parse_datetime
+from .window import DEFAULT_PLANNED_HOURS, MAX_PLANNED_HOURS, planned_hours_of
 
 R = TypeVar("R")
 
@@ -26,6 +27,7 @@ PARTY_ROLES: dict[str, str] = {
     "daughter_owner": "Daughter vessel owner",
     "sts_provider": "STS service provider",
     "mooring_master": "Mooring master (POAC)",
+    "master": "Master",
     "charterer": "Charterer",
     "broker": "Broker",
     "terminal": "Terminal",
@@ -77,8 +79,12 @@ class Room(Record[RoomRecord]):
     created_by: str = ""
     created_at: str = field(default_factory=now_iso)
     id: str = field(default_factory=new_id)
+    planned_hours: int = DEFAULT_PLANNED_HOURS
 
     def __post_init__(self) -> None:
+        require(isinstance(self.planned_hours, int) and not isinstance(self.planned_hours, bool)
+                and 0 < self.planned_hours <= MAX_PLANNED_HOURS,
+                f"planned_hours must be a whole number of hours from 1 to {MAX_PLANNED_HOURS}")
         self.title = clean_text(self.title, "title", required=True)
         self.location = clean_text(self.location, "location")
         self.cargo_type = clean_text(self.cargo_type, "cargo_type")
@@ -118,6 +124,7 @@ class Party(Record[PartyRecord]):
     name: str
     company: str = ""
     email: str = ""
+    vessel_id: str | None = None
     id: str = field(default_factory=new_id)
 
     def __post_init__(self) -> None:
@@ -167,6 +174,15 @@ def normalize_email(value: str) -> str:
     valid = bool(local) and "." in domain and " " not in text and len(text) <= 254
     require(valid, f"{value!r} is not an email address")
     return text
+
+
+def room_read(record: RoomRecord) -> RoomRecord:
+    """A stored room as the app reads it: a room stored before ``planned_hours`` existed has the default.
+
+    >>> room_read(cast(RoomRecord, {"id": "r"}))["planned_hours"]
+    48
+    """
+    return cast(RoomRecord, {**record, "planned_hours": planned_hours_of(record)})
 
 
 M = TypeVar("M", bound=Mapping[str, Any])

@@ -11,6 +11,8 @@ from typing import Any, NotRequired
 # typing_extensions' TypedDict: pydantic (the API's response models) needs it before Python 3.12.
 from typing_extensions import TypedDict
 
+from .window import WindowView
+
 
 class RoomRecord(TypedDict):
     id: str
@@ -23,6 +25,7 @@ class RoomRecord(TypedDict):
     status: str
     created_by: str
     created_at: str
+    planned_hours: int  # the operation's planned duration; a room stored before it is read with the default
 
 
 class VesselRecord(TypedDict):
@@ -44,6 +47,7 @@ class PartyRecord(TypedDict):
     name: str
     company: str
     email: str
+    vessel_id: NotRequired[str | None]  # the vessel the party sails with or speaks for (a master), if linked
 
 
 class ApprovalRecord(TypedDict):
@@ -103,6 +107,9 @@ class DocumentView(DocumentRecord):
     effective_status: str
     expired: bool
     expiring_soon: bool
+    expires_before_end: bool  # valid today, but not through the end of the operation window
+    shortfall_days: int  # by how many whole days (0 when valid for the whole operation)
+    operation_note: str  # that in words, as the room page and the report print it; empty when valid throughout
     latest_version: VersionRecord | None
 
 
@@ -114,6 +121,9 @@ class ReadinessCounts(TypedDict):
     rejected: int
     expired: int
     expiring_soon: int
+    expires_before_end: int  # approved, but lapsing before the end of the operation window: not ready
+    checklists_required: int  # checklists to be signed off before transfer (each checklist per transfer pair)
+    checklists_signed: int
     ready: bool
 
 
@@ -123,6 +133,7 @@ class ReadinessView(ReadinessCounts):
 
 class RoomView(RoomRecord):
     readiness: ReadinessView
+    operation_window: WindowView
 
 
 class RoomDetail(RoomView):

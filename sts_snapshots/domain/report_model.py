@@ -14,6 +14,7 @@ from typing import Literal, NotRequired
 from typing_extensions import TypedDict
 
 from .records import ReadinessCounts, RoomRecord
+from .window import WindowView
 
 FileKind = Literal["pdf", "image", "attachment"]
 
@@ -70,7 +71,9 @@ class ReportDocument(TypedDict):
     ``category``, ``required`` and ``criticality`` (``high``/``medium``/``low``) are that type's; within a
     group documents follow the catalogue's order. ``status`` is the effective status (the stored one, or
     ``expired`` past ``expires_on``, an ISO date or None); ``expired`` says the same, ``expiring_soon`` that it
-    is not expired but within the type's warning days. ``version`` is the number of the latest uploaded version,
+    is not expired but within the type's warning days of the operation window's start; ``expires_before_end``
+    that it is valid today but lapses ``shortfall_days`` whole days before the window's end, which
+    ``operation_note`` says in words (empty otherwise). ``version`` is the number of the latest uploaded version,
     with its ``uploaded_by`` (email), ``uploaded_at`` (ISO 8601) and ``file_name`` (as uploaded): all four None
     when no file was uploaded, and ``sha256`` (hex, 64 digits) that version's digest, None without a file.
     ``reviewed_by`` (email) and ``reviewed_at`` (ISO 8601) are who set the current status and when: None while
@@ -89,6 +92,9 @@ class ReportDocument(TypedDict):
     expires_on: str | None
     expired: bool
     expiring_soon: bool
+    expires_before_end: bool
+    shortfall_days: int
+    operation_note: str
     version: int | None
     uploaded_by: str | None
     uploaded_at: str | None
@@ -129,6 +135,54 @@ class ReportActivity(TypedDict):
     actor: str
     action: str
     details: str
+
+
+class ReportChecklistItem(TypedDict):
+    """One item: ``side`` answers it (``Mother vessel``, ``Daughter vessel`` or ``POAC``); ``answer`` as given
+    (``yes``, ``no``, ``n/a``, a number or text), None while unanswered, with the ``remarks`` (possibly empty) and
+    who answered and when (email, ISO 8601; None while unanswered)."""
+
+    id: str
+    text: str
+    side: str
+    required: bool
+    answer: str | None
+    remarks: str
+    answered_by: str | None
+    answered_at: str | None
+
+
+class ReportSignOff(TypedDict):
+    """A side's sign-off: ``name`` and ``rank`` of who signed for the ship, the account (``by``) and its party
+    role, when (ISO 8601), and the POAC named at the time (empty when the room had none)."""
+
+    side: str
+    name: str
+    rank: str
+    by: str
+    party_role: str
+    at: str
+    poac: str
+
+
+class ReportChecklist(TypedDict):
+    """One checklist of one transfer pair (``pair``: ``<mother> / <daughter>``), in the template's order.
+
+    ``state`` is ``open``, ``signing`` (some sides signed) or ``signed_off``; ``sign_off`` the sides that sign
+    it; ``template`` the set it came from (``<id>@<version>``); ``reopenings`` each re-opening's ``by``, ``at``
+    and ``reason``, oldest first.
+    """
+
+    pair: str
+    title: str
+    template: str
+    state: str
+    before_transfer: bool
+    repeat_every_hours: int | None
+    sign_off: list[str]
+    items: list[ReportChecklistItem]
+    signoffs: list[ReportSignOff]
+    reopenings: list[dict[str, str]]
 
 
 class IncludedFile(TypedDict):
@@ -189,7 +243,8 @@ class ReportModel(TypedDict):
     """Everything the report body prints; the same model always renders the same body.
 
     ``template_version`` changes with the report's layout, so a new layout gives new keys. ``readiness``
-    counts the required documents by effective status (and says whether all are approved);
+    counts the required documents by effective status (and says whether all are approved and valid through
+    the end of ``operation_window``, and how many checklists to sign before transfer are signed);
     ``included_files`` is empty unless the snapshot includes documents. ``options`` are the requester's choices;
     ``approvals`` is empty and ``activity`` too when they left those out. ``activity`` holds the newest
     entries, at most ``options["activity_limit"]`` of them, and ``activity_total`` counts them all (0 when the
@@ -208,6 +263,8 @@ class ReportModel(TypedDict):
     activity: list[ReportActivity]
     activity_total: int
     readiness: ReadinessCounts
+    operation_window: WindowView
+    checklists: list[ReportChecklist]
     included_files: list[IncludedFile]
     content_key: str
 

@@ -10,7 +10,8 @@ from borb.pdf.primitives import hexstr, name
 
 from sts_snapshots.domain.labels import status_label
 from sts_snapshots.domain.report_model import ReportModel
-from sts_snapshots.report import contents, evidence_index, sections, theme
+from sts_snapshots.domain.window import window_text
+from sts_snapshots.report import checklists, contents, evidence_index, sections, theme
 from sts_snapshots.report.borb_setup import clear_borb_caches, new_document, write_document
 from sts_snapshots.report.canvas import PageCanvas, wrap
 from sts_snapshots.report.fonts import default_fonts_dir
@@ -21,7 +22,8 @@ from sts_snapshots.report.styles import Styles, make_styles
 # Document-info key under which the body carries its section -> page map for assemble()'s bookmarks.
 OUTLINE_KEY = "STSOutline"
 # Points of a section's start kept with its heading: its intro lines, a table's caption, header and first row.
-KEEP_UNDER_HEADING = {contents.DOCUMENTS: 190, contents.EVIDENCE: 110, contents.ACTIVITY: 80, contents.INCLUDED: 90}
+KEEP_UNDER_HEADING = {contents.DOCUMENTS: 190, contents.CHECKLISTS: 120, contents.EVIDENCE: 110,
+                      contents.ACTIVITY: 80, contents.INCLUDED: 90}
 
 
 def _decorator(model: ReportModel, styles: Styles) -> Callable[[PageCanvas], None]:
@@ -64,11 +66,17 @@ def _room_information(flow: Flow, styles: Styles, model: ReportModel, outline: O
     readiness = model["readiness"]
     verdict = "Ready for operation" if readiness["ready"] else "Not ready"
     summary = f"{verdict} — {readiness['approved']} of {readiness['required']} required documents approved"
+    if readiness["expires_before_end"]:
+        summary += f", {readiness['expires_before_end']} of them lapsing before the end of the operation"
+    if readiness["checklists_required"]:
+        summary += (f"; {readiness['checklists_signed']} of {readiness['checklists_required']} pre-transfer "
+                    "checklists signed off")
     pairs = [
         ("Room", room["title"]),
         ("Status", status_label(room["status"])),
         ("Location", room["location"]),
         ("STS ETA", theme.fmt_datetime(room["sts_eta"]) if room["sts_eta"] else "Not set"),
+        ("Operation window", window_text(model["operation_window"])),
         ("Cargo type", room["cargo_type"]),
         ("Cargo quantity", room["cargo_quantity"]),
         ("Created", theme.fmt_datetime(room["created_at"])),
@@ -164,6 +172,7 @@ def render_body(model: ReportModel, fonts_dir: Path | None = None) -> bytes:
         contents.VESSELS: _vessels,
         contents.DOCUMENTS: sections.documents,
         contents.APPROVALS: sections.approvals,
+        contents.CHECKLISTS: checklists.checklists,
         contents.EVIDENCE: sections.evidence,
         contents.INCLUDED: evidence_index.included_files,
         contents.ACTIVITY: sections.activity,

@@ -9,6 +9,7 @@ PARTIES = "Parties"
 VESSELS = "Vessels"
 DOCUMENTS = "Documents status"
 APPROVALS = "Approvals"
+CHECKLISTS = "Checklists"
 EVIDENCE = "Evidence hashes"
 INCLUDED = "Included documents"
 ACTIVITY = "Appendix: activity log"
@@ -23,6 +24,7 @@ def section_titles(model: ReportModel) -> list[str]:
     titles = [ROOM, PARTIES, VESSELS, DOCUMENTS]
     if options["include_approvals"]:
         titles.append(APPROVALS)
+    titles.append(CHECKLISTS)
     titles.append(EVIDENCE)
     if model["included_files"]:
         titles.append(INCLUDED)

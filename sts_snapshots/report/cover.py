@@ -8,6 +8,7 @@ from borb.pdf import Page
 
 from sts_snapshots.domain.labels import status_label
 from sts_snapshots.domain.report_model import ReportModel, SnapshotFacts
+from sts_snapshots.domain.window import window_text
 from sts_snapshots.report import contents, theme
 from sts_snapshots.report.borb_setup import clear_borb_caches, new_document, write_document
 from sts_snapshots.report.canvas import Line, PageCanvas, Style, wrap
@@ -96,6 +97,7 @@ def render_cover(model: ReportModel, facts: SnapshotFacts, fonts_dir: Path | Non
         ("Location", value_lines(styles, theme.text_or_dash(room["location"]), column, 3, room_section)),
         ("STS ETA", value_lines(styles, theme.fmt_datetime(room["sts_eta"]) if room["sts_eta"] else "Not set",
                                 column, 3, room_section)),
+        ("Operation window", value_lines(styles, window_text(model["operation_window"]), column, 3, None)),
         ("Cargo", value_lines(styles, cargo, column, 3, room_section)),
         *_vessel_rows(model, styles, column),
         ("Room status", value_lines(styles, theme.text_or_dash(status_label(room["status"])), column, 3, None)),

@@ -63,17 +63,25 @@ def banner(canvas: PageCanvas, styles: Styles, top: float, readiness: ReadinessC
     canvas.rect(x, top - BANNER_H, w, BANNER_H, fill=theme.GREEN if ready else theme.RED)
     verdict = "READY FOR OPERATION" if ready else "NOT READY"
     canvas.text(x + 18, top - 34, verdict, Style(styles.fonts[1], 24, theme.WHITE))
+    short = readiness["expires_before_end"]
+    lists, signed = readiness["checklists_required"], readiness["checklists_signed"]
     if ready:
-        detail = f"All {required} required documents approved"
+        detail = f"All {required} required documents approved and valid through the operation"
     else:
         detail = f"{approved} of {required} required documents approved — {max(required - approved, 0)} outstanding"
-    canvas.text(x + 18, top - 52, detail, Style(styles.fonts[0], 10, theme.WHITE))
+        if short:
+            detail += f" · {short} lapse{'s' if short == 1 else ''} before the end of the operation"
+    if lists:
+        detail += f" · {signed} of {lists} pre-transfer checklists signed off"
+    # two lines at most, clear of the count on the right
+    lines = clip(wrap(detail, Style(styles.fonts[0], 9, theme.WHITE), w - 130), 2)
+    canvas.lines(x + 18, top - 42, lines, w - 130)
     canvas.text(x, top - 34, f"{approved}/{required}", Style(styles.fonts[1], 22, theme.WHITE), "right", w - 18)
     return top - BANNER_H
 
 
 # The readiness counts the tiles show, in order.
-TileKey = Literal["approved", "under_review", "missing", "rejected", "expired", "expiring_soon"]
+TileKey = Literal["approved", "under_review", "missing", "rejected", "expired", "expires_before_end", "expiring_soon"]
 
 
 def tiles(canvas: PageCanvas, styles: Styles, top: float, readiness: ReadinessCounts) -> float:
@@ -83,6 +91,7 @@ def tiles(canvas: PageCanvas, styles: Styles, top: float, readiness: ReadinessCo
         ("missing", theme.GREY, theme.ZEBRA),
         ("rejected", theme.RED, theme.RED_TINT),
         ("expired", theme.RED, theme.RED_TINT),
+        ("expires_before_end", theme.RED, theme.RED_TINT),
         ("expiring_soon", theme.AMBER, theme.AMBER_TINT),
     ]
     gap = 7
@@ -126,6 +135,8 @@ def _pending_documents(model: ReportModel) -> list[tuple[str, str]]:
         what = f"{doc['type_name'] or doc['type_code']} · {group}" if group else doc["type_name"]
         if doc["required"] and status != "approved":
             items.append((_ORDER.get(status, 4), status, what))
+        elif doc["expires_before_end"]:
+            items.append((1, "expires_before_end", f"{what} · {doc['operation_note']}"))
         elif doc["expiring_soon"]:
             items.append((5, "expiring_soon", f"{what} · expires {doc['expires_on'] or 'soon'}"))
     return [(status, what) for _, status, what in sorted(items, key=lambda item: item[0])]

@@ -10,6 +10,7 @@ from sts_snapshots.domain.activity_text import describe
 from sts_snapshots.domain.labels import status_label
 from sts_snapshots.domain.report_model import ReportApproval, ReportDocument, ReportModel
 from sts_snapshots.domain.urls import API_PREFIX
+from sts_snapshots.domain.window import window_text
 from sts_snapshots.report import contents, theme
 from sts_snapshots.report.canvas import Line, Style, wrap
 from sts_snapshots.report.layout import Flow, Table, fit_columns
@@ -27,7 +28,7 @@ def table_or_empty(flow: Flow, styles: Styles, table: Table, empty: str) -> None
         flow.lines(wrap(empty, styles.small, theme.CONTENT_W))
 
 
-def _status_cell(table: Table, index: int, styles: Styles, status: str) -> list[Line]:
+def status_cell(table: Table, index: int, styles: Styles, status: str) -> list[Line]:
     colour = theme.STATUS_COLOUR.get(status, theme.GREY)
     return table.cell(index, (status_label(status), styles.badge, colour))
 
@@ -62,6 +63,8 @@ def _document_row(table: Table, styles: Styles, doc: ReportDocument, fill: Color
     expiry: list[tuple[str, Style]] = [(doc["expires_on"] or "—", styles.body)]
     if doc["expired"]:
         expiry.append(("EXPIRED", styles.alert))
+    elif doc["operation_note"]:
+        expiry.append((doc["operation_note"].capitalize(), styles.alert))
     elif doc["expiring_soon"]:
         expiry.append(("Expiring soon", styles.warn))
     notes = doc["notes"].strip()
@@ -72,7 +75,7 @@ def _document_row(table: Table, styles: Styles, doc: ReportDocument, fill: Color
             (meta, styles.small),
             (f"{requirement} · {criticality} criticality" if criticality else requirement, styles.small),
         ),
-        _status_cell(table, 1, styles, doc["status"] or "missing"),
+        status_cell(table, 1, styles, doc["status"] or "missing"),
         table.cell(2, *upload),
         table.cell(3, *_reviewed(doc, styles)),
         table.cell(4, *expiry),
@@ -89,9 +92,11 @@ def documents(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) 
     summary = (
         f"{r['approved']} of {r['required']} required documents approved · "
         f"{r['under_review']} under review · {r['missing']} missing · {r['rejected']} rejected · "
-        f"{r['expired']} expired · {r['expiring_soon']} expiring soon"
+        f"{r['expired']} expired · {r['expires_before_end']} lapse before the end of the operation · "
+        f"{r['expiring_soon']} expiring soon"
     )
     flow.lines(wrap(summary, styles.body, theme.CONTENT_W))
+    flow.lines(wrap(f"Operation window: {window_text(model['operation_window'])}.", styles.small, theme.CONTENT_W))
     flow.lines(wrap(f"Each row shows the current version (its SHA-256 shortened to {SHORT_HASH} digits; "
                     f"every digest in full in {contents.see(model, contents.EVIDENCE)}), who uploaded it and who "
                     "reviewed it.", styles.small, theme.CONTENT_W))
@@ -127,7 +132,7 @@ def approvals(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) 
         table.add(
             table.cell(0, (theme.text_or_dash(item["party_name"]), styles.strong),
                        (item["party_role_label"], styles.small)),
-            _status_cell(table, 1, styles, item["status"] or "pending"),
+            status_cell(table, 1, styles, item["status"] or "pending"),
             table.cell(2, *_set_by(item, styles)),
             table.cell(3, (when, styles.small) if item["updated_by"] else (f"Requested {when}", styles.small)),
             table.cell(4, (item["comment"].strip() or "—", styles.body)),

@@ -49,6 +49,10 @@ STATUS_COLOUR = {
     "rejected": RED,
     "expired": RED,
     "pending": AMBER,
+    "expires_before_end": RED,
+    "open": GREY,
+    "signing": AMBER,
+    "signed_off": GREEN,
 }
 
 CONFIDENTIAL = "Confidential — prepared for the parties to this STS operation"

@@ -13,10 +13,11 @@ from ..domain.catalogue import BY_CODE
 from ..domain.documents import version_record
 from ..domain.ids import new_id
 from ..domain.models import UPLOADER_ROLES, clean_text
-from ..domain.readiness import effective_status, expiring_soon
+from ..domain.readiness import effective_status, expiring_soon, shortfall
 from ..domain.records import DocumentRecord, DocumentView, VersionRecord
 from ..domain.text import clean_file_name, clean_mime
 from ..domain.time import now_iso, parse_date
+from ..domain.window import OperationWindow, shortfall_text
 from .errors import Forbidden, Invalid, NotFound, StorageFailed
 from .rooms import RoomService
 from .users import User
@@ -36,23 +37,33 @@ class DocumentService:
             docs = [d for d in docs if d["effective_status"] == status]
         return docs
 
-    def view(self, record: DocumentRecord) -> DocumentView:
-        """The stored record plus derived fields (effective status, expiry flags, type facts)."""
-        today = self.rooms.today()
+    def view(self, record: DocumentRecord, window: OperationWindow | None = None) -> DocumentView:
+        """The stored record plus derived fields (effective status, expiry flags through the room's operation
+        window, type facts)."""
+        if window is None:
+            window = self._window(record["room_id"])
+        today = window.today
         dtype = BY_CODE[record["type_code"]]
         status = effective_status(record, today)
+        short = shortfall(record, window)
         return DocumentView(
             **record,
             type_name=dtype.name, category=dtype.category, required=dtype.required,
             criticality=dtype.criticality, has_expiry=dtype.has_expiry,
             effective_status=status, expired=status == "expired",
-            expiring_soon=expiring_soon(record, today) and status != "expired",
+            expiring_soon=expiring_soon(record, window), expires_before_end=short > 0, shortfall_days=short,
+            operation_note=shortfall_text(short, window.hours) if short else "",
             latest_version=record["versions"][-1] if record["versions"] else None,
         )
 
     def views_of(self, room_id: str) -> builtins.list[DocumentView]:
         """Every document of the room with its derived fields, without an access check (the caller made it)."""
-        return [self.view(d) for d in self.rooms.documents_of(room_id)]
+        window = self._window(room_id)
+        return [self.view(d, window) for d in self.rooms.documents_of(room_id)]
+
+    def _window(self, room_id: str) -> OperationWindow:
+        room = self.rooms.get(room_id)
+        return self.rooms.window(room) if room else OperationWindow(self.rooms.today(), None)
 
     def upload(self, user: User, room_id: str, doc_id: str, file_name: str, data: bytes,
                mime: str | None = None) -> DocumentView:

@@ -17,8 +17,9 @@ from ..domain.models import (
     Room,
     Vessel,
     newest_first,
+    room_read,
 )
-from ..domain.readiness import readiness
+from ..domain.readiness import readiness, with_checklists
 from ..domain.records import (
     ActivityRecord,
     ApprovalRecord,
@@ -31,12 +32,16 @@ from ..domain.records import (
     VesselRecord,
 )
 from ..domain.time import now_iso, utcnow
+from ..domain.window import OperationWindow
 from ..store import AppendLog, Database, ShardedTable, Table
 from .activity_chain import ActivityChain
 from .errors import Forbidden, Invalid, NotFound
 from .users import User
 
-ROOM_FIELDS = ("title", "location", "sts_eta", "cargo_type", "cargo_quantity", "description", "status")
+ROOM_FIELDS = ("title", "location", "sts_eta", "cargo_type", "cargo_quantity", "description", "status",
+               "planned_hours")
+# (room id, its vessels) -> (checklists to sign off before transfer, of them signed off): the checklist service's
+ChecklistGate = Callable[[str, list[VesselRecord]], tuple[int, int]]
 
 
 def _valid(build: Callable[[], Any]) -> Any:
@@ -52,7 +57,8 @@ def _activity_record(data: dict[str, Any]) -> ActivityRecord:
 
 class RoomService:
     def __init__(self, rooms_db: Database, activity: ShardedTable, audit: AppendLog,
-                 today: Callable[[], date] | None = None, chain: ActivityChain | None = None) -> None:
+                 today: Callable[[], date] | None = None, chain: ActivityChain | None = None,
+                 checklist_gate: ChecklistGate | None = None) -> None:
         self._db = rooms_db
         self._rooms: Table[RoomRecord] = rooms_db.table("rooms")
         self._vessels: Table[VesselRecord] = rooms_db.table("vessels")
@@ -63,6 +69,7 @@ class RoomService:
         self._audit = audit
         self.today = today or (lambda: utcnow().date())
         self.chain = chain or ActivityChain("local", activity, audit)  # every entry sealed into its room's chain
+        self._checklist_gate = checklist_gate
 
     # -- access ---------------------------------------------------------------------------------
     def member_party(self, user: User, room_id: str) -> PartyRecord | None:
@@ -77,7 +84,7 @@ class RoomService:
         record = self._rooms.get(room_id)
         if record is None or not self.can_see(user, room_id):
             raise NotFound("room not found")
-        return record
+        return room_read(record)
 
     def can_review(self, user: User, room_id: str) -> bool:
         party = self.member_party(user, room_id)
@@ -95,17 +102,20 @@ class RoomService:
             ids = {p["room_id"] for p in self._parties.find(email=user.email)}
             rooms = [r for r in self._rooms.all() if r["id"] in ids]
         rooms.sort(key=lambda r: (r["sts_eta"] or "9999", r["title"]))
-        return [RoomView(**r, readiness=self.readiness(r["id"])) for r in rooms]
+        return [RoomView(**room_read(r), readiness=self.readiness(r["id"]), operation_window=self.window(r).view())
+                for r in rooms]
 
     def detail(self, user: User, room_id: str) -> RoomDetail:
         """The room with its readiness, vessels (mother first), parties and approvals, if ``user`` may see it."""
         room = self.room(user, room_id)
-        return RoomDetail(**room, readiness=self.readiness(room_id), vessels=self.vessels_of(room_id),
+        return RoomDetail(**room, readiness=self.readiness(room_id), operation_window=self.window(room).view(),
+                          vessels=self.vessels_of(room_id),
                           parties=self.parties_of(room_id), approvals=self.approvals_of(room_id))
 
     def get(self, room_id: str) -> RoomRecord | None:
         """The room record without an access check: for the server's own work (a snapshot job, the demo)."""
-        return self._rooms.get(room_id)
+        record = self._rooms.get(room_id)
+        return room_read(record) if record else None
 
     def room_ids(self) -> list[str]:
         return [r["id"] for r in self._rooms.all()]
@@ -156,6 +166,8 @@ class RoomService:
         if not self.can_manage(user, room_id):
             raise Forbidden("only the room's creator, its reviewers or an admin may add parties")
         party = _valid(lambda: Party(room_id=room_id, **fields))
+        if party.vessel_id and party.vessel_id not in {v["id"] for v in self._vessels.find(room_id=room_id)}:
+            raise Invalid("vessel_id: no such vessel in this room")
         if party.email and self._parties.find(room_id=room_id, email=party.email):
             raise Invalid(f"email: {party.email} is already a party of this room")
         with self._db.locked():
@@ -211,8 +223,18 @@ class RoomService:
         entries = [*map(_activity_record, [*self._activity.shard(room_id).all(), *self._audit.read(room_id)])]
         return newest_first(entries, "at")[offset:offset + limit]
 
+    def window(self, room: RoomRecord) -> OperationWindow:
+        """The room's operation window (ETA + planned hours; today when it has no ETA)."""
+        return OperationWindow.of(room, self.today())
+
     def readiness(self, room_id: str) -> ReadinessView:
-        return readiness(self._documents.find(room_id=room_id), self.today())
+        """Documents judged through the operation window, and the checklists to sign off before transfer."""
+        room = self._rooms.get(room_id)
+        window = self.window(room_read(room)) if room else OperationWindow(self.today(), None)
+        docs = readiness(self._documents.find(room_id=room_id), window)
+        if self._checklist_gate is None:
+            return docs
+        return with_checklists(docs, *self._checklist_gate(room_id, self.vessels_of(room_id)))
 
     # -- what a room holds, without an access check (the caller has made it) ------------------------
     def vessels_of(self, room_id: str) -> list[VesselRecord]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..domain.catalogue import CATALOGUE
+from ..domain.checklists import side_label
 from ..domain.models import PARTY_ROLES
 from ..domain.records import DocumentView, ReadinessCounts, SnapshotRecord
 from ..domain.report_model import (
@@ -10,13 +11,17 @@ from ..domain.report_model import (
     IncludedFile,
     ReportActivity,
     ReportApproval,
+    ReportChecklist,
+    ReportChecklistItem,
     ReportDocument,
     ReportModel,
     ReportOptions,
     ReportParty,
     ReportRoom,
+    ReportSignOff,
     ReportVessel,
 )
+from ..services.checklists import ChecklistService
 from ..services.documents import DocumentService
 from ..services.rooms import RoomService
 from .content_key import TEMPLATE_VERSION, content_key
@@ -34,6 +39,8 @@ def _document(d: DocumentView, group: str) -> ReportDocument:
         id=d["id"], group=group, type_code=d["type_code"], type_name=d["type_name"], category=d["category"],
         required=d["required"], criticality=d["criticality"], status=d["effective_status"],
         expires_on=d["expires_on"], expired=d["expired"], expiring_soon=d["expiring_soon"],
+        expires_before_end=d["expires_before_end"], shortfall_days=d["shortfall_days"],
+        operation_note=d["operation_note"],
         version=latest["number"] if latest else None, uploaded_by=latest["uploaded_by"] if latest else None,
         uploaded_at=latest["uploaded_at"] if latest else None, file_name=latest["file_name"] if latest else None,
         sha256=latest["sha256"] if latest else None,
@@ -67,23 +74,41 @@ def options_of(snapshot: SnapshotRecord) -> ReportOptions:
                          activity_limit=int(snapshot.get("activity_limit", DEFAULT_ACTIVITY_LIMIT)))
 
 
-def gather_snapshot(rooms: RoomService, documents: DocumentService, snapshot: SnapshotRecord) -> ReportModel:
+def _checklists(checklists: ChecklistService | None, room_id: str) -> list[ReportChecklist]:
+    if checklists is None:
+        return []
+    found = checklists.views_of(room_id)
+    return [ReportChecklist(
+        pair=c["pair"], title=c["title"], template=f"{c['set_id']}@{c['set_version']}", state=c["state"],
+        before_transfer=c["before_transfer"], repeat_every_hours=c["repeat_every_hours"], sign_off=c["sign_off"],
+        items=[ReportChecklistItem(id=i["id"], text=i["text"], side=side_label(i["side"]), required=i["required"],
+                                   answer=i["answer"], remarks=i["remarks"], answered_by=i["answered_by"],
+                                   answered_at=i["answered_at"]) for i in c["items"]],
+        signoffs=[ReportSignOff(side=side_label(s["side"]), name=s["name"], rank=s["rank"], by=s["by"],
+                                party_role=s["party_role"], at=s["at"], poac=s["poac"]) for s in c["signoffs"]],
+        reopenings=[{"by": r["by"], "at": r["at"], "reason": r["reason"]} for r in c["reopenings"]])
+        for pair in found["pairs"] for c in pair["checklists"]]
+
+
+def gather_snapshot(rooms: RoomService, documents: DocumentService, snapshot: SnapshotRecord,
+                    checklists: ChecklistService | None = None) -> ReportModel:
     """The report model of ``snapshot``'s room as it is now, with the options the snapshot was requested with.
 
     :raises LookupError: the room no longer exists.
     """
     o = options_of(snapshot)
     return gather(rooms, documents, snapshot["room_id"], o["include_documents"], include_activity=o["include_activity"],
-                  include_approvals=o["include_approvals"], activity_limit=o["activity_limit"])
+                  include_approvals=o["include_approvals"], activity_limit=o["activity_limit"], checklists=checklists)
 
 
 def gather(rooms: RoomService, documents: DocumentService, room_id: str, include_documents: bool, *,
            include_activity: bool = True, include_approvals: bool = True,
-           activity_limit: int = DEFAULT_ACTIVITY_LIMIT) -> ReportModel:
+           activity_limit: int = DEFAULT_ACTIVITY_LIMIT, checklists: ChecklistService | None = None) -> ReportModel:
     """The report model of a room as it is now (the format: :mod:`sts_snapshots.domain.report_model`).
 
     :param include_activity: print the activity log (the newest ``activity_limit`` entries).
     :param include_approvals: print the parties' approvals.
+    :param checklists: the checklist service, for the room's checklists (without it the report has none).
     :raises LookupError: the room no longer exists.
     """
     room = rooms.get(room_id)
@@ -122,7 +147,7 @@ def gather(rooms: RoomService, documents: DocumentService, room_id: str, include
         room=ReportRoom(id=room["id"], title=room["title"], location=room["location"], sts_eta=room["sts_eta"],
                         cargo_type=room["cargo_type"], cargo_quantity=room["cargo_quantity"],
                         description=room["description"], status=room["status"], created_at=room["created_at"],
-                        created_by=room["created_by"]),
+                        created_by=room["created_by"], planned_hours=room["planned_hours"]),
         vessels=[ReportVessel(id=v["id"], name=v["name"], imo=v["imo"], flag=v["flag"], vessel_type=v["vessel_type"],
                               role=v["role"], dwt=v["dwt"], length_m=v["length_m"]) for v in vessels],
         parties=[ReportParty(id=p["id"], role=p["role"], role_label=PARTY_ROLES[p["role"]], name=p["name"],
@@ -134,7 +159,11 @@ def gather(rooms: RoomService, documents: DocumentService, room_id: str, include
         activity_total=len(activity),
         readiness=ReadinessCounts(required=r["required"], approved=r["approved"], under_review=r["under_review"],
                                   missing=r["missing"], rejected=r["rejected"], expired=r["expired"],
-                                  expiring_soon=r["expiring_soon"], ready=r["ready"]),
+                                  expiring_soon=r["expiring_soon"], expires_before_end=r["expires_before_end"],
+                                  checklists_required=r["checklists_required"],
+                                  checklists_signed=r["checklists_signed"], ready=r["ready"]),
+        operation_window=rooms.window(room).view(),
+        checklists=_checklists(checklists, room_id),
         included_files=included,
         content_key="",  # the key covers every other field: computed last, below
     )

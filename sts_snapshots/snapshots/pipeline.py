@@ -16,6 +16,7 @@ from ..domain.time import now_iso, utcnow
 from ..domain.urls import snapshot_download_url
 from ..metrics.recorder import MetricsRecorder
 from ..report.evidence import Limits
+from ..services.checklists import ChecklistService
 from ..services.documents import DocumentService
 from ..services.rooms import RoomService
 from ..services.snapshot_records import SnapshotRecords
@@ -51,6 +52,7 @@ class Pipeline:
     fonts_dir: Path
     include_limits: Limits = Limits()
     signer: SignerConfig | None = None  # None: snapshots are not signed (bench and tests of the render alone)
+    checklists: ChecklistService | None = None  # None: the report has no checklists (bench)
 
 
 def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | None:
@@ -67,7 +69,7 @@ def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | 
     output = p.layout.snapshot_pdf(snapshot_id)
     started = time.perf_counter()
     try:
-        model = with_limits(gather_snapshot(p.rooms, p.documents, snapshot), p.include_limits)
+        model = with_limits(gather_snapshot(p.rooms, p.documents, snapshot, p.checklists), p.include_limits)
         p.tasks.progress(task_id, GATHERED)
         key = model["content_key"]
         hit = p.cache.get(key)

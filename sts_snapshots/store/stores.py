@@ -19,6 +19,7 @@ class Stores:
     snapshots: ShardedTable
     tasks: Database
     cache_index: Database
+    checklists: Database
 
     @classmethod
     def open(cls, layout: DataLayout) -> Stores:
@@ -36,6 +37,7 @@ class Stores:
             snapshots=snapshots,
             tasks=Database(layout.tasks / "tasks.json"),
             cache_index=Database(layout.pdf_cache / "index.json"),
+            checklists=Database(layout.db / "checklists.json"),
         )
 
     def all(self) -> list[Database]:

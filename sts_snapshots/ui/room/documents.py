@@ -161,3 +161,5 @@ class DocumentsSection:
                 f'<div class="text-[14px] {css}">{formatting.day(doc["expires_on"])}</div>', sanitize=False)
         if doc.get("expiring_soon"):
             widgets.status_chip("soon")
+        if doc.get("operation_note"):
+            ui.label(doc["operation_note"]).classes("text-[#b42318] text-[13px] font-semibold").mark("operation-note")

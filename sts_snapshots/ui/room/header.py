@@ -130,6 +130,9 @@ def build_header(ctx: RoomContext, data: HeaderData) -> None:
                     _fact("place", "Location", room.get("location") or "Not set")
                     _fact("schedule", "STS ETA", formatting.when(room.get("sts_eta"), "Not set"),
                           formatting.relative(room.get("sts_eta")))
+                    window = ctx.sts.rooms.window(room).view()
+                    _fact("date_range", "Operation window", window["label"] if window["end"] is None else
+                          f"{window['label']}, until {formatting.when(window['end'])}")
                     cargo = " · ".join(c for c in (room.get("cargo_type"), room.get("cargo_quantity")) if c)
                     _fact("oil_barrel", "Cargo", cargo or "Not set")
                 if room.get("description"):

@@ -11,6 +11,7 @@ from ...domain.ids import is_id
 from ...services.errors import NotFound
 from ..shell import session, theme, threads, widgets
 from .activity import ActivitySection
+from .checklists import ChecklistsSection
 from .context import RoomContext
 from .documents import DocumentsSection
 from .header import room_header
@@ -47,11 +48,12 @@ def register(sts: StsApp) -> None:
             with ui.element("div").classes("grid grid-cols-1 xl:grid-cols-3 gap-6 w-full items-start"):
                 with ui.column().classes("xl:col-span-2 gap-4 min-w-0"):
                     documents = DocumentsSection(ctx)
+                    checklists = ChecklistsSection(ctx)
                 with ui.column().classes("gap-6 min-w-0"):
                     snapshots = SnapshotsSection(ctx)
                     parties = PartiesSection(ctx)
                     activity = ActivitySection(ctx)
-            for section in (header, documents, snapshots, parties, activity):
+            for section in (header, documents, checklists, snapshots, parties, activity):
                 await section.reload()
             snapshots.start_polling()
         return None

@@ -90,9 +90,15 @@ def readiness_bar(ready: ReadinessView, compact: bool = False) -> None:
                                       (ready.get("missing"), "missing", "sts-count-bad"),
                                       (ready.get("rejected"), "rejected", "sts-count-bad"),
                                       (ready.get("under_review"), "under review", "sts-count-warn"),
+                                      (ready.get("expires_before_end"), "expire before the end of the operation",
+                                       "sts-count-bad"),
                                       (ready.get("expiring_soon"), "expiring soon", "sts-count-warn")):
                 if count:
                     ui.label(f"{count} {label}").classes(css)
+            if ready.get("checklists_required"):
+                signed, required = ready.get("checklists_signed", 0), ready["checklists_required"]
+                ui.label(f"{signed} of {required} pre-transfer checklists signed off") \
+                    .classes("sts-count-warn" if signed < required else "text-positive")
             if not compact and ready.get("ready"):
                 ui.label("All required documents approved").classes("text-positive font-semibold")
 

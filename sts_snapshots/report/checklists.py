@@ -1,0 +1,95 @@
+"""Body section: the room's checklists, per transfer pair in the template's order, every item's answer and remarks,
+and the sign-offs (name, rank, role, time) and re-openings."""
+
+from __future__ import annotations
+
+from sts_snapshots.domain.checklist_format import SIDE_LABELS
+from sts_snapshots.domain.report_model import ReportChecklist, ReportModel
+from sts_snapshots.report import theme
+from sts_snapshots.report.canvas import Line, Style, wrap
+from sts_snapshots.report.layout import Flow, Table, fit_columns
+from sts_snapshots.report.sections import Outline, status_cell
+from sts_snapshots.report.styles import Styles
+
+SIDE_NAMES = SIDE_LABELS
+
+
+def _answer(item_answer: str | None, styles: Styles) -> tuple[str, Style]:
+    if item_answer is None:
+        return ("Not answered", styles.small)
+    return (item_answer.upper() if item_answer in ("yes", "no", "n/a") else item_answer, styles.strong)
+
+
+def _signoff_lines(checklist: ReportChecklist, styles: Styles) -> list[str]:
+    lines = []
+    signed = {s["side"] for s in checklist["signoffs"]}
+    for s in checklist["signoffs"]:
+        poac = f"; POAC {s['poac']}" if s["poac"] else ""
+        lines.append(f"Signed for the {s['side'].lower()}: {s['name']}, {s['rank']} — {theme.fmt_datetime(s['at'])} "
+                     f"(by {s['by']}, {s['party_role']}{poac})")
+    for side in checklist["sign_off"]:
+        if SIDE_NAMES.get(side, side) not in signed:
+            lines.append(f"Not yet signed for the {SIDE_NAMES.get(side, side).lower()}.")
+    for r in checklist["reopenings"]:
+        lines.append(f"Re-opened {theme.fmt_datetime(r['at'])} by {r['by']}: {r['reason']}")
+    return lines
+
+
+def _checklist(flow: Flow, styles: Styles, checklist: ReportChecklist, number: int, outline: Outline) -> None:
+    table = Table(fit_columns([("Item", 8), ("Check", 46), ("Answered by", 16), ("Answer and remarks", 30)]),
+                  styles.table_head)
+    table.add(
+        table.cell(None, (f"State: {_state(checklist['state'])} · signed off by "
+                          f"{' and '.join(SIDE_NAMES.get(s, s).lower() for s in checklist['sign_off'])}"
+                          + (" · to be signed before transfer" if checklist["before_transfer"] else "")
+                          + (f" · repeated every {checklist['repeat_every_hours']} h"
+                             if checklist["repeat_every_hours"] else ""), styles.small)),
+        fill=theme.ZEBRA)
+    for index, item in enumerate(checklist["items"]):
+        answer, style = _answer(item["answer"], styles)
+        who: list[tuple[str, Style]] = [(item["side"], styles.body)]
+        if item["answered_at"]:
+            who.append((theme.fmt_datetime(item["answered_at"]), styles.small))
+        table.add(
+            table.cell(0, (item["id"], styles.strong)),
+            table.cell(1, (item["text"], styles.body), ("Required" if item["required"] else "Optional", styles.small)),
+            table.cell(2, *who),
+            table.cell(3, (answer, style), (item["remarks"], styles.small)),
+            fill=theme.ZEBRA if index % 2 else theme.WHITE,
+        )
+    for line in _signoff_lines(checklist, styles):
+        table.add(table.cell(None, (line, styles.body if line.startswith("Signed") else styles.small)))
+    title = f"{number}. {checklist['title']}"
+    lead = [*wrap(title, styles.group, theme.CONTENT_W)]
+    flow.gap(10)
+    flow.table(table, lead=lead)
+    outline.append({"title": f"{checklist['pair']}: {checklist['title']}", "page": flow.table_start_page, "level": 1})
+
+
+def _state(state: str) -> str:
+    return {"open": "open", "signing": "partly signed", "signed_off": "signed off"}.get(state, state)
+
+
+def checklists(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) -> None:
+    """Section: a table per checklist, grouped by transfer pair; a summary line of states first."""
+    found = model["checklists"]
+    if not found:
+        flow.lines(wrap("No checklists: the room has no mother–daughter pair yet, or no checklist set.",
+                        styles.small, theme.CONTENT_W))
+        return
+    flow.lines(wrap(f"Checklists from the set {found[0]['template']}, signed off per ship in order: a checklist "
+                    "is signed only after the one before it. Times are UTC.", styles.small, theme.CONTENT_W))
+    summary = Table(fit_columns([("Transfer", 34), ("Checklist", 40), ("State", 26)]), styles.table_head)
+    for c in found:
+        summary.add(summary.cell(0, (c["pair"], styles.body)), summary.cell(1, (c["title"], styles.body)),
+                    status_cell(summary, 2, styles, c["state"]))
+    flow.gap(4)
+    flow.table(summary)
+    pair = ""
+    for number, c in enumerate(found, start=1):
+        if c["pair"] != pair:
+            pair = c["pair"]
+            flow.gap(8)
+            flow.lines([Line(f"Transfer {pair}", styles.group)])
+        _checklist(flow, styles, c, number if len({x['pair'] for x in found}) == 1 else
+                   [x for x in found if x["pair"] == pair].index(c) + 1, outline)

@@ -1,0 +1,138 @@
+"""The checklist service's own tables: installed template sets (versioned), each room's set, its checklists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from typing_extensions import TypedDict
+
+from ..domain.checklist_format import ChecklistSet, TemplateError, parse_set
+from ..domain.checklists import ChecklistRecord, state_of
+from ..domain.records import VesselRecord
+from ..domain.time import now_iso
+from ..store import Database, Table
+from .errors import Conflict, Invalid
+
+
+class SetSummary(TypedDict):
+    """An installed template set: ``key`` is ``<id>@<version>``."""
+
+    key: str
+    set_id: str
+    version: int
+    title: str
+    sample: bool
+    notice: str
+    checklists: int
+    items: int
+    installed_by: str
+    installed_at: str
+
+
+class _SetRow(TypedDict):
+    id: str  # <set id>@<version>
+    set_id: str
+    version: int
+    document: ChecklistSet
+    installed_by: str
+    installed_at: str
+
+
+class _RoomSetRow(TypedDict):
+    id: str  # the room's id
+    set_id: str
+    version: int
+    attached_by: str
+    attached_at: str
+
+
+def pairs_of(vessels: list[VesselRecord]) -> list[tuple[VesselRecord, VesselRecord]]:
+    """The transfer pairs of a room: its (first) mother vessel with each daughter vessel, daughters by name."""
+    mothers = [v for v in vessels if v["role"] == "mother"]
+    daughters = sorted((v for v in vessels if v["role"] == "daughter"), key=lambda v: v["name"])
+    return [(mothers[0], d) for d in daughters] if mothers else []
+
+
+def _summary(row: _SetRow) -> SetSummary:
+    doc = row["document"]
+    return SetSummary(key=row["id"], set_id=row["set_id"], version=row["version"], title=doc["title"],
+                      sample=doc["sample"], notice=doc["notice"], checklists=len(doc["checklists"]),
+                      items=sum(len(c["items"]) for c in doc["checklists"]), installed_by=row["installed_by"],
+                      installed_at=row["installed_at"])
+
+
+class ChecklistBook:
+    """Template sets and room checklists in ``db``; new rooms get the newest version of ``default_set_id``."""
+
+    def __init__(self, db: Database, default_set_id: str) -> None:
+        self._db = db
+        self._sets: Table[_SetRow] = db.table("template_sets")
+        self._room_sets: Table[_RoomSetRow] = db.table("room_sets")
+        self.checklists: Table[ChecklistRecord] = db.table("checklists")
+        self.default_set_id = default_set_id
+
+    def install(self, text: str, actor: str, *, if_missing: bool = False) -> SetSummary:
+        """Install the set in ``text`` (JSON).
+
+        :raises Invalid: the set breaks the format (the message names where).
+        :raises Conflict: this id and version is installed already with other content (a changed set needs a
+            new version; an identical one is answered as installed).
+        """
+        try:
+            document = parse_set(text)
+        except TemplateError as exc:
+            raise Invalid(str(exc)) from None
+        key = f"{document['id']}@{document['version']}"
+        with self._db.locked():
+            existing = self._sets.get(key)
+            if existing is not None:
+                if existing["document"] == document or if_missing:
+                    return _summary(existing)
+                raise Conflict(f"{key} is installed already with other content: give the changed set a new version")
+            row = _SetRow(id=key, set_id=document["id"], version=document["version"], document=document,
+                          installed_by=actor, installed_at=now_iso())
+            self._sets.insert(row)
+        return _summary(row)
+
+    def installed(self) -> list[SetSummary]:
+        rows = sorted(self._sets.all(), key=lambda r: (r["set_id"], -r["version"]))
+        return [_summary(r) for r in rows]
+
+    def document(self, set_id: str, version: int | None = None) -> ChecklistSet | None:
+        """The set ``set_id`` at ``version`` (default: its newest), or None."""
+        rows = [r for r in self._sets.find(set_id=set_id) if version is None or r["version"] == version]
+        return max(rows, key=lambda r: r["version"])["document"] if rows else None
+
+    def room_set(self, room_id: str) -> ChecklistSet | None:
+        """The set the room's checklists come from: its own, or (not yet attached) the default's newest."""
+        row = self._room_sets.get(room_id)
+        return self.document(row["set_id"], row["version"]) if row else self.document(self.default_set_id)
+
+    def attach(self, room_id: str, document: ChecklistSet, actor: str) -> None:
+        row = _RoomSetRow(id=room_id, set_id=document["id"], version=document["version"], attached_by=actor,
+                          attached_at=now_iso())
+        with self._db.locked():
+            self._room_sets.remove(room_id)
+            self._room_sets.insert(row)
+
+    def is_attached(self, room_id: str) -> bool:
+        return self._room_sets.get(room_id) is not None
+
+    def of_room(self, room_id: str) -> list[ChecklistRecord]:
+        return sorted(self.checklists.find(room_id=room_id), key=lambda c: (c["daughter_id"], c["position"]))
+
+    def save(self, checklist: ChecklistRecord, changes: dict[str, Any]) -> ChecklistRecord:
+        return self.checklists.update(checklist["id"], changes) or checklist
+
+    def gate(self, room_id: str, vessels: list[VesselRecord]) -> tuple[int, int]:
+        """(checklists to sign off before transfer, of them signed off), over every transfer pair of the room."""
+        document = self.room_set(room_id)
+        pairs = pairs_of(vessels)
+        if document is None or not pairs:
+            return 0, 0
+        required = sum(c["before_transfer"] for c in document["checklists"]) * len(pairs)
+        current = {(m["id"], d["id"]) for m, d in pairs}
+        signed = sum(1 for c in self.checklists.find(room_id=room_id)
+                     if c["before_transfer"] and (c["mother_id"], c["daughter_id"]) in current
+                     and state_of(c) == "signed_off")
+        return required, signed

@@ -1,0 +1,146 @@
+"""The room's checklists, per transfer pair in order: one tap answers an item, sign-off per side, admin re-open.
+
+Made for a tablet on deck: answer buttons are large, an item is answered by a single tap on its choice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from ...domain.checklist_format import SIDE_LABELS
+from ...domain.checklists import ChecklistView
+from ...services.checklists import RoomChecklists
+from ..shell import widgets
+from ..shell.live import LiveSection
+from .context import RoomContext
+
+CHOICES = {"yes_no": ["yes", "no"], "yes_no_na": ["yes", "no", "n/a"]}
+STATE_TEXT = {"open": "Open", "signing": "Partly signed", "signed_off": "Signed off"}
+BIG = "min-h-[48px] min-w-[76px] text-[15px]"
+
+
+class ChecklistsSection:
+    def __init__(self, ctx: RoomContext) -> None:
+        self.ctx = ctx
+        with widgets.card("Checklists", "checklist", marker="checklists"):
+            self.live = LiveSection(lambda: ctx.sts.checklists.list(ctx.user, ctx.room_id), self.build,
+                                    classes="p-4")
+        ctx.on_change(self.live.reload)
+
+    async def reload(self) -> None:
+        await self.live.reload()
+
+    def build(self, data: RoomChecklists) -> None:
+        if data["set"] is not None:
+            sample = " — a SAMPLE set: import your organisation's own" if data["set"]["sample"] else ""
+            ui.label(f"{data['set']['title']} (v{data['set']['version']}){sample}").classes("sts-muted text-[13px]")
+        if not data["pairs"]:
+            widgets.empty_state("checklist", "No checklists yet", "Add a mother and a daughter vessel first.")
+        for pair in data["pairs"]:
+            ui.label(f"Transfer {pair['label']}").classes("font-semibold text-[15px]")
+            for checklist in pair["checklists"]:
+                self.checklist(checklist, pair["your_sides"], data["poac"])
+
+    def checklist(self, c: ChecklistView, sides: list[str], poac: str) -> None:
+        open_items = f" · {c['unanswered_required']} required open" if c["unanswered_required"] else ""
+        with ui.expansion(f"{c['position'] + 1}. {c['title']}", caption=f"{STATE_TEXT[c['state']]}{open_items}",
+                          value=c["state"] != "signed_off") \
+                .classes("w-full border rounded-lg").mark(f"checklist-{c['code']}"):
+            locked = bool(c["signoffs"])
+            for item in c["items"]:
+                self.item(c, item, item["side"] in sides and not locked)
+            for s in c["signoffs"]:
+                ui.label(f"Signed for the {SIDE_LABELS.get(s['side'], s['side']).lower()}: {s['name']}, {s['rank']} "
+                         f"— {s['at'][:16].replace('T', ' ')} UTC ({s['party_role']})").classes("text-[13px]") \
+                    .mark(f"signoff-{c['code']}-{s['side']}")
+            with ui.row().classes("gap-2 mt-2"):
+                signed = {s["side"] for s in c["signoffs"]}
+                for side in c["sign_off"]:
+                    if side in sides and side not in signed:
+                        ui.button(f"Sign off: {SIDE_LABELS[side]}", icon="draw",
+                                  on_click=lambda side=side: self.sign_dialog(c, side, poac)) \
+                            .props("unelevated no-caps").classes(BIG).mark(f"sign-{c['code']}-{side}")
+                if self.ctx.user.is_admin and c["signoffs"]:
+                    ui.button("Re-open", icon="lock_open", on_click=lambda: self.reopen_dialog(c)) \
+                        .props("outline no-caps color=negative").classes(BIG).mark(f"reopen-{c['code']}")
+
+    def item(self, c: ChecklistView, item: Any, editable: bool) -> None:
+        mark = f"{c['code']}-{item['id']}"
+        with ui.column().classes("w-full gap-1 py-2 border-b").mark(f"item-{mark}"):
+            required = "" if item["required"] else " (optional)"
+            ui.label(f"{item['id']}  {item['text']}{required}").classes("text-[15px]")
+            ui.label(SIDE_LABELS.get(item["side"], item["side"])).classes("sts-muted text-[12px]")
+            with ui.row().classes("gap-2 items-center"):
+                if item["kind"] in CHOICES:
+                    for choice in CHOICES[item["kind"]]:
+                        self._choice(c, item, choice, item["answer"] == choice, editable, mark)
+                else:
+                    field = ui.input("Answer", value=item["answer"] or "").props("outlined").classes("min-w-[220px]") \
+                        .mark(f"input-{mark}")
+                    field.set_enabled(editable)
+                    if editable:
+                        ui.button("Save", on_click=lambda f=field: self.answer(c, item, f.value or None)) \
+                            .props("unelevated no-caps").classes(BIG).mark(f"save-{mark}")
+                if editable:
+                    remarks = ui.input("Remarks", value=item["remarks"]).props("outlined dense").classes("flex-1") \
+                        .mark(f"remarks-{mark}")
+                    remarks.on("blur", lambda r=remarks: self.remark(c, item, r.value))
+                elif item["remarks"]:
+                    ui.label(item["remarks"]).classes("sts-muted text-[13px]")
+
+    def _choice(self, c: ChecklistView, item: Any, choice: str, chosen: bool, editable: bool, mark: str) -> None:
+        look = "unelevated" if chosen else "outline"
+        button = ui.button(choice.upper(), on_click=lambda: self.answer(c, item, choice)) \
+            .props(f"{look} no-caps").classes(BIG).mark(f"answer-{mark}-{choice}")
+        button.set_enabled(editable)
+
+    async def answer(self, c: ChecklistView, item: Any, value: Any) -> None:
+        ok, _ = await self.ctx.act(self.ctx.sts.checklists.answer, c["id"], item["id"], value, None)
+        if ok:
+            await self.ctx.changed()
+
+    async def remark(self, c: ChecklistView, item: Any, text: str) -> None:
+        if (text or "") == item["remarks"] or item["answer"] is None:
+            return
+        ok, _ = await self.ctx.act(self.ctx.sts.checklists.answer, c["id"], item["id"], item["answer"], text)
+        if ok:
+            item["remarks"] = text
+
+    def sign_dialog(self, c: ChecklistView, side: str, poac: str) -> None:
+        with ui.dialog() as dialog, ui.card().classes("min-w-[360px]").mark("sign-dialog"):
+            ui.label(f"Sign off {c['title']} for the {SIDE_LABELS[side].lower()}").classes("font-semibold")
+            if poac:
+                ui.label(f"POAC: {poac}").classes("sts-muted text-[13px]")
+            name = ui.input("Name of the person in charge").props("outlined").classes("w-full").mark("sign-name")
+            rank = ui.input("Rank", value="Master").props("outlined").classes("w-full").mark("sign-rank")
+
+            async def sign() -> None:
+                ok, _ = await self.ctx.act(self.ctx.sts.checklists.sign_off, c["id"], side, name.value, rank.value)
+                if ok:
+                    dialog.close()
+                    await self.ctx.changed()
+
+            with ui.row().classes("justify-end w-full"):
+                ui.button("Cancel", on_click=dialog.close).props("flat no-caps").classes(BIG)
+                ui.button("Sign off", on_click=sign).props("unelevated no-caps").classes(BIG).mark("sign-confirm")
+        dialog.open()
+
+    def reopen_dialog(self, c: ChecklistView) -> None:
+        with ui.dialog() as dialog, ui.card().classes("min-w-[360px]").mark("reopen-dialog"):
+            ui.label(f"Re-open {c['title']}: its sign-offs are set aside").classes("font-semibold")
+            reason = ui.input("Reason (logged)").props("outlined").classes("w-full").mark("reopen-reason")
+
+            async def reopen() -> None:
+                ok, _ = await self.ctx.act(self.ctx.sts.checklists.reopen, c["id"], reason.value)
+                if ok:
+                    dialog.close()
+                    await self.ctx.changed()
+
+            with ui.row().classes("justify-end w-full"):
+                ui.button("Cancel", on_click=dialog.close).props("flat no-caps").classes(BIG)
+                ui.button("Re-open", on_click=reopen).props("unelevated no-caps color=negative").classes(BIG) \
+                    .mark("reopen-confirm")
+        dialog.open()
+
