@@ -54,3 +54,15 @@ async def test_admins_see_the_installed_sets(harness: Harness) -> None:
     await sign_out(user)
     await sign_in(user, MEMBER_EMAIL, "/checklist-sets")
     await user.should_see("Only administrators see the installed checklist sets.")
+
+
+async def test_an_admin_changes_the_set_only_while_nothing_is_answered(harness: Harness) -> None:
+    user, room_id = harness.user, harness.demo_room_id()
+    await sign_in(user, ADMIN_EMAIL, f"/rooms/{room_id}")
+    user.find(marker="change-set").click()
+    await user.should_see(marker="set-dialog")
+    choice = user.find(marker="set-choice").elements.pop()
+    choice.value = next(iter(choice.options))  # type: ignore[attr-defined]
+    user.find(marker="set-confirm").click()  # the demo room's checklists are started: refused, with the reason
+    await wait_for(lambda: user.notify.contains("can no longer be changed"), what="the refusal")
+    assert not [a for a in harness.sts.rooms.activity_for(room_id, limit=5) if a["action"] == "checklist set attached"]

@@ -35,7 +35,12 @@ class ChecklistsSection:
     def build(self, data: RoomChecklists) -> None:
         if data["set"] is not None:
             sample = " — a SAMPLE set: import your organisation's own" if data["set"]["sample"] else ""
-            ui.label(f"{data['set']['title']} (v{data['set']['version']}){sample}").classes("sts-muted text-[13px]")
+            with ui.row().classes("items-center gap-2"):
+                ui.label(f"{data['set']['title']} (v{data['set']['version']}){sample}") \
+                    .classes("sts-muted text-[13px]")
+                if self.ctx.user.is_admin:
+                    ui.button("Change set", icon="swap_horiz", on_click=lambda: self.set_dialog(data)) \
+                        .props("flat no-caps").classes(BIG).mark("change-set")
         if not data["pairs"]:
             widgets.empty_state("checklist", "No checklists yet", "Add a mother and a daughter vessel first.")
         for pair in data["pairs"]:
@@ -125,6 +130,34 @@ class ChecklistsSection:
             with ui.row().classes("justify-end w-full"):
                 ui.button("Cancel", on_click=dialog.close).props("flat no-caps").classes(BIG)
                 ui.button("Sign off", on_click=sign).props("unelevated no-caps").classes(BIG).mark("sign-confirm")
+        dialog.open()
+
+    def set_dialog(self, data: RoomChecklists) -> None:
+        """Admin: give the room another installed set (refused once any of its checklists is answered)."""
+        sets = {s["key"]: f"{s['title']} (v{s['version']}){' — sample' if s['sample'] else ''}"
+                for s in self.ctx.sts.checklists.book.installed()}
+        current = data["set"]["key"] if data["set"] else None
+        with ui.dialog() as dialog, ui.card().classes("min-w-[360px]").mark("set-dialog"):
+            ui.label("Checklist set of this room").classes("font-semibold")
+            ui.label("Only while none of its checklists has an answer; the change is logged.") \
+                .classes("sts-muted text-[13px]")
+            choice = ui.select(sets, value=current if current in sets else None, label="Installed sets") \
+                .props("outlined").classes("w-full").mark("set-choice")
+
+            async def attach() -> None:
+                if not choice.value:
+                    ui.notify("Choose a set", type="warning")
+                    return
+                set_id, _, version = str(choice.value).rpartition("@")
+                ok, _ = await self.ctx.act(self.ctx.sts.checklists.attach_set, set_id, int(version))
+                if ok:
+                    dialog.close()
+                    await self.ctx.changed()
+
+            with ui.row().classes("justify-end w-full"):
+                ui.button("Cancel", on_click=dialog.close).props("flat no-caps").classes(BIG)
+                ui.button("Use this set", on_click=attach).props("unelevated no-caps").classes(BIG) \
+                    .mark("set-confirm")
         dialog.open()
 
     def reopen_dialog(self, c: ChecklistView) -> None:
