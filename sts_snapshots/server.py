@@ -112,7 +112,7 @@ def ui_run_options(sts: Any) -> dict[str, Any]:
     """The ``ui.run`` options every way of running the app shares (server, tests, packaged binary)."""
     icon = static_dir() / "favicon.svg"
     return {"reload": False, "title": "STS Snapshots", "fastapi_docs": True, "show_welcome_message": False,
-            "storage_secret": sts.secret,
+            "language": "en-US", "storage_secret": sts.secret,
             "favicon": str(icon) if icon.exists() else None}
 
 

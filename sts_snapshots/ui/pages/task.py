@@ -54,7 +54,7 @@ def build_task(data: TaskView) -> None:
         with ui.row().classes("w-full items-start no-wrap gap-4"):
             with ui.column().classes("flex-1 gap-1 min-w-0"):
                 ui.label("PDF snapshot generation").classes("sts-label")
-                ui.label(snap["title"] if snap else "Deleted snapshot").classes("sts-h1")
+                widgets.heading(snap["title"] if snap else "Deleted snapshot")
                 ui.label(task["task_id"]).classes("sts-muted text-[13px] font-mono")
             widgets.status_chip(task["status"])
         with ui.column().classes("w-full gap-1"):

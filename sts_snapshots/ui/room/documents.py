@@ -79,9 +79,9 @@ class DocumentsSection:
     def build(self, data: RoomDocuments) -> None:
         counts = {key: sum(1 for d in data.docs if keep(d, key)) for key in FILTERS}
         with ui.row().classes("w-full items-baseline gap-3"):
-            ui.label("Documents").classes("text-[20px] font-semibold text-[#0b2545]")
+            widgets.heading("Documents", 2).classes("text-[20px]")
             ui.label(f"{len(data.docs)} in this room").classes("sts-muted text-[14px]")
-        with ui.row().classes("w-full gap-2"):
+        with ui.row().classes("w-full gap-2 sts-filters").props('role=group aria-label="Filter documents"'):
             for key, label in FILTERS.items():
                 look = "unelevated color=primary" if key == self.filter else "outline color=grey-7"
                 ui.button(f"{label} ({counts[key]})", on_click=lambda k=key: self.set_filter(k)) \
@@ -113,12 +113,12 @@ class DocumentsSection:
     def row(self, doc: DocumentView, group: str) -> None:
         ctx, latest, status = self.ctx, doc.get("latest_version"), doc["effective_status"]
         with ui.row().classes("sts-doc-row").mark(f"doc-{doc['id']}"):
-            ui.html(self.describe(doc), sanitize=False).classes("flex-1 min-w-0 flex flex-col gap-1")
-            with ui.column().classes("w-[150px] shrink-0 gap-1 items-start"):
+            ui.html(self.describe(doc), sanitize=False).classes("flex-1 min-w-0 flex flex-col gap-1 sts-doc-what")
+            with ui.column().classes("w-[150px] shrink-0 gap-1 items-start sts-doc-expiry"):
                 self.expiry(doc)
-            with ui.column().classes("w-[140px] shrink-0 items-start"):
+            with ui.column().classes("w-[140px] shrink-0 items-start sts-doc-status"):
                 widgets.status_chip(status)
-            with ui.row().classes("w-[150px] shrink-0 gap-1 justify-end no-wrap"):
+            with ui.row().classes("w-[150px] shrink-0 gap-1 justify-end no-wrap sts-doc-actions"):
                 if latest:
                     button = ui.button(icon="download").props("flat round color=secondary") \
                         .mark(f"download-{doc['id']}")

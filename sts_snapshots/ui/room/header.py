@@ -38,7 +38,7 @@ def _fact(icon: str, label: str, value: str, extra: str = "") -> None:
 
 
 def _vessel(vessel: VesselRecord) -> None:
-    with ui.column().classes("flex-1 min-w-[260px] gap-1 rounded-lg border border-[#dfe4ea] bg-[#f8fafc] px-4 py-3") \
+    with ui.column().classes("flex-1 min-w-[260px] gap-1 rounded-lg sts-panel px-4 py-3 sts-vessel") \
             .mark(f"vessel-{vessel['imo']}"):
         with ui.row().classes("items-center gap-2 no-wrap w-full"):
             ui.icon("directions_boat", size="20px").classes("text-[#1d5c96]")
@@ -117,7 +117,7 @@ def room_header(ctx: RoomContext) -> LiveSection:
 def build_header(ctx: RoomContext, data: HeaderData) -> None:
     room, ready = data.room, data.readiness
     with ui.column().classes("sts-card w-full p-6 gap-5").mark("room-header"):
-        with ui.row().classes("w-full gap-8 no-wrap items-start"):
+        with ui.row().classes("w-full gap-8 no-wrap items-start sts-room-top"):
             with ui.column().classes("flex-1 gap-3 min-w-0"):
                 with ui.row().classes("items-center gap-3"):
                     widgets.status_chip(room.get("status") or "draft")
@@ -125,7 +125,7 @@ def build_header(ctx: RoomContext, data: HeaderData) -> None:
                         status_menu(ctx, room.get("status") or "draft")
                     if ctx.party:
                         ui.label(f"You: {widgets.role_label(ctx.party['role'])}").classes("sts-muted text-[13px]")
-                ui.label(room["title"]).classes("sts-h1").mark("room-title")
+                widgets.heading(room["title"]).mark("room-title")
                 with ui.row().classes("gap-x-10 gap-y-3 mt-1"):
                     _fact("place", "Location", room.get("location") or "Not set")
                     _fact("schedule", "STS ETA", formatting.when(room.get("sts_eta"), "Not set"),
@@ -134,7 +134,7 @@ def build_header(ctx: RoomContext, data: HeaderData) -> None:
                     _fact("oil_barrel", "Cargo", cargo or "Not set")
                 if room.get("description"):
                     ui.label(room["description"]).classes("sts-muted text-[14px] max-w-3xl leading-relaxed")
-            with ui.column().classes("w-[300px] shrink-0 gap-2 rounded-xl bg-[#f7f9fb] border border-[#dfe4ea] p-4") \
+            with ui.column().classes("w-[300px] shrink-0 gap-2 rounded-xl sts-panel p-4 sts-room-ready") \
                     .mark("room-readiness"):
                 ui.label("Clearance readiness").classes("sts-label")
                 widgets.readiness_bar(ready)

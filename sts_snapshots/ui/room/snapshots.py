@@ -36,6 +36,7 @@ class SnapshotsSection:
         self.timer: ui.timer | None = None
         with widgets.card("Snapshots", "picture_as_pdf", marker="snapshots") as head:
             self.card = ui.context.slot.parent
+            self.card.props("id=snapshots tabindex=-1")  # the target of the page's "Skip to Snapshots" link
             with head:
                 ui.button("Create snapshot", icon="add", on_click=self.open_create_dialog) \
                     .props("unelevated no-caps color=primary").mark("create-snapshot")

