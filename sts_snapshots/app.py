@@ -80,6 +80,7 @@ def create_app(settings: Settings) -> StsApp:
     from nicegui.storage import Storage
 
     from .api import register_api
+    from .api.docs import register_docs
     from .ui import register_pages
 
     sts = build_app(settings)
@@ -91,6 +92,7 @@ def create_app(settings: Settings) -> StsApp:
     refused_origins_are_warnings()  # a refused visitor must not turn `verify` red
     seed_if_empty(sts)
     register_api(app, sts)
+    register_docs(app, "STS Snapshots", sts.version)  # NiceGUI's fastapi_docs is off: its pages need a CDN
     register_pages(sts)
     app.on_startup(sts.start)
     app.on_shutdown(sts.stop)

@@ -111,7 +111,7 @@ def _interrupt(signum: int, frame: Any) -> None:
 def ui_run_options(sts: Any) -> dict[str, Any]:
     """The ``ui.run`` options every way of running the app shares (server, tests, packaged binary)."""
     icon = static_dir() / "favicon.svg"
-    return {"reload": False, "title": "STS Snapshots", "fastapi_docs": True, "show_welcome_message": False,
+    return {"reload": False, "title": "STS Snapshots", "fastapi_docs": False, "show_welcome_message": False,
             "language": "en-US", "storage_secret": sts.secret,
             "favicon": str(icon) if icon.exists() else None}
 
