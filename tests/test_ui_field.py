@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
 from sts_snapshots.demo import ADMIN_EMAIL
 from tests.harness import Harness
-from tests.test_ui_support import elements, sign_in
+from tests.test_ui_support import elements, sign_in, wait_for
 
 
 @pytest.mark.parametrize("path", ["/docs", "/redoc"])
@@ -48,3 +49,104 @@ async def test_each_page_has_one_h1_and_a_nav(harness: Harness) -> None:
         assert tags.count("h1") == 1, (path, tags.count("h1"))
         assert "nav" in tags and "main" in tags
         assert bool(elements(harness.user, "skip-extra")) == path.startswith("/rooms/")  # "Skip to Snapshots"
+
+
+def logged(harness: Harness, room: str, action: str) -> dict[str, Any]:
+    """The latest activity entry of ``action`` written by this test (the demo's entries are dated ahead)."""
+    entries = [a for a in harness.sts.rooms.activity_for(room, limit=500) if a["action"] == action]
+    assert entries, f"no {action!r} entry"
+    return dict(max(entries, key=lambda a: str(a["at"])))
+
+
+VESSEL = {"name": "MT Spare Wheel", "imo": "9074729", "role": "daughter"}
+
+
+async def test_a_vessel_is_corrected_and_removed_through_the_api(harness: Harness) -> None:
+    client, room = harness.client, harness.demo_room_id()
+    base = f"/api/v1/rooms/{room}/vessels"
+    added = (await client.post(base, json=VESSEL, headers=harness.admin)).json()
+    renamed = await client.patch(f"{base}/{added['id']}", json={"name": "MT Spare Tyre", "dwt": 40000},
+                                 headers=harness.admin)
+    assert renamed.status_code == 200 and renamed.json()["name"] == "MT Spare Tyre"
+    taken = harness.sts.rooms.vessels_of(room)[0]["imo"]
+    clash = await client.patch(f"{base}/{added['id']}", json={"imo": taken}, headers=harness.admin)
+    assert clash.status_code == 422
+    slots = [d for d in harness.sts.rooms.documents_of(room) if d.get("vessel_id") == added["id"]]
+    assert slots and (await client.delete(f"{base}/{added['id']}", headers=harness.admin)).status_code == 204
+    assert not [d for d in harness.sts.rooms.documents_of(room) if d.get("vessel_id") == added["id"]]
+    assert "MT Spare Tyre: name=MT Spare Tyre, dwt=40000" == logged(harness, room, "vessel updated")["details"]
+    assert "with its" in logged(harness, room, "vessel removed")["details"]
+
+
+async def test_a_vessel_whose_documents_hold_files_is_not_removed(harness: Harness) -> None:
+    room = harness.demo_room_id()
+    mother = harness.sts.rooms.vessels_of(room)[0]
+    answer = await harness.client.delete(f"/api/v1/rooms/{room}/vessels/{mother['id']}", headers=harness.admin)
+    assert answer.status_code == 409 and "uploaded document" in answer.json()["detail"]
+    assert (await harness.client.delete(f"/api/v1/rooms/{room}/vessels/{mother['id']}",
+                                        headers=harness.member)).status_code in (403, 409)
+    assert harness.sts.rooms.vessels_of(room)[0]["id"] == mother["id"]
+
+
+async def test_the_room_is_edited_in_its_dialog_and_logged(harness: Harness) -> None:
+    user, room = harness.user, harness.demo_room_id()
+    await sign_in(user, ADMIN_EMAIL, f"/rooms/{room}")
+    user.find(marker="edit-room").click()
+    location = user.find(marker="edit-location")
+    location.clear()
+    location.type("Kalundborg anchorage")
+    user.find(marker="edit-room-ok").click()
+    await wait_for(lambda: harness.sts.rooms.get(room)["location"] == "Kalundborg anchorage",  # type: ignore[index]
+                   what="the room saved")
+    await user.should_see("Kalundborg anchorage", marker="room-header", retries=50)
+    assert logged(harness, room, "room updated")["details"] == "location=Kalundborg anchorage"
+
+
+async def test_an_edit_error_names_the_field_as_the_form_does(harness: Harness) -> None:
+    user, room = harness.user, harness.demo_room_id()
+    await sign_in(user, ADMIN_EMAIL, f"/rooms/{room}")
+    mother = harness.sts.rooms.vessels_of(room)[0]
+    user.find(marker=f"edit-vessel-{mother['imo']}").click()
+    imo = user.find(marker="vessel-imo")
+    imo.clear()
+    imo.type("1234567")
+    user.find(marker="save-vessel-ok").click()
+    await user.should_see("IMO number", marker="vessel-error", retries=50)
+
+
+async def test_removing_a_vessel_says_what_happens_to_its_documents(harness: Harness) -> None:
+    user, room = harness.user, harness.demo_room_id()
+    harness.sts.rooms.add_vessel(harness.sts.users.get(ADMIN_EMAIL), room, VESSEL)  # type: ignore[arg-type]
+    await sign_in(user, ADMIN_EMAIL, f"/rooms/{room}")
+    user.find(marker=f"remove-vessel-{VESSEL['imo']}").click()
+    await user.should_see("document slots (none has a file yet) are removed", retries=50)
+    user.find(marker="confirm-ok").click()
+    await user.should_not_see(marker=f"vessel-{VESSEL['imo']}", retries=50)
+    assert logged(harness, room, "vessel removed")
+
+
+async def test_a_note_and_expiry_are_saved_without_a_status_change(harness: Harness) -> None:
+    user, room, sts = harness.user, harness.demo_room_id(), harness.sts
+    doc = next(d for d in sts.documents.views_of(room) if d["effective_status"] == "approved" and d["has_expiry"])
+    await sign_in(user, ADMIN_EMAIL, f"/rooms/{room}")
+    user.find(marker=f"review-{doc['id']}").click()
+    user.find(marker="review-notes").clear().type("Checked against the original")
+    user.find(marker="review-expiry").clear().type("2031-05-01")
+    user.find(marker="review-save").click()
+    await wait_for(lambda: sts.rooms.document(room, doc["id"]).notes.startswith("Checked"), what="the note saved")
+    stored = sts.rooms.document(room, doc["id"])
+    assert stored.status == "approved" and stored.notes == "Checked against the original"
+    assert str(stored.expires_on)[:10] == "2031-05-01"
+    assert "Checked against the original" in logged(harness, room, "document reviewed")["details"]
+
+
+async def test_setting_ready_while_not_ready_asks_and_is_logged(harness: Harness) -> None:
+    user, room, sts = harness.user, harness.demo_room_id(), harness.sts
+    assert not sts.rooms.readiness(room)["ready"]
+    await sign_in(user, ADMIN_EMAIL, f"/rooms/{room}")
+    user.find(marker="room-status").click()
+    user.find(marker="room-status-ready").click()
+    await user.should_see("although it is not ready", retries=50)
+    user.find(marker="confirm-ok").click()
+    await wait_for(lambda: sts.rooms.get(room)["status"] == "ready", what="the status")  # type: ignore[index]
+    assert "while not ready" in logged(harness, room, "room updated")["details"]

@@ -40,7 +40,7 @@ class ActivitySection:
         with widgets.card("Activity", "history", marker="activity"):
             with ui.scroll_area().classes("w-full h-[420px]"):
                 self.live = LiveSection(lambda: load_activity(ctx), self.build, classes="gap-0")
-        ctx.on_change(self.live.reload)
+        ctx.on_change(self.live.reload, "activity")
 
     async def reload(self) -> None:
         await self.live.reload()

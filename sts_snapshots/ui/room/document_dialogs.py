@@ -26,7 +26,7 @@ def open_upload_dialog(ctx: RoomContext, doc: DocumentView, group: str) -> None:
         if ok:
             dialog.close()
             widgets.notify_ok(f"{event.file.name} uploaded: {doc['type_name']} is now under review")
-            await ctx.changed()
+            await ctx.changed("documents", "header", "activity")
 
     with widgets.dialog_box(f"Upload {doc['type_name']}", group) as dialog:
         with widgets.dialog_body():
@@ -63,19 +63,24 @@ def file_box(ctx: RoomContext, doc: DocumentView) -> None:
 def open_review_dialog(ctx: RoomContext, doc: DocumentView, group: str) -> None:
     latest = doc.get("latest_version")
 
-    async def decide(status: str) -> None:
+    async def decide(status: str | None) -> None:
+        """Approve or reject with the note and expiry; ``None`` saves the note and expiry, keeping the status."""
         note = (notes.value or "").strip()
         if status == "rejected" and not note:
             notes.props("error error-message='Say what is wrong, so the owner can fix it'")
             return
-        changes: dict[str, Any] = {"status": status, "notes": note}
+        changes: dict[str, Any] = {"notes": note} if status is None else {"status": status, "notes": note}
         if expiry is not None:
             changes["expires_on"] = expiry.value or None
+        if status is None and note == (doc.get("notes") or "") and \
+                (expiry is None or (expiry.value or "") == (doc.get("expires_on") or "")[:10]):
+            dialog.close()  # nothing changed: no activity entry
+            return
         ok, _ = await ctx.act(ctx.sts.documents.review, doc["id"], changes)
         if ok:
             dialog.close()
-            widgets.notify_ok(f"{doc['type_name']} {status}")
-            await ctx.changed()
+            widgets.notify_ok(f"{doc['type_name']} {status or 'saved'}")
+            await ctx.changed("documents", "header", "activity")
 
     with widgets.dialog_box(f"Review {doc['type_name']}", group) as dialog:
         with widgets.dialog_body():
@@ -93,6 +98,8 @@ def open_review_dialog(ctx: RoomContext, doc: DocumentView, group: str) -> None:
                     .props("outlined type=date stack-label").classes("w-60").mark("review-expiry")
         with ui.row().classes("sts-dialog-actions"):
             ui.button("Cancel", on_click=dialog.close).props("flat color=grey-8")
+            ui.button("Save", icon="save", on_click=lambda: decide(None)) \
+                .props("flat no-caps color=primary").mark("review-save").tooltip("Save the note and expiry only")
             ui.button("Reject", icon="close", on_click=lambda: decide("rejected")) \
                 .props("outline color=negative").mark("reject")
             ui.button("Approve", icon="check", on_click=lambda: decide("approved")) \

@@ -67,7 +67,7 @@ class DocumentsSection:
         self.ctx = ctx
         self.filter = "all"
         self.live = LiveSection(lambda: load_documents(ctx), self.build)
-        ctx.on_change(self.live.reload)
+        ctx.on_change(self.live.reload, "documents")
 
     async def reload(self) -> None:
         await self.live.reload()

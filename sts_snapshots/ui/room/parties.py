@@ -12,6 +12,7 @@ from ..shell import formatting, theme, widgets
 from ..shell.live import LiveSection
 from .context import RoomContext
 
+SECTION = "parties"
 APPROVAL_CHOICES = {"approved": "Approve", "rejected": "Reject", "pending": "Pending"}
 
 
@@ -46,7 +47,7 @@ class PartiesSection:
                     ui.button("Add party", icon="person_add", on_click=self.open_add_dialog) \
                         .props("flat no-caps color=secondary").mark("add-party")
             self.live = LiveSection(lambda: load_parties(ctx), self.build, classes="gap-0")
-        ctx.on_change(self.live.reload)
+        ctx.on_change(self.live.reload, "parties")
 
     async def reload(self) -> None:
         await self.live.reload()
@@ -102,7 +103,7 @@ class PartiesSection:
                 if ok:
                     dialog.close()
                     widgets.notify_ok(f"Approval of {party['name']}: {choice.value}")
-                    await self.ctx.changed()
+                    await self.ctx.changed(SECTION, "activity")
 
             widgets.actions(dialog, "Save", save, marker="approval-save")
         dialog.open()
@@ -124,7 +125,7 @@ class PartiesSection:
                 if ok:
                     dialog.close()
                     widgets.notify_ok(f"{fields['name']} added")
-                    await self.ctx.changed()
+                    await self.ctx.changed(SECTION, "activity")
 
             widgets.actions(dialog, "Add party", add, icon="person_add", marker="add-party-ok")
         dialog.open()
@@ -136,4 +137,4 @@ class PartiesSection:
         ok, _ = await self.ctx.act(self.ctx.sts.rooms.remove_party, party["id"])
         if ok:
             widgets.notify_ok(f"{party['name']} removed")
-            await self.ctx.changed()
+            await self.ctx.changed(SECTION, "activity")

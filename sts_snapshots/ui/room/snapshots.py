@@ -16,6 +16,8 @@ from ..shell.live import LiveSection
 from .context import RoomContext
 from .snapshot_data import ListedSnapshot, load_snapshots, progress_of, read_task, stage
 
+SECTION = "snapshots"
+
 
 @dataclass
 class LiveRow:
@@ -41,7 +43,7 @@ class SnapshotsSection:
                 ui.button("Create snapshot", icon="add", on_click=self.open_create_dialog) \
                     .props("unelevated no-caps color=primary").mark("create-snapshot")
             self.live = LiveSection(lambda: load_snapshots(ctx), self.build, classes="gap-0")
-        ctx.on_change(self.live.reload)
+        ctx.on_change(self.live.reload, "snapshots")
 
     async def reload(self) -> None:
         await self.live.reload()
@@ -140,7 +142,7 @@ class SnapshotsSection:
             finished = finished or task["status"] in FINISHED
         if (finished or not found) and self.timer is not None:
             self.timer.active = False
-            await self.ctx.changed()
+            await self.ctx.changed(SECTION, "activity")
 
     def open_create_dialog(self) -> None:
         with widgets.dialog_box("Create snapshot", "A PDF report of the room as it is now.") as dialog:
@@ -160,7 +162,7 @@ class SnapshotsSection:
                 if snap is not None:  # None: refused, and the notice says why
                     dialog.close()
                     widgets.notify_ok(f"Generating “{snap['title']}”")
-                    await self.ctx.changed()
+                    await self.ctx.changed(SECTION, "activity")
 
             widgets.actions(dialog, "Create", create, icon="picture_as_pdf", marker="create-snapshot-ok")
         dialog.open()
@@ -172,4 +174,4 @@ class SnapshotsSection:
         ok, _ = await self.ctx.act(self.ctx.sts.snapshots.delete, snap["id"])
         if ok:
             widgets.notify_ok("Snapshot deleted")
-            await self.ctx.changed()
+            await self.ctx.changed(SECTION, "activity")

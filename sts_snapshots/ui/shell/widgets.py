@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from typing import Literal
 
-from nicegui import app, ui
+from nicegui import app, events, ui
 
 from ...domain.labels import status_label
 from ...domain.models import PARTY_ROLES
@@ -57,14 +59,52 @@ def role_label(role: str) -> str:
     return PARTY_ROLES.get(role, role)
 
 
+# The services name fields as the API does; the pages say them as their labels read.
+FIELD_LABELS = {"imo": "IMO number", "expires_on": "Valid until", "sts_eta": "STS ETA", "dwt": "DWT",
+                "length_m": "LOA (m)", "vessel_type": "Type", "cargo_type": "Cargo type",
+                "cargo_quantity": "Quantity", "title": "Title", "name": "Name", "location": "Location",
+                "notes": "Note", "flag": "Flag", "description": "Description", "email": "Email", "role": "Role",
+                "company": "Company", "status": "Status", "comment": "Comment"}
+_FIELD = re.compile(r"\b(" + "|".join(FIELD_LABELS) + r")\b(?=:| is | must | contains )")
+
+
+def user_message(exc: BaseException) -> str:
+    """A refusal in the words of the form: field names as their labels, a capital first letter.
+
+    >>> user_message(ValueError("imo: vessel 9074729 is already in this room"))
+    'IMO number: vessel 9074729 is already in this room'
+    >>> user_message(ValueError("sts_eta must be an ISO 8601 date-time")), user_message(ValueError("length_m must be"))
+    ('STS ETA must be an ISO 8601 date-time', 'LOA (m) must be')
+    """
+    text = _FIELD.sub(lambda m: FIELD_LABELS[m.group(1)], str(exc) or exc.__class__.__name__)
+    return text[:1].upper() + text[1:]
+
+
+def _notify(text: str, kind: Literal["positive", "negative"], *, timeout: float, error: bool = False) -> None:
+    """One notice at a time: Quasar shows a new notice of the same group in the place of the last one, so an old
+    error never sits beside a later success (its repeat counter is hidden: it would count different messages)."""
+    ui.notify(text, type=kind, position="bottom-right", timeout=timeout * 1000, multi_line=error,
+              close_button=error, group="sts-notice", badgeStyle="display: none")
+
+
 def notify_error(exc: BaseException) -> None:
     """A service's refusal as a red notice: the message says what to fix; never a traceback."""
-    text = str(exc) or exc.__class__.__name__
-    ui.notify(text[:1].upper() + text[1:], type="negative", position="bottom-right", multi_line=True, close_button=True)
+    _notify(user_message(exc), "negative", timeout=8, error=True)
 
 
 def notify_ok(text: str) -> None:
-    ui.notify(text, type="positive", position="bottom-right")
+    _notify(text, "positive", timeout=4)
+
+
+def submit_on_enter(dialog: ui.dialog, submit: Callable[[], Awaitable[None] | None]) -> None:
+    """Enter in a one-line field of the dialog submits it (a textarea keeps Enter for new lines)."""
+    async def on_key(event: events.GenericEventArguments) -> None:
+        if event.args.get("tag") == "INPUT":
+            result = submit()
+            if result is not None:
+                await result
+
+    dialog.on("keydown.enter", on_key, js_handler="(e) => emit({tag: e.target.tagName})")
 
 
 @contextmanager
@@ -140,7 +180,8 @@ def dialog_box(title: str, subtitle: str = "") -> Iterator[ui.dialog]:
         opened.remove(old)
         if not old.is_deleted:
             old.delete()
-    with ui.dialog() as dialog, ui.card().classes("sts-dialog"):
+    # in the page's layout, not in the section that opened it: a section rebuilt meanwhile must not take it along
+    with ui.context.client.layout, ui.dialog() as dialog, ui.card().classes("sts-dialog"):
         opened.append(dialog)
         with ui.column().classes("w-full gap-0 px-6 pt-5 pb-1"):
             heading(title, 2).classes("sts-dialog-title")
@@ -181,12 +222,13 @@ def actions(dialog: ui.dialog, confirm: str, on_confirm: Callable[[], Awaitable[
     return button
 
 
-async def confirm(title: str, text: str, ok: str = "Delete", color: str = "negative") -> bool:
-    """Ask before something irreversible; True if confirmed."""
+async def confirm(title: str, text: str, ok: str = "Delete", color: str = "negative", cancel: bool = True) -> bool:
+    """Ask before something irreversible; True if confirmed (``cancel=False``: only tell, with one button)."""
     with dialog_box(title) as dialog:
         with dialog_body():
-            ui.label(text).classes("text-[15px]")
+            ui.label(text).classes("text-[15px]").mark("confirm-text")
         with ui.row().classes("sts-dialog-actions"):
-            ui.button("Cancel", on_click=lambda: dialog.submit(False)).props("flat color=grey-8")
+            if cancel:
+                ui.button("Cancel", on_click=lambda: dialog.submit(False)).props("flat color=grey-8")
             ui.button(ok, on_click=lambda: dialog.submit(True)).props(f"unelevated color={color}").mark("confirm-ok")
     return bool(await dialog)
