@@ -61,7 +61,8 @@ def build_task(data: TaskView) -> None:
             with ui.row().classes("w-full items-center no-wrap gap-3"):
                 color = {"failed": "negative", "completed": "positive"}.get(task["status"], "secondary")
                 ui.linear_progress(task["progress"] / 100, show_value=False, color=color) \
-                    .props("rounded track-color=grey-3" + ("" if task["status"] in FINISHED else " stripe")) \
+                    .props('rounded track-color=grey-3 aria-label="Generation progress"'
+                           + ("" if task["status"] in FINISHED else " stripe")) \
                     .classes("flex-1 h-3 rounded").mark("task-progress")
                 ui.label(f"{task['progress']}%").classes("text-[18px] font-bold w-14 text-right").mark("task-percent")
             if task["status"] not in FINISHED:

@@ -57,6 +57,7 @@ class UsersView:
                     .props("flat no-caps color=secondary").mark(f"password-{user.email}")
                 remove = ui.button(icon="person_remove", on_click=lambda u=user: self.remove(u)) \
                     .props("flat round color=negative").mark(f"remove-{user.email}")
+                remove.props["aria-label"] = f"Remove {user.email}"
                 if me:
                     remove.disable()
                     remove.tooltip("You cannot remove your own account")

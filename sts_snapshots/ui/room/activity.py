@@ -38,7 +38,9 @@ def load_activity(ctx: RoomContext) -> RoomActivity:
 class ActivitySection:
     def __init__(self, ctx: RoomContext) -> None:
         with widgets.card("Activity", "history", marker="activity"):
-            with ui.scroll_area().classes("w-full h-[420px]"):
+            # a plain scrolling region that keyboards can reach (a Quasar scroll area's inner box cannot take focus)
+            with ui.element("div").classes("w-full h-[420px] overflow-y-auto sts-scroll") \
+                    .props('tabindex=0 role=region aria-label="Activity log"'):
                 self.live = LiveSection(lambda: load_activity(ctx), self.build, classes="gap-0")
         ctx.on_change(self.live.reload, "activity")
 

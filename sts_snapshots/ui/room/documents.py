@@ -83,7 +83,8 @@ class DocumentsSection:
             ui.label(f"{len(data.docs)} in this room").classes("sts-muted text-[14px]")
         with ui.row().classes("w-full gap-2 sts-filters").props('role=group aria-label="Filter documents"'):
             for key, label in FILTERS.items():
-                look = "unelevated color=primary" if key == self.filter else "outline color=grey-7"
+                look = "unelevated color=primary aria-pressed=true" if key == self.filter else \
+                    "outline color=grey-9 aria-pressed=false"
                 ui.button(f"{label} ({counts[key]})", on_click=lambda k=key: self.set_filter(k)) \
                     .props(f"{look} no-caps rounded dense") \
                     .classes("px-3 text-[13px]").mark(f"filter-{key}")

@@ -48,12 +48,13 @@ def _vessel(ctx: RoomContext, vessel: VesselRecord) -> None:
             ui.label(f"{vessel['role'].capitalize()} vessel").classes(
                 "text-[12px] font-semibold uppercase tracking-wide text-[#1d5c96]")
             if ctx.can_manage:
-                ui.button(icon="edit", on_click=lambda: open_vessel_dialog(ctx, vessel)) \
-                    .props(f'flat round dense color=secondary aria-label="Edit {vessel["name"]}"') \
-                    .mark(f"edit-vessel-{vessel['imo']}").tooltip("Edit vessel")
-                ui.button(icon="delete_outline", on_click=lambda: remove_vessel(ctx, vessel)) \
-                    .props(f'flat round dense color=grey-7 aria-label="Remove {vessel["name"]}"') \
-                    .mark(f"remove-vessel-{vessel['imo']}").tooltip("Remove vessel")
+                edit = ui.button(icon="edit", on_click=lambda: open_vessel_dialog(ctx, vessel)) \
+                    .props("flat round dense color=secondary").mark(f"edit-vessel-{vessel['imo']}")
+                remove = ui.button(icon="delete_outline", on_click=lambda: remove_vessel(ctx, vessel)) \
+                    .props("flat round dense color=grey-8").mark(f"remove-vessel-{vessel['imo']}")
+                for button, text in ((edit, "Edit"), (remove, "Remove")):
+                    button.props["aria-label"] = f"{text} {vessel['name']}"
+                    button.tooltip(f"{text} vessel")
         parts = [f"IMO {vessel['imo']}", f"Flag {vessel['flag']}" if vessel.get("flag") else ""]
         ui.label(" · ".join(p for p in parts if p)).classes("text-[14px] text-[#34475b]")
         details = [vessel.get("vessel_type") or "", f"{vessel['dwt']:,} DWT".replace(",", " ") if vessel.get("dwt")

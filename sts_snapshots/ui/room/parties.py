@@ -85,8 +85,9 @@ class PartiesSection:
                             .props("flat dense no-caps color=secondary").mark(f"approval-{party['id']}")
                     if ctx.can_manage and not mine:
                         with ui.button(icon="person_remove", on_click=lambda: self.remove(party)) \
-                                .props("flat round dense color=grey-7").mark(f"remove-{party['id']}"):
+                                .props("flat round dense color=grey-8").mark(f"remove-{party['id']}") as button:
                             ui.tooltip("Remove from the room")
+                        button.props["aria-label"] = f"Remove {party['name']} from the room"
 
     def open_approval_dialog(self, entry: PartyRow) -> None:
         party = entry.party

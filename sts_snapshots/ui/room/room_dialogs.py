@@ -64,7 +64,6 @@ def open_edit_room_dialog(ctx: RoomContext, room: RoomRecord) -> None:
                 await ctx.changed("header", "activity")
 
         widgets.actions(dialog, "Save", save, icon="save", marker="edit-room-ok")
-    widgets.submit_on_enter(dialog, save)
     dialog.open()
 
 
@@ -122,7 +121,6 @@ def open_vessel_dialog(ctx: RoomContext, vessel: VesselRecord | None = None) -> 
 
         widgets.actions(dialog, "Save" if vessel else "Add vessel", save, icon="save" if vessel else "add",
                         marker="save-vessel-ok" if vessel else "add-vessel-ok")
-    widgets.submit_on_enter(dialog, save)
     dialog.open()
 
 

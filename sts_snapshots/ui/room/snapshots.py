@@ -80,7 +80,9 @@ class SnapshotsSection:
             if snap["status"] == "generating":
                 with ui.row().classes("w-full items-center no-wrap gap-3"):
                     bar = ui.linear_progress(progress_of(task) / 100, show_value=False, color="secondary") \
-                        .props("rounded stripe animation-speed=600 track-color=grey-3").classes("sts-bar flex-1") \
+                        .props("rounded stripe animation-speed=600 track-color=grey-3") \
+                        .props('aria-label="Generation progress"') \
+                        .classes("sts-bar flex-1") \
                         .mark("snapshot-progress")
                     percent = ui.label(f"{progress_of(task)}%").classes("font-semibold text-[14px] w-10 text-right") \
                         .mark("snapshot-percent")
@@ -120,8 +122,9 @@ class SnapshotsSection:
             ui.space()
             if self.ctx.user.is_admin:
                 with ui.button(icon="delete_outline", on_click=lambda: self.delete(snap)) \
-                        .props("flat round dense color=grey-7").mark("snapshot-delete"):
+                        .props("flat round dense color=grey-8").mark("snapshot-delete") as button:
                     ui.tooltip("Delete snapshot")
+                button.props["aria-label"] = f"Delete snapshot {snap['title']}"
 
     async def poll(self) -> None:
         """Update the progress of generating snapshots in place; reload the room when one finishes."""

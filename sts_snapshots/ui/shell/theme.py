@@ -109,10 +109,21 @@ def dark_toggle() -> None:
     button.tooltip("Dark mode on or off")
 
 
+# Quasar's uploader gives its "add" button no name: name it after the uploader's title. (Its file input, nested in
+# the button, is hidden by the stylesheet: the button opens the file chooser itself, and dropping needs no input.)
+LABEL_UPLOADERS = """<script>
+new MutationObserver(() => document.querySelectorAll('.q-uploader').forEach(u => {
+  const label = (u.querySelector('.q-uploader__title') || {}).textContent || 'Choose a file';
+  u.querySelectorAll('.q-uploader__header .q-btn:not([aria-label])').forEach(b => b.setAttribute('aria-label', label));
+})).observe(document.documentElement, {childList: true, subtree: true});
+</script>"""
+
+
 def page_assets() -> None:
     """Colours, the stylesheet and dark mode: for pages with their own chrome (login, verify) as for the frame."""
     ui.colors(**COLORS)
     ui.add_css(stylesheet())
+    ui.add_body_html(LABEL_UPLOADERS)
 
 
 @contextmanager
@@ -129,8 +140,7 @@ def frame(user: User | None, active: str = "", title: str = "",
         ui.link("Skip to content", "#main").classes("sts-skip").mark("skip-content")
         if skip:
             ui.link(skip[0], skip[1]).classes("sts-skip").mark("skip-extra")
-        with ui.link(target="/").classes("flex items-center gap-3 no-underline text-white sts-brand") \
-                .props('aria-label="STS Snapshots: all rooms"'):
+        with ui.link(target="/").classes("flex items-center gap-3 no-underline text-white sts-brand"):
             with ui.element("div").classes("sts-brand-mark"):
                 ui.icon("anchor", size="22px", color="white").props('aria-hidden="true"')
             with ui.column().classes("gap-0"):

@@ -131,7 +131,7 @@ def readiness_bar(ready: ReadinessView, compact: bool = False) -> None:
             ui.space()
             ui.label(f"{percent}%").classes("text-[14px] sts-muted font-semibold")
         ui.linear_progress(percent / 100, show_value=False, color=color).classes("sts-bar").props(
-            'track-color="grey-3" rounded')
+            f'track-color="grey-3" rounded aria-label="{percent}% of the required documents approved"')
         with ui.row().classes("gap-x-3 gap-y-1 text-[13px]").mark("readiness-counts"):
             for count, label, css in ((ready.get("expired"), "expired", "sts-count-bad"),
                                       (ready.get("missing"), "missing", "sts-count-bad"),
@@ -219,6 +219,7 @@ def actions(dialog: ui.dialog, confirm: str, on_confirm: Callable[[], Awaitable[
         button = ui.button(confirm, icon=icon or None, on_click=submit).props(f"unelevated color={color}")
         if marker:
             button.mark(marker)
+    submit_on_enter(dialog, submit)
     return button
 
 
