@@ -150,3 +150,25 @@ async def test_setting_ready_while_not_ready_asks_and_is_logged(harness: Harness
     user.find(marker="confirm-ok").click()
     await wait_for(lambda: sts.rooms.get(room)["status"] == "ready", what="the status")  # type: ignore[index]
     assert "while not ready" in logged(harness, room, "room updated")["details"]
+
+
+async def test_a_snapshot_download_is_named_for_room_title_and_day(harness: Harness) -> None:
+    from urllib.parse import unquote
+
+    room = harness.demo_room_id()
+    made = (await harness.client.post(f"/api/v1/rooms/{room}/snapshots", json={"title": "Før fortøjning"},
+                                      headers=harness.admin)).json()
+    assert (await harness.wait_task(made["task_id"], harness.admin))["status"] == "completed"
+    answer = await harness.client.get(f"/api/v1/rooms/{room}/snapshots/{made['id']}/download", headers=harness.admin)
+    header = answer.headers["content-disposition"]
+    real = unquote(header.split("filename*=UTF-8''")[1])
+    assert real == f"Skaw_STS_MT_Nordic_Ørsted_MT_São_Paulo_Star_-_Før_fortøjning_-_{made['created_at'][:10]}.pdf"
+    assert 'filename="Skaw_STS_MT_Nordic_Orsted_MT_Sao_Paulo_Star_-_For_fortojning_-_' in header
+    header.encode("latin-1")  # a header stays ASCII-safe
+
+    await sign_in(harness.user, ADMIN_EMAIL, f"/rooms/{room}")
+    await harness.user.should_see(marker="snapshot-download", retries=50)
+    href = str(elements(harness.user, "snapshot-download")[0].props["href"])
+    assert unquote(href.rsplit("/", 1)[1]) == real  # a native window's save dialog proposes the URL's last segment
+    again = await harness.client.get(href)
+    assert again.status_code == 200 and again.headers["content-disposition"] == header

@@ -13,9 +13,11 @@ from ...domain.ids import TASK_ID
 from ...domain.labels import format_size
 from ...domain.records import SnapshotRecord, TaskRecord
 from ...services.errors import NotFound
+from ...services.files import snapshot_filename
 from ...services.tasks import FINISHED
 from ...services.users import User
 from ..room.snapshot_data import stage
+from ..room.snapshots import open_preview
 from ..shell import formatting, session, theme, widgets
 from ..shell.live import LiveSection
 from .files import snapshot_url
@@ -26,6 +28,7 @@ class TaskView:
     task: TaskRecord
     snapshot: SnapshotRecord | None  # None when the snapshot was deleted meanwhile
     room_id: str
+    file_name: str = ""
 
 
 def load_task(sts: StsApp, user: User, task_id: str) -> TaskView | None:
@@ -36,7 +39,10 @@ def load_task(sts: StsApp, user: User, task_id: str) -> TaskView | None:
         task = sts.snapshots.task_for(user, task_id)
     except NotFound:
         return None
-    return TaskView(task, sts.snapshots.record_of(task), task["payload"]["room_id"])
+    record, room_id = sts.snapshots.record_of(task), task["payload"]["room_id"]
+    room = sts.rooms.get(room_id)
+    name = snapshot_filename(record, room["title"] if room else "") if record else ""
+    return TaskView(task, record, room_id, name)
 
 
 def _field(label: str, value: str, marker: str = "") -> None:
@@ -86,10 +92,11 @@ def build_task(data: TaskView) -> None:
             ui.button("Back to the room", icon="arrow_back").props(
                 f'outline no-caps color=primary href="/rooms/{room_id}"').mark("task-room")
             if snap and snap.get("status") == "completed":
-                ui.button("Download PDF", icon="download").props(
-                    f'unelevated no-caps color=primary href="{snapshot_url(room_id, snap["id"])}"')
-                ui.button("Preview", icon="visibility").props(
-                    f'outline no-caps color=primary target=_blank href="{snapshot_url(room_id, snap["id"], True)}"')
+                ui.button("Download PDF", icon="download").props("unelevated no-caps color=primary") \
+                    .props["href"] = snapshot_url(room_id, snap["id"], file_name=data.file_name)
+                ui.button("Preview", icon="visibility",
+                          on_click=lambda: open_preview(room_id, snap["id"], snap["title"], data.file_name)) \
+                    .props("outline no-caps color=primary").mark("task-preview")
 
 
 def register(sts: StsApp) -> None:
