@@ -172,3 +172,27 @@ async def test_a_snapshot_download_is_named_for_room_title_and_day(harness: Harn
     assert unquote(href.rsplit("/", 1)[1]) == real  # a native window's save dialog proposes the URL's last segment
     again = await harness.client.get(href)
     assert again.status_code == 200 and again.headers["content-disposition"] == header
+
+
+@pytest.mark.parametrize("origins", ["", "https://client.example"])
+async def test_cors_is_off_unless_origins_are_set(tmp_path: Any, origins: str) -> None:
+    from sts_snapshots.settings import Settings
+    from tests.harness import running_app
+
+    settings = Settings.load({"data_dir": tmp_path / "data", "workers": 0, "open_browser": False,
+                              "cors_origins": origins}, env={})
+    async with running_app(settings) as harness:
+        answer = await harness.client.options("/api/v1/rooms", headers={
+            "Origin": "https://client.example", "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization"})
+        allowed = answer.headers.get("access-control-allow-origin")
+        assert allowed == (origins or None)
+        other = await harness.client.get("/api/v1/health", headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in other.headers
+
+
+def test_a_bad_cors_origin_is_refused() -> None:
+    from sts_snapshots.settings import Settings, SettingsError
+
+    with pytest.raises(SettingsError, match="cors_origins"):
+        Settings.load({"cors_origins": "client.example/app"}, env={})
