@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from nicegui import events, ui
@@ -12,8 +13,10 @@ from ..pages.files import document_file_url
 from ..shell import formatting, widgets
 from .context import RoomContext
 
+Saved = Callable[[DocumentView], Awaitable[None]]  # what the page does with the document as it is now
 
-def open_upload_dialog(ctx: RoomContext, doc: DocumentView, group: str) -> None:
+
+def open_upload_dialog(ctx: RoomContext, doc: DocumentView, group: str, saved: Saved) -> None:
     limit_mb = ctx.sts.settings.max_upload_mb
 
     async def received(event: events.UploadEventArguments) -> None:
@@ -21,12 +24,12 @@ def open_upload_dialog(ctx: RoomContext, doc: DocumentView, group: str) -> None:
             widgets.notify_error(ValueError(f"{event.file.name} is larger than the {limit_mb} MB limit"))
             return
         data = await event.file.read()
-        ok, _ = await ctx.act(ctx.sts.documents.upload, doc["id"], event.file.name, data,
-                              event.file.content_type or None)
-        if ok:
+        ok, view = await ctx.act(ctx.sts.documents.upload, doc["id"], event.file.name, data,
+                                 event.file.content_type or None)
+        if ok and view is not None:
             dialog.close()
             widgets.notify_ok(f"{event.file.name} uploaded: {doc['type_name']} is now under review")
-            await ctx.changed("documents", "header", "activity")
+            await saved(view)
 
     with widgets.dialog_box(f"Upload {doc['type_name']}", group) as dialog:
         with widgets.dialog_body():
@@ -60,7 +63,7 @@ def file_box(ctx: RoomContext, doc: DocumentView) -> None:
         ui.button("Open", icon="open_in_new").props(f'flat no-caps color=secondary href="{url}" target=_blank')
 
 
-def open_review_dialog(ctx: RoomContext, doc: DocumentView, group: str) -> None:
+def open_review_dialog(ctx: RoomContext, doc: DocumentView, group: str, saved: Saved) -> None:
     latest = doc.get("latest_version")
 
     async def decide(status: str | None) -> None:
@@ -76,11 +79,11 @@ def open_review_dialog(ctx: RoomContext, doc: DocumentView, group: str) -> None:
                 (expiry is None or (expiry.value or "") == (doc.get("expires_on") or "")[:10]):
             dialog.close()  # nothing changed: no activity entry
             return
-        ok, _ = await ctx.act(ctx.sts.documents.review, doc["id"], changes)
-        if ok:
+        ok, view = await ctx.act(ctx.sts.documents.review, doc["id"], changes)
+        if ok and view is not None:
             dialog.close()
             widgets.notify_ok(f"{doc['type_name']} {status or 'saved'}")
-            await ctx.changed("documents", "header", "activity")
+            await saved(view)
 
     with widgets.dialog_box(f"Review {doc['type_name']}", group) as dialog:
         with widgets.dialog_body():

@@ -9,7 +9,7 @@ from nicegui import ui
 from ...domain.labels import status_label
 from ...domain.models import ROOM_STATUSES
 from ...domain.records import ReadinessView, RoomRecord, VesselRecord
-from ..shell import formatting, widgets
+from ..shell import formatting, threads, widgets
 from ..shell.live import LiveSection
 from .context import RoomContext
 from .room_dialogs import confirm_status, open_edit_room_dialog, open_vessel_dialog, remove_vessel
@@ -62,9 +62,10 @@ def _vessel(ctx: RoomContext, vessel: VesselRecord) -> None:
         ui.label(" · ".join(d for d in details if d)).classes("sts-muted text-[13px]")
 
 
-def status_menu(ctx: RoomContext, current: str, ready: ReadinessView) -> None:
+def status_menu(ctx: RoomContext, current: str) -> None:
     """The room's status (draft → documents pending → ready → active → completed, or cancelled), for managers."""
     async def choose(status: str) -> None:
+        ready = await threads.io(ctx.sts.rooms.readiness, ctx.room_id)  # as it is now, not when the menu was built
         if not await confirm_status(status, status_label(status), ready):
             return
         ok, _ = await ctx.act(ctx.sts.rooms.update_room, {"status": status})
@@ -80,13 +81,37 @@ def status_menu(ctx: RoomContext, current: str, ready: ReadinessView) -> None:
                     .props("disable" if status == current else "").mark(f"room-status-{status}")
 
 
+class ReadinessBox:
+    """The header's readiness bar, updated alone when a document changes (the rest of the header stays)."""
+
+    def __init__(self, ctx: RoomContext) -> None:
+        self.ctx = ctx
+        self.container: ui.element | None = None
+        ctx.on_change(self.reload, "readiness")
+
+    def build(self, ready: ReadinessView) -> None:
+        with ui.column().classes("w-full gap-1") as self.container:
+            widgets.readiness_bar(ready)
+
+    async def reload(self) -> None:
+        if self.container is None or self.container.is_deleted:
+            return
+        ready = await threads.io(self.ctx.sts.rooms.readiness, self.ctx.room_id)
+        if self.container.is_deleted:
+            return
+        self.container.clear()
+        with self.container:
+            widgets.readiness_bar(ready)
+
+
 def room_header(ctx: RoomContext) -> LiveSection:
-    section = LiveSection(lambda: load_header(ctx), lambda data: build_header(ctx, data))
+    readiness = ReadinessBox(ctx)
+    section = LiveSection(lambda: load_header(ctx), lambda data: build_header(ctx, data, readiness))
     ctx.on_change(section.reload, "header")
     return section
 
 
-def build_header(ctx: RoomContext, data: HeaderData) -> None:
+def build_header(ctx: RoomContext, data: HeaderData, readiness: ReadinessBox) -> None:
     room, ready = data.room, data.readiness
     with ui.column().classes("sts-card w-full p-6 gap-5").mark("room-header"):
         with ui.row().classes("w-full gap-8 no-wrap items-start sts-room-top"):
@@ -94,7 +119,7 @@ def build_header(ctx: RoomContext, data: HeaderData) -> None:
                 with ui.row().classes("items-center gap-3"):
                     widgets.status_chip(room.get("status") or "draft")
                     if ctx.can_manage:
-                        status_menu(ctx, room.get("status") or "draft", ready)
+                        status_menu(ctx, room.get("status") or "draft")
                         ui.button("Edit room", icon="edit", on_click=lambda: open_edit_room_dialog(ctx, room)) \
                             .props("flat dense no-caps color=secondary size=sm").mark("edit-room")
                     if ctx.party:
@@ -111,7 +136,7 @@ def build_header(ctx: RoomContext, data: HeaderData) -> None:
             with ui.column().classes("w-[300px] shrink-0 gap-2 rounded-xl sts-panel p-4 sts-room-ready") \
                     .mark("room-readiness"):
                 ui.label("Clearance readiness").classes("sts-label")
-                widgets.readiness_bar(ready)
+                readiness.build(ready)
         with ui.column().classes("w-full gap-2"):
             with ui.row().classes("w-full items-center"):
                 ui.label("Vessels").classes("sts-label")

@@ -185,7 +185,7 @@ def open_preview(room_id: str, snapshot_id: str, title: str, file_name: str) -> 
     """The PDF inside the app, in a dialog: a native window has no browser tab to open it in, and the system
     browser a ``target=_blank`` link would start has no session."""
     url = snapshot_url(room_id, snapshot_id, inline=True, file_name=file_name)
-    with ui.context.client.layout, ui.dialog().props("maximized") as dialog, \
+    with widgets.dialog_parent(), ui.dialog().props("maximized") as dialog, \
             ui.card().classes("w-full h-full p-0 gap-0 sts-preview"):
         with ui.row().classes("w-full items-center gap-2 px-4 py-2 no-wrap sts-card-head"):
             widgets.heading(title, 2).classes("sts-card-title truncate")

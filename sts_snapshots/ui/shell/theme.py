@@ -14,7 +14,7 @@ from nicegui import app, ui
 
 from ...resources import static_dir
 from ...services.users import User
-from . import session
+from . import session, widgets
 
 PRIMARY = "#13315c"
 COLORS = {"primary": PRIMARY, "secondary": "#1d5c96", "accent": "#0e7490", "positive": "#2e7d32",
@@ -161,4 +161,5 @@ def frame(user: User | None, active: str = "", title: str = "",
             _menu(user, active)
     with ui.column().classes("sts-page").props('id=main tabindex=-1') as content:
         content.tag = "main"
+        widgets.dialog_host()
         yield content

@@ -170,6 +170,19 @@ def admins_only(user: User, why: str) -> bool:
     return False
 
 
+DIALOG_HOST = "sts_dialog_host"
+
+
+def dialog_host() -> None:
+    """The element the page's dialogs go into (called once by the page frame)."""
+    app.storage.client[DIALOG_HOST] = ui.element("div").classes("sts-dialog-host")
+
+
+def dialog_parent() -> ui.element:
+    host = app.storage.client.get(DIALOG_HOST)
+    return host if isinstance(host, ui.element) and not host.is_deleted else ui.context.client.layout
+
+
 @contextmanager
 def dialog_box(title: str, subtitle: str = "") -> Iterator[ui.dialog]:
     """A titled dialog; inside the block add ``dialog_body()`` content and then ``actions(...)``."""
@@ -180,8 +193,9 @@ def dialog_box(title: str, subtitle: str = "") -> Iterator[ui.dialog]:
         opened.remove(old)
         if not old.is_deleted:
             old.delete()
-    # in the page's layout, not in the section that opened it: a section rebuilt meanwhile must not take it along
-    with ui.context.client.layout, ui.dialog() as dialog, ui.card().classes("sts-dialog"):
+    # in the page's dialog host, not in the section that opened it: a section rebuilt meanwhile must not take it
+    # along (and the host is small: adding a dialog re-renders it, not the whole page)
+    with dialog_parent(), ui.dialog() as dialog, ui.card().classes("sts-dialog"):
         opened.append(dialog)
         with ui.column().classes("w-full gap-0 px-6 pt-5 pb-1"):
             heading(title, 2).classes("sts-dialog-title")
