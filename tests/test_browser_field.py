@@ -208,6 +208,19 @@ def test_every_page_fits_every_screen_offline(server: str, driver: Any) -> None:
                 full_page(driver, OUTPUT / f"field-{name}-{size}-full.png")
             if name == "login":
                 sign_in(driver, server)
+    # dark mode follows the system: the room and the rooms list with prefers-color-scheme: dark
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                           {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    for size in ("desktop", "phone"):
+        driver.set_window_size(*SIZES[size])
+        for name in ("rooms", "room"):
+            driver.get(server + targets[name])
+            settle(driver)
+            assert driver.execute_script("return document.body.classList.contains('body--dark')"), name
+            if AXE.is_file():
+                problems += [f"{name} dark at {size}: axe {finding}" for finding in axe_findings(driver, name)]
+            driver.save_screenshot(str(OUTPUT / f"field-{name}-{size}-dark.png"))
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
     outside = requested_hosts(driver)
     assert AXE.is_file() or os.environ.get("STS_SKIP_AXE"), "axe-core is missing: run scripts/node-deps.sh (make test)"
     assert not problems, "\n".join(problems)
@@ -275,6 +288,8 @@ def test_room_edits_update_only_what_changed_and_are_timed(server: str, driver: 
     from selenium.webdriver.support.ui import WebDriverWait
 
     driver.set_window_size(1440, 900)
+    driver.get(f"{server}/login")
+    driver.delete_all_cookies()  # the module's browser may be signed in already
     sign_in(driver, server)
     token = api_token(server)
     room = api(server, token, "/rooms")[0]["id"]
