@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import threading
+from collections.abc import MutableMapping
 from typing import Any
 
 import click
@@ -29,9 +30,33 @@ def native_available() -> bool:
 def resolve_native(requested: bool) -> tuple[bool, str | None]:
     """Whether to open a native window, and the message to print when we fall back to the browser."""
     if requested and not native_available():
-        return False, ("Native window unavailable: pywebview is not installed (pip install 'sts-snapshots[native]'; "
-                       "Windows needs WebView2, Linux needs Qt or GTK). Opening the browser instead.")
+        return False, ("Native window unavailable: pywebview is not installed (pip install -e '.[native]' in the "
+                       "source folder; Windows needs WebView2, Linux needs Qt or GTK). Opening the browser instead.")
     return requested, None
+
+
+def prepare_native(native_settings: dict[str, Any], env: MutableMapping[str, str], uid: int | None) -> list[str]:
+    """Settings the native window needs before it starts; returns what to tell the user.
+
+    pywebview blocks downloads unless the app allows them (Download would write no file). As root, Qt WebEngine's
+    sandbox refuses to start and takes the server with it after a few seconds: it must run without one.
+
+    >>> native, env = {}, {"QTWEBENGINE_CHROMIUM_FLAGS": "--disable-gpu"}
+    >>> prepare_native(native, env, 0)[0].startswith("Running as root")
+    True
+    >>> native, env
+    ({'ALLOW_DOWNLOADS': True}, {'QTWEBENGINE_CHROMIUM_FLAGS': '--disable-gpu --no-sandbox'})
+    >>> prepare_native({}, {}, 1000)
+    []
+    """
+    native_settings["ALLOW_DOWNLOADS"] = True
+    if uid != 0:
+        return []
+    flags = env.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
+    if "--no-sandbox" not in flags:
+        env["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join([*flags, "--no-sandbox"])
+    return ["Running as root: the native window starts without the Chromium sandbox "
+            f"(QTWEBENGINE_CHROMIUM_FLAGS={env['QTWEBENGINE_CHROMIUM_FLAGS']})."]
 
 
 def lan_addresses() -> list[str]:
@@ -81,11 +106,15 @@ def run_server(settings: Settings) -> int:
         click.secho("WARNING: the app is open to the network and demo passwords are still in use. "
                     "Change them (Users page) or remove the demo users.", fg="red", bold=True, err=True)
 
-    from nicegui import ui
+    from nicegui import app, ui
 
     kwargs: dict[str, Any] = {}
     if native:
         kwargs["native"] = True
+        uid = os.geteuid() if hasattr(os, "geteuid") else None  # Windows has no root
+        for message in prepare_native(app.native.settings, os.environ, uid):
+            log.warning(message)
+            click.echo(message, err=True)
     # uvicorn shuts down cleanly on SIGINT and SIGTERM, then raises the signal again for its caller. SIGTERM's
     # default action would end the process on the spot, before the render jobs still running had finished or
     # put their snapshots back in the queue; as an exception, it ends this call like Ctrl+C does.
@@ -111,8 +140,8 @@ def _interrupt(signum: int, frame: Any) -> None:
 def ui_run_options(sts: Any) -> dict[str, Any]:
     """The ``ui.run`` options every way of running the app shares (server, tests, packaged binary)."""
     icon = static_dir() / "favicon.svg"
-    return {"reload": False, "title": "STS Snapshots", "fastapi_docs": True, "show_welcome_message": False,
-            "storage_secret": sts.secret,
+    return {"reload": False, "title": "STS Snapshots", "fastapi_docs": False, "show_welcome_message": False,
+            "language": "en-US", "storage_secret": sts.secret,
             "favicon": str(icon) if icon.exists() else None}
 
 

@@ -87,6 +87,8 @@ class Settings:
                                                     "checklists are first used (the newest installed version).")
     timestamp_url: str = _setting("", "An RFC 3161 time-stamp server to add a document time-stamp to each snapshot; "
                                       "empty (the default) signs offline, without one.")
+    cors_origins: str = _setting("", "Comma-separated origins (https://client.example) of a web client served "
+                                     "elsewhere that may call the REST API with a bearer token; empty allows none.")
 
     @classmethod
     def load(cls, cli: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Settings:
@@ -121,6 +123,15 @@ class Settings:
         """
         return parse_addresses(self.trusted_proxies)
 
+    @property
+    def cors_origin_list(self) -> list[str]:
+        """The origins of :attr:`cors_origins`, without a trailing slash.
+
+        >>> Settings(cors_origins="https://a.example/, http://localhost:5173").cors_origin_list
+        ['https://a.example', 'http://localhost:5173']
+        """
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+
     def validate(self) -> None:
         if not 0 < self.port < 65536:
             raise SettingsError(f"port must be between 1 and 65535, not {self.port}")
@@ -130,6 +141,10 @@ class Settings:
             parse_addresses(self.trusted_proxies)
         except ValueError as exc:
             raise SettingsError(f"trusted_proxies must be comma-separated IP addresses: {exc}") from None
+        for origin in self.cors_origin_list:
+            scheme, _, rest = origin.partition("://")
+            if scheme not in ("http", "https") or not rest or "/" in rest:
+                raise SettingsError(f"cors_origins must be origins like https://client.example, not {origin!r}")
         if not 0 <= self.cleanup_hour <= 23:
             raise SettingsError(f"cleanup_hour must be 0-23, not {self.cleanup_hour}")
         if not 0 <= self.worker_priority <= 19:

@@ -36,6 +36,9 @@ MATRIX: list[tuple[str, str, dict[str, Any], list[int]]] = [
      [*UNAUTH, 404, 201, 201]),
     ("POST", "/rooms/{room}/vessels", {"json": {"name": "MT Matrix", "imo": "9512343", "role": "daughter"}},
      [*UNAUTH, 404, 201, 201]),
+    ("PATCH", "/rooms/{room}/vessels/{vessel}", {"json": {"flag": "Norway"}}, [*UNAUTH, 404, 200, 200]),
+    # the mother vessel's documents hold files: it is never removed
+    ("DELETE", "/rooms/{room}/vessels/{vessel}", {}, [*UNAUTH, 404, 409, 409]),
     ("PUT", "/rooms/{room}/approvals/{own_party}", {"json": {"status": "approved", "comment": "ok"}},
      [*UNAUTH, 404, 200, 200]),
     ("PUT", "/rooms/{room}/approvals/{other_party}", {"json": {"status": "approved"}}, [*UNAUTH, 404, 403, 200]),
@@ -96,7 +99,8 @@ async def ids_for(harness: Harness) -> dict[str, str]:
     lists = harness.sts.checklists.views_of(room)["pairs"][0]["checklists"]
     return {"checklist": lists[2]["id"], "signed": lists[1]["id"], "item": "3.5",
             "room": room, "own_party": own["id"], "other_party": other["id"], "doc": doc["id"],
-            "snapshot": created.json()["id"], "task": created.json()["task_id"]}
+            "snapshot": created.json()["id"], "task": created.json()["task_id"],
+            "vessel": harness.sts.rooms.vessels_of(room)[0]["id"]}
 
 
 @pytest.mark.parametrize("caller", CALLERS)
@@ -119,7 +123,8 @@ async def test_matrix_covers_every_api_endpoint(harness: Harness) -> None:
                  if path.startswith(API)}
     names = {"room": "room_id", "own_party": "party_id", "other_party": "party_id", "doc": "doc_id",
              "snapshot": "snapshot_id", "task": "task_id",
-             "checklist": "checklist_id", "signed": "checklist_id", "item": "item_id"}
+             "checklist": "checklist_id", "signed": "checklist_id", "item": "item_id",
+             "vessel": "vessel_id"}
     covered = {(method, API + path.format(**{k: "{" + v + "}" for k, v in names.items()}))
                for method, path, _kwargs, _expected in MATRIX}
     assert endpoints == covered

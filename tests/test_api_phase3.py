@@ -50,7 +50,9 @@ async def test_phase3_replay(harness: Harness) -> None:
     assert [s["id"] for s in newest] == [second["id"]] and newest[0]["status"] == "completed"
     download = await client.get(f"{API}/rooms/{room_id}/snapshots/{second['id']}/download", headers=member)
     assert download.status_code == 200 and download.headers["content-type"] == "application/pdf"
-    assert download.content.startswith(b"%PDF") and 'filename="Cache_Test_1.pdf"' in download.headers[
+    # the file is named for the room, the title and the day (filename* keeps the room's letters)
+    day = second["created_at"][:10]
+    assert download.content.startswith(b"%PDF") and f'_-_Cache_Test_1_-_{day}.pdf"' in download.headers[
         "content-disposition"]
     reader = PdfReader(io.BytesIO(download.content))
     cover = reader.pages[0].extract_text()

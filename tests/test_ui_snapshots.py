@@ -41,9 +41,12 @@ async def test_create_snapshot_watch_it_complete_then_outsider_and_admin(harness
     download = await harness.client.get(prop(user, "snapshot-download", "href"))
     assert download.status_code == 200 and download.content.startswith(b"%PDF")
     assert download.headers["content-disposition"].startswith("attachment")
-    preview = await harness.client.get(prop(user, "snapshot-preview", "href"))
+    # Preview opens the PDF inside the app (a native window has no tab with the session)
+    user.find(marker="snapshot-preview").click()
+    await user.should_see(marker="preview-frame", retries=20)
+    preview = await harness.client.get(prop(user, "preview-frame", "src"))
     assert preview.headers["content-disposition"].startswith("inline")
-    assert prop(user, "snapshot-preview", "target") == "_blank"
+    user.find(marker="preview-close").click()
 
     await user.open(prop(user, "snapshot-details", "href"))
     await user.should_see("Pre-arrival status")

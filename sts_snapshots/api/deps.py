@@ -63,6 +63,7 @@ def get_admin(user: CurrentUser) -> User:
 AdminUser = Annotated[User, Depends(get_admin)]
 RoomId = Annotated[str, Path(pattern=ID_PATTERN, description="room id")]
 PartyId = Annotated[str, Path(pattern=ID_PATTERN, description="party id")]
+VesselId = Annotated[str, Path(pattern=ID_PATTERN, description="vessel id")]
 DocId = Annotated[str, Path(pattern=ID_PATTERN, description="document id")]
 SnapshotId = Annotated[str, Path(pattern=ID_PATTERN, description="snapshot id")]
 TaskId = Annotated[str, Path(pattern=TASK_ID_PATTERN, description="task id, snapshot-<id>")]

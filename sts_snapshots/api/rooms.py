@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from ..domain.records import ActivityRecord, ApprovalRecord, PartyRecord, RoomDetail, RoomView, VesselRecord
-from .deps import CurrentUser, PartyId, RoomId, Sts
-from .schemas import ApprovalSet, PartyCreate, RoomCreate, RoomUpdate, VesselCreate
+from .deps import CurrentUser, PartyId, RoomId, Sts, VesselId
+from .schemas import ApprovalSet, PartyCreate, RoomCreate, RoomUpdate, VesselCreate, VesselUpdate
 
 router = APIRouter(prefix="/rooms", tags=["rooms"])
 
@@ -50,6 +50,21 @@ def remove_party(sts: Sts, user: CurrentUser, room_id: RoomId, party_id: PartyId
 @router.post("/{room_id}/vessels", status_code=201)
 def add_vessel(sts: Sts, user: CurrentUser, room_id: RoomId, body: VesselCreate) -> VesselRecord:
     return sts.rooms.add_vessel(user, room_id, body.model_dump())
+
+
+@router.patch("/{room_id}/vessels/{vessel_id}")
+def update_vessel(sts: Sts, user: CurrentUser, room_id: RoomId, vessel_id: VesselId,
+                  body: VesselUpdate) -> VesselRecord:
+    """Correct a vessel; only the fields given change (``dwt`` and ``length_m`` may be set to null)."""
+    return sts.rooms.update_vessel(user, room_id, vessel_id, body.model_dump(exclude_unset=True))
+
+
+@router.delete("/{room_id}/vessels/{vessel_id}", status_code=204,
+               responses={409: {"description": "the vessel's documents hold uploaded files"}})
+def remove_vessel(sts: Sts, user: CurrentUser, room_id: RoomId, vessel_id: VesselId) -> Response:
+    """Remove a vessel with its document slots; refused (409) while any of them holds an uploaded file."""
+    sts.rooms.remove_vessel(user, room_id, vessel_id)
+    return Response(status_code=204)
 
 
 @router.put("/{room_id}/approvals/{party_id}")

@@ -57,6 +57,16 @@ class VesselCreate(Body):
     length_m: float | None = Field(None, gt=0, lt=500)
 
 
+class VesselUpdate(Body):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    imo: str | None = Field(None, min_length=7, max_length=12, description="7 digits with a valid check digit")
+    role: Literal["mother", "daughter"] | None = None
+    flag: str | None = Field(None, max_length=60)
+    vessel_type: str | None = Field(None, max_length=60)
+    dwt: int | None = Field(None, gt=0, lt=1_000_000)
+    length_m: float | None = Field(None, gt=0, lt=500)
+
+
 class DocumentReview(Body):
     status: Literal["approved", "rejected"] | None = None
     notes: str | None = Field(None, max_length=4000)

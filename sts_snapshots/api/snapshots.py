@@ -41,7 +41,8 @@ def get_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId, snapshot_id: Snap
 def download_snapshot(sts: Sts, user: CurrentUser, room_id: RoomId, snapshot_id: SnapshotId,
                       inline: bool = False) -> FileResponse:
     path, record = sts.snapshots.download(user, room_id, snapshot_id)
-    return snapshot_file(path, record, inline=inline)
+    room = sts.rooms.get(room_id)
+    return snapshot_file(path, record, inline=inline, room_title=room["title"] if room else "")
 
 
 @router.delete("/rooms/{room_id}/snapshots/{snapshot_id}", status_code=204)

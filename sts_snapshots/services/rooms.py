@@ -35,9 +35,10 @@ from ..domain.time import now_iso, utcnow
 from ..domain.window import OperationWindow
 from ..store import AppendLog, Database, ShardedTable, Table
 from .activity_chain import ActivityChain
-from .errors import Forbidden, Invalid, NotFound
+from .errors import Conflict, Forbidden, Invalid, NotFound
 from .users import User
 
+VESSEL_FIELDS = ("name", "imo", "role", "flag", "vessel_type", "dwt", "length_m")
 ROOM_FIELDS = ("title", "location", "sts_eta", "cargo_type", "cargo_quantity", "description", "status",
                "planned_hours")
 # (room id, its vessels) -> (checklists to sign off before transfer, of them signed off): the checklist service's
@@ -144,7 +145,11 @@ class RoomService:
             raise Invalid(f"status must be one of {', '.join(ROOM_STATUSES)}")
         merged = _valid(lambda: Room.from_record({**current, **changes}))
         record = self._rooms.update(room_id, merged.to_record())
-        self.log(room_id, user.email, "room updated", ", ".join(f"{k}={v}" for k, v in changes.items()))
+        details = ", ".join(f"{k}={v}" for k, v in changes.items())
+        ready = self.readiness(room_id)
+        if changes.get("status") in ("ready", "completed") and not ready["ready"]:
+            details += f" (while not ready: {ready['approved']} of {ready['required']} required documents approved)"
+        self.log(room_id, user.email, "room updated", details)
         return record or merged.to_record()
 
     # -- vessels and parties ----------------------------------------------------------------------
@@ -160,6 +165,49 @@ class RoomService:
             self._documents.insert_many([d.to_record() for d in documents_for_vessel(room_id, vessel.id)])
         self.log(room_id, user.email, "vessel added", f"{vessel.name} (IMO {vessel.imo}, {vessel.role})")
         return vessel.to_record()
+
+    def update_vessel(self, user: User, room_id: str, vessel_id: str, changes: dict[str, Any]) -> VesselRecord:
+        """Correct a vessel's name, IMO number, role or particulars; the activity says what changed."""
+        current = self._managed_vessel(user, room_id, vessel_id, "edit vessels")
+        unknown = set(changes) - set(VESSEL_FIELDS)
+        if unknown:
+            raise Invalid(f"unknown field(s): {', '.join(sorted(unknown))}")
+        vessel = _valid(lambda: Vessel.from_record({**current, **changes}))
+        if any(v["imo"] == vessel.imo and v["id"] != vessel_id for v in self._vessels.find(room_id=room_id)):
+            raise Invalid(f"imo: vessel {vessel.imo} is already in this room")
+        merged = vessel.to_record()
+        changed = {k: merged[k] for k in VESSEL_FIELDS if merged[k] != current.get(k)}  # type: ignore[literal-required]
+        if not changed:
+            return current
+        record = self._vessels.update(vessel_id, merged) or merged
+        self.log(room_id, user.email, "vessel updated",
+                 f"{vessel.name}: " + ", ".join(f"{k}={v}" for k, v in changed.items()))
+        return record
+
+    def remove_vessel(self, user: User, room_id: str, vessel_id: str) -> int:
+        """Remove a vessel and its document slots; refused while any of them holds an uploaded file, which is
+        evidence (correct the vessel instead). Returns how many document slots went with it."""
+        vessel = self._managed_vessel(user, room_id, vessel_id, "remove vessels")
+        docs = [d for d in self._documents.find(room_id=room_id) if d.get("vessel_id") == vessel_id]
+        uploaded = sum(1 for d in docs if d.get("versions"))
+        if uploaded:
+            raise Conflict(f"{vessel['name']} has {uploaded} uploaded document{'s' if uploaded != 1 else ''}: "
+                           "a vessel whose documents hold files cannot be removed. Edit it instead.")
+        with self._db.locked():
+            self._documents.remove_where(lambda d: d.get("vessel_id") == vessel_id)
+            self._vessels.remove(vessel_id)
+        self.log(room_id, user.email, "vessel removed",
+                 f"{vessel['name']} (IMO {vessel['imo']}) with its {len(docs)} empty document slots")
+        return len(docs)
+
+    def _managed_vessel(self, user: User, room_id: str, vessel_id: str, what: str) -> VesselRecord:
+        self.room(user, room_id)
+        if not self.can_manage(user, room_id):
+            raise Forbidden(f"only the room's creator, its reviewers or an admin may {what}")
+        vessel = self._vessels.get(vessel_id)
+        if vessel is None or vessel["room_id"] != room_id:
+            raise NotFound("vessel not found")
+        return vessel
 
     def add_party(self, user: User, room_id: str, fields: dict[str, Any]) -> PartyRecord:
         self.room(user, room_id)

@@ -10,7 +10,7 @@ from nicegui import app, ui
 
 from ...context import StsApp
 from ...services.users import LockedOut
-from ..shell import session, theme, threads
+from ..shell import session, theme, threads, widgets
 
 WRONG = "Wrong email or password."
 
@@ -24,8 +24,8 @@ def register(sts: StsApp) -> None:
         if await session.current_user(sts):
             return RedirectResponse(target, status_code=303)
         address = session.request_address(sts, request)
-        ui.colors(**theme.COLORS)
-        ui.add_css(theme.stylesheet())
+        theme.page_assets()
+        ui.dark_mode(None)  # the login page follows the system's choice
         ui.query("body").style("background: linear-gradient(160deg, #0b2545 0%, #13315c 55%, #1d5c96 100%)")
 
         async def submit() -> None:
@@ -51,7 +51,7 @@ def register(sts: StsApp) -> None:
                 return
             ui.navigate.to(f"/login/complete?ticket={quote(tickets.issue(user, target))}")
 
-        with ui.column().classes("w-full min-h-screen items-center justify-center p-6"):
+        with ui.element("main").classes("w-full min-h-screen flex flex-col items-center justify-center p-6 sts-login"):
             with ui.card().classes("w-[420px] max-w-full p-0 rounded-2xl shadow-2xl").mark("login-card"):
                 with ui.column().classes("w-full p-8 gap-5"):
                     with ui.row().classes("items-center gap-3 no-wrap"):
@@ -60,7 +60,7 @@ def register(sts: StsApp) -> None:
                         with ui.column().classes("gap-0"):
                             ui.label("STS Snapshots").classes("text-[18px] font-bold text-[#0b2545] leading-tight")
                             ui.label("Ship-to-ship transfer clearance").classes("sts-muted text-[13px]")
-                    ui.label("Sign in").classes("sts-h1 mt-2")
+                    widgets.heading("Sign in").classes("mt-2")
                     email_input = ui.input("Email").props(
                         'outlined autofocus type=email autocomplete=username').classes("w-full").mark("email")
                     password_input = ui.input("Password", password=True, password_toggle_button=True).props(
@@ -97,7 +97,7 @@ def register(sts: StsApp) -> None:
         if user is None:
             return RedirectResponse("/login", status_code=303)
         with theme.frame(user, title="Sign out"):
-            ui.label("Sign out of STS Snapshots?").classes("sts-h1")
+            widgets.heading("Sign out of STS Snapshots?")
             with ui.element("form").props('method=post action=/logout'):
                 ui.button("Log out", icon="logout").props("type=submit unelevated color=primary no-caps") \
                     .mark("logout-confirm")

@@ -62,9 +62,9 @@ class MetricsView:
         self.sts = sts
         self.hours = 1
         self.values: dict[str, tuple[ui.label, ui.label]] = {}
-        with ui.row().classes("w-full items-end gap-4"):
+        with ui.row().classes("w-full items-end gap-4 sts-page-head"):
             with ui.column().classes("gap-1"):
-                ui.label("Metrics").classes("sts-h1")
+                widgets.heading("Metrics")
                 self.updated = ui.label("").classes("sts-muted").mark("metrics-updated")
             ui.space()
             ui.toggle(PERIODS, value=self.hours, on_change=lambda e: self.set_period(e.value)) \

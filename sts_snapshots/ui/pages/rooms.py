@@ -41,7 +41,7 @@ def matches(room: ListedRoom, query: str) -> bool:
 def room_card(room: ListedRoom) -> None:
     """One operation as a full-width row: what and where on the left, how ready on the right."""
     with ui.link(target=f"/rooms/{room['id']}").classes("no-underline text-inherit block w-full").mark("room-card"):
-        with ui.row().classes("sts-card sts-row-link w-full px-6 py-5 gap-8 no-wrap items-center"):
+        with ui.row().classes("sts-card sts-row-link sts-room-row w-full px-6 py-5 gap-8 no-wrap items-center"):
             with ui.column().classes("flex-1 min-w-0 gap-2"):
                 with ui.row().classes("items-center gap-3"):
                     widgets.status_chip(room.get("status") or "draft")
@@ -54,9 +54,9 @@ def room_card(room: ListedRoom) -> None:
                     _fact("schedule", f"ETA {formatting.when(room.get('sts_eta'), 'not set')}")
                     names = " ⇄ ".join(v["name"] for v in room["vessels"]) or "No vessels yet"
                     _fact("directions_boat", names)
-            with ui.column().classes("w-[340px] shrink-0 gap-1"):
+            with ui.column().classes("w-[340px] shrink-0 gap-1 sts-room-ready"):
                 widgets.readiness_bar(room["readiness"], compact=True)
-            ui.icon("chevron_right", size="28px").classes("text-[#9fb0c2] shrink-0")
+            ui.icon("chevron_right", size="28px").classes("text-[#9fb0c2] shrink-0 sts-wide")
 
 
 def summary(rooms: list[ListedRoom]) -> list[tuple[str, str, str, str]]:
@@ -120,15 +120,16 @@ def register(sts: StsApp) -> None:
                         room_card(room)
 
         with theme.frame(user, active="rooms", title="Rooms"):
-            with ui.row().classes("w-full items-end gap-4"):
+            with ui.row().classes("w-full items-end gap-4 sts-page-head"):
                 with ui.column().classes("gap-1"):
-                    ui.label("Rooms").classes("sts-h1")
+                    widgets.heading("Rooms")
                     count = f"{len(rooms)} operation{'s' if len(rooms) != 1 else ''}"
                     scope = "all STS operations" if user.is_admin else "operations you take part in"
                     ui.label(f"{count} · {scope}").classes("sts-muted")
                 ui.space()
                 search = ui.input(placeholder="Search title, location or vessel", on_change=room_grid.refresh) \
-                    .props("outlined dense clearable debounce=200 bg-color=white").classes("w-80").mark("search")
+                    .props('outlined dense clearable debounce=200 aria-label="Search rooms"') \
+                    .classes("w-80 sts-search").mark("search")
                 with search.add_slot("prepend"):
                     ui.icon("search")
                 ui.button("New room", icon="add", on_click=lambda: open_new_room_dialog(sts, user)) \

@@ -13,9 +13,11 @@ from ...domain.ids import TASK_ID
 from ...domain.labels import format_size
 from ...domain.records import SnapshotRecord, TaskRecord
 from ...services.errors import NotFound
+from ...services.files import snapshot_filename
 from ...services.tasks import FINISHED
 from ...services.users import User
 from ..room.snapshot_data import stage
+from ..room.snapshots import open_preview
 from ..shell import formatting, session, theme, widgets
 from ..shell.live import LiveSection
 from .files import snapshot_url
@@ -26,6 +28,7 @@ class TaskView:
     task: TaskRecord
     snapshot: SnapshotRecord | None  # None when the snapshot was deleted meanwhile
     room_id: str
+    file_name: str = ""
 
 
 def load_task(sts: StsApp, user: User, task_id: str) -> TaskView | None:
@@ -36,7 +39,10 @@ def load_task(sts: StsApp, user: User, task_id: str) -> TaskView | None:
         task = sts.snapshots.task_for(user, task_id)
     except NotFound:
         return None
-    return TaskView(task, sts.snapshots.record_of(task), task["payload"]["room_id"])
+    record, room_id = sts.snapshots.record_of(task), task["payload"]["room_id"]
+    room = sts.rooms.get(room_id)
+    name = snapshot_filename(record, room["title"] if room else "") if record else ""
+    return TaskView(task, record, room_id, name)
 
 
 def _field(label: str, value: str, marker: str = "") -> None:
@@ -54,14 +60,15 @@ def build_task(data: TaskView) -> None:
         with ui.row().classes("w-full items-start no-wrap gap-4"):
             with ui.column().classes("flex-1 gap-1 min-w-0"):
                 ui.label("PDF snapshot generation").classes("sts-label")
-                ui.label(snap["title"] if snap else "Deleted snapshot").classes("sts-h1")
+                widgets.heading(snap["title"] if snap else "Deleted snapshot")
                 ui.label(task["task_id"]).classes("sts-muted text-[13px] font-mono")
             widgets.status_chip(task["status"])
         with ui.column().classes("w-full gap-1"):
             with ui.row().classes("w-full items-center no-wrap gap-3"):
                 color = {"failed": "negative", "completed": "positive"}.get(task["status"], "secondary")
                 ui.linear_progress(task["progress"] / 100, show_value=False, color=color) \
-                    .props("rounded track-color=grey-3" + ("" if task["status"] in FINISHED else " stripe")) \
+                    .props('rounded track-color=grey-3 aria-label="Generation progress"'
+                           + ("" if task["status"] in FINISHED else " stripe")) \
                     .classes("flex-1 h-3 rounded").mark("task-progress")
                 ui.label(f"{task['progress']}%").classes("text-[18px] font-bold w-14 text-right").mark("task-percent")
             if task["status"] not in FINISHED:
@@ -85,10 +92,11 @@ def build_task(data: TaskView) -> None:
             ui.button("Back to the room", icon="arrow_back").props(
                 f'outline no-caps color=primary href="/rooms/{room_id}"').mark("task-room")
             if snap and snap.get("status") == "completed":
-                ui.button("Download PDF", icon="download").props(
-                    f'unelevated no-caps color=primary href="{snapshot_url(room_id, snap["id"])}"')
-                ui.button("Preview", icon="visibility").props(
-                    f'outline no-caps color=primary target=_blank href="{snapshot_url(room_id, snap["id"], True)}"')
+                ui.button("Download PDF", icon="download").props("unelevated no-caps color=primary") \
+                    .props["href"] = snapshot_url(room_id, snap["id"], file_name=data.file_name)
+                ui.button("Preview", icon="visibility",
+                          on_click=lambda: open_preview(room_id, snap["id"], snap["title"], data.file_name)) \
+                    .props("outline no-caps color=primary").mark("task-preview")
 
 
 def register(sts: StsApp) -> None:

@@ -25,9 +25,9 @@ class UsersView:
     def __init__(self, sts: StsApp, me: User) -> None:
         self.sts = sts
         self.me = me
-        with ui.row().classes("w-full items-end gap-4"):
+        with ui.row().classes("w-full items-end gap-4 sts-page-head"):
             with ui.column().classes("gap-1"):
-                ui.label("Users").classes("sts-h1")
+                widgets.heading("Users")
                 ui.label("Who can sign in. Room access comes from being a party of the room.").classes("sts-muted")
             ui.space()
             ui.button("Add user", icon="person_add", on_click=self.open_add_dialog) \
@@ -39,9 +39,9 @@ class UsersView:
         for user in users:
             me = user.email == self.me.email
             with ui.row().classes("w-full px-5 py-3 gap-4 items-center no-wrap border-b border-[#edf0f3]") \
-                    .mark(f"user-{user.email}"):
+                    .classes("sts-user-row").mark(f"user-{user.email}"):
                 ui.label(theme.initials(user.name)).classes("sts-avatar shrink-0")
-                with ui.column().classes("flex-1 min-w-0 gap-0"):
+                with ui.column().classes("flex-1 min-w-0 gap-0 sts-user-who"):
                     with ui.row().classes("items-center gap-2"):
                         ui.label(user.name).classes("font-semibold text-[15px]")
                         if me:
@@ -49,7 +49,7 @@ class UsersView:
                     ui.label(user.email).classes("sts-muted text-[13px]")
                 select = ui.select(ROLES, value=user.role,
                                    on_change=lambda e, u=user: self.set_role(u, e.value, e.sender)) \
-                    .props("outlined dense options-dense").classes("w-48").mark(f"role-{user.email}")
+                    .props("outlined dense options-dense").classes("w-48 sts-user-role").mark(f"role-{user.email}")
                 if me:
                     select.disable()
                     select.tooltip("You cannot change your own role")
@@ -57,6 +57,7 @@ class UsersView:
                     .props("flat no-caps color=secondary").mark(f"password-{user.email}")
                 remove = ui.button(icon="person_remove", on_click=lambda u=user: self.remove(u)) \
                     .props("flat round color=negative").mark(f"remove-{user.email}")
+                remove.props["aria-label"] = f"Remove {user.email}"
                 if me:
                     remove.disable()
                     remove.tooltip("You cannot remove your own account")

@@ -11,7 +11,7 @@ from ...context import StsApp
 from ...services.throttle import LockedOut
 from ...signing import SignerConfig
 from ...signing.verify import BadPdf, check_pdf, describe_check
-from ..shell import session, theme, threads
+from ..shell import session, theme, threads, widgets
 
 
 def register(sts: StsApp) -> None:
@@ -20,8 +20,6 @@ def register(sts: StsApp) -> None:
     @ui.page("/verify", title="Check a snapshot · STS Snapshots")
     def verify_page(request: Request) -> None:
         address = session.request_address(sts, request)
-        ui.colors(**theme.COLORS)
-        ui.add_css(theme.stylesheet())
 
         async def received(event: events.UploadEventArguments) -> None:
             data = await event.file.read()
@@ -50,8 +48,8 @@ def register(sts: StsApp) -> None:
                         ui.label(value).classes("break-all")
             upload.reset()
 
-        with ui.column().classes("w-full max-w-3xl mx-auto p-6 gap-4"):
-            ui.label("Check a snapshot you received").classes("text-h5")
+        with theme.frame(None), ui.column().classes("w-full max-w-3xl mx-auto gap-4"):
+            widgets.heading("Check a snapshot you received")
             ui.label("Drop an STS clearance snapshot PDF here: this page reads its digital signature and tells you "
                      "whether it was made by this installation and is unchanged since. The file is not kept.") \
                 .classes("sts-muted")

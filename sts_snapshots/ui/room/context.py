@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -27,7 +28,7 @@ class RoomContext:
     can_manage: bool = False
     can_upload: bool = False
     party: PartyRecord | None = None
-    listeners: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    listeners: list[tuple[str, Callable[[], Awaitable[None]]]] = field(default_factory=list)
 
     @classmethod
     def load(cls, sts: StsApp, user: User, room_id: str) -> RoomContext:
@@ -38,13 +39,15 @@ class RoomContext:
                    can_review=sts.rooms.can_review(user, room_id), can_manage=sts.rooms.can_manage(user, room_id),
                    can_upload=user.is_admin or (party is not None and party["role"] in UPLOADER_ROLES))
 
-    def on_change(self, listener: Callable[[], Awaitable[None]]) -> None:
-        self.listeners.append(listener)
+    def on_change(self, listener: Callable[[], Awaitable[None]], section: str = "") -> None:
+        """``listener`` reloads ``section`` (header, documents, snapshots, parties, activity) when it changed."""
+        self.listeners.append((section, listener))
 
-    async def changed(self) -> None:
-        """Something in the room changed: every section reloads what it shows."""
-        for listener in self.listeners:
-            await listener()
+    async def changed(self, *sections: str) -> None:
+        """Something in the room changed: the named sections reload what they show (all of them if none is
+        named), at once, so an edit costs the slowest section's reload rather than the sum of all."""
+        chosen = [listener for name, listener in self.listeners if not sections or name in sections]
+        await asyncio.gather(*(listener() for listener in chosen))
 
     async def signed_in(self) -> User | None:
         """Who is using the page *now*: looked up again at every action, so a page opened before its user was

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from nicegui import events, ui
@@ -12,8 +13,10 @@ from ..pages.files import document_file_url
 from ..shell import formatting, widgets
 from .context import RoomContext
 
+Saved = Callable[[DocumentView], Awaitable[None]]  # what the page does with the document as it is now
 
-def open_upload_dialog(ctx: RoomContext, doc: DocumentView, group: str) -> None:
+
+def open_upload_dialog(ctx: RoomContext, doc: DocumentView, group: str, saved: Saved) -> None:
     limit_mb = ctx.sts.settings.max_upload_mb
 
     async def received(event: events.UploadEventArguments) -> None:
@@ -21,12 +24,12 @@ def open_upload_dialog(ctx: RoomContext, doc: DocumentView, group: str) -> None:
             widgets.notify_error(ValueError(f"{event.file.name} is larger than the {limit_mb} MB limit"))
             return
         data = await event.file.read()
-        ok, _ = await ctx.act(ctx.sts.documents.upload, doc["id"], event.file.name, data,
-                              event.file.content_type or None)
-        if ok:
+        ok, view = await ctx.act(ctx.sts.documents.upload, doc["id"], event.file.name, data,
+                                 event.file.content_type or None)
+        if ok and view is not None:
             dialog.close()
             widgets.notify_ok(f"{event.file.name} uploaded: {doc['type_name']} is now under review")
-            await ctx.changed()
+            await saved(view)
 
     with widgets.dialog_box(f"Upload {doc['type_name']}", group) as dialog:
         with widgets.dialog_body():
@@ -60,22 +63,27 @@ def file_box(ctx: RoomContext, doc: DocumentView) -> None:
         ui.button("Open", icon="open_in_new").props(f'flat no-caps color=secondary href="{url}" target=_blank')
 
 
-def open_review_dialog(ctx: RoomContext, doc: DocumentView, group: str) -> None:
+def open_review_dialog(ctx: RoomContext, doc: DocumentView, group: str, saved: Saved) -> None:
     latest = doc.get("latest_version")
 
-    async def decide(status: str) -> None:
+    async def decide(status: str | None) -> None:
+        """Approve or reject with the note and expiry; ``None`` saves the note and expiry, keeping the status."""
         note = (notes.value or "").strip()
         if status == "rejected" and not note:
             notes.props("error error-message='Say what is wrong, so the owner can fix it'")
             return
-        changes: dict[str, Any] = {"status": status, "notes": note}
+        changes: dict[str, Any] = {"notes": note} if status is None else {"status": status, "notes": note}
         if expiry is not None:
             changes["expires_on"] = expiry.value or None
-        ok, _ = await ctx.act(ctx.sts.documents.review, doc["id"], changes)
-        if ok:
+        if status is None and note == (doc.get("notes") or "") and \
+                (expiry is None or (expiry.value or "") == (doc.get("expires_on") or "")[:10]):
+            dialog.close()  # nothing changed: no activity entry
+            return
+        ok, view = await ctx.act(ctx.sts.documents.review, doc["id"], changes)
+        if ok and view is not None:
             dialog.close()
-            widgets.notify_ok(f"{doc['type_name']} {status}")
-            await ctx.changed()
+            widgets.notify_ok(f"{doc['type_name']} {status or 'saved'}")
+            await saved(view)
 
     with widgets.dialog_box(f"Review {doc['type_name']}", group) as dialog:
         with widgets.dialog_body():
@@ -93,6 +101,8 @@ def open_review_dialog(ctx: RoomContext, doc: DocumentView, group: str) -> None:
                     .props("outlined type=date stack-label").classes("w-60").mark("review-expiry")
         with ui.row().classes("sts-dialog-actions"):
             ui.button("Cancel", on_click=dialog.close).props("flat color=grey-8")
+            ui.button("Save", icon="save", on_click=lambda: decide(None)) \
+                .props("flat no-caps color=primary").mark("review-save").tooltip("Save the note and expiry only")
             ui.button("Reject", icon="close", on_click=lambda: decide("rejected")) \
                 .props("outline color=negative").mark("reject")
             ui.button("Approve", icon="check", on_click=lambda: decide("approved")) \

@@ -62,75 +62,129 @@ def load_documents(ctx: RoomContext) -> RoomDocuments:
     return RoomDocuments(docs, groups)
 
 
+@dataclass
+class GroupCard:
+    """A group's card as built, so a filter or one document's change updates it in place."""
+
+    title: str
+    card: ui.element
+    approved: ui.label
+    doc_ids: list[str]
+
+
 class DocumentsSection:
+    """Built whole when the room's documents are (re)loaded; a filter only shows and hides rows, and one
+    document's change rebuilds its row alone (a room shows dozens: rebuilding all of them took a second)."""
+
     def __init__(self, ctx: RoomContext) -> None:
         self.ctx = ctx
         self.filter = "all"
+        self.docs: dict[str, DocumentView] = {}
+        self.rows: dict[str, ui.row] = {}
+        self.groups: list[GroupCard] = []
+        self.chips: dict[str, ui.button] = {}
+        self.total: ui.label | None = None
+        self.empty: ui.element | None = None
         self.live = LiveSection(lambda: load_documents(ctx), self.build)
-        ctx.on_change(self.live.reload)
+        ctx.on_change(self.live.reload, "documents")
 
     async def reload(self) -> None:
         await self.live.reload()
 
     def set_filter(self, key: str) -> None:
         self.filter = key
-        self.live.rebuild()
+        self.apply_filter()
+
+    async def document_changed(self, view: DocumentView) -> None:
+        """One document changed (uploaded, reviewed, its note or expiry saved): its row, the counts, the room's
+        readiness and the activity log follow; nothing else is rebuilt."""
+        row = self.rows.get(view["id"])
+        if row is None or row.is_deleted:
+            await self.ctx.changed("documents", "readiness", "activity")
+            return
+        self.docs[view["id"]] = view
+        group = next((g for g in self.groups if view["id"] in g.doc_ids), None)
+        row.clear()
+        with row:
+            self.row_content(view, group.title if group else "")
+        self.apply_filter()
+        await self.ctx.changed("readiness", "activity")
 
     def build(self, data: RoomDocuments) -> None:
-        counts = {key: sum(1 for d in data.docs if keep(d, key)) for key in FILTERS}
+        self.docs = {d["id"]: d for d in data.docs}
+        self.rows, self.groups, self.chips = {}, [], {}
         with ui.row().classes("w-full items-baseline gap-3"):
-            ui.label("Documents").classes("text-[20px] font-semibold text-[#0b2545]")
-            ui.label(f"{len(data.docs)} in this room").classes("sts-muted text-[14px]")
-        with ui.row().classes("w-full gap-2"):
-            for key, label in FILTERS.items():
-                look = "unelevated color=primary" if key == self.filter else "outline color=grey-7"
-                ui.button(f"{label} ({counts[key]})", on_click=lambda k=key: self.set_filter(k)) \
-                    .props(f"{look} no-caps rounded dense") \
-                    .classes("px-3 text-[13px]").mark(f"filter-{key}")
-        shown = 0
+            widgets.heading("Documents", 2).classes("text-[20px]")
+            self.total = ui.label(f"{len(data.docs)} in this room").classes("sts-muted text-[14px]")
+        with ui.row().classes("w-full gap-2 sts-filters").props('role=group aria-label="Filter documents"'):
+            for key in FILTERS:
+                self.chips[key] = ui.button("", on_click=lambda k=key: self.set_filter(k)) \
+                    .props("no-caps rounded dense").classes("px-3 text-[13px]").mark(f"filter-{key}")
         for group in data.groups:
-            docs = [d for d in group.docs if keep(d, self.filter)]
-            if not docs:
+            if not group.docs:
                 continue
-            shown += len(docs)
-            with ui.column().classes("sts-card w-full gap-0").mark("doc-group"):
+            with ui.column().classes("sts-card w-full gap-0").mark("doc-group") as card:
                 with ui.row().classes("sts-group-head no-wrap"):
                     ui.icon(group.icon, size="22px").classes("text-[#1d5c96]")
                     with ui.column().classes("gap-0"):
-                        ui.label(group.title).classes("font-semibold text-[15px] text-[#0b2545]")
+                        ui.label(group.title).classes("font-semibold text-[15px] text-[#0b2545] sts-group-title")
                         ui.label(group.subtitle).classes("sts-muted text-[13px]")
                     ui.space()
-                    approved = sum(1 for d in docs if d["effective_status"] == "approved")
-                    ui.label(f"{approved} of {len(docs)} approved").classes("sts-muted text-[13px] font-medium")
+                    approved = ui.label("").classes("sts-muted text-[13px] font-medium")
                 with ui.column().classes("w-full gap-0"):
-                    for doc in docs:
-                        self.row(doc, group.title)
-        if not shown:
-            with ui.column().classes("sts-card w-full gap-0"):
-                widgets.empty_state("filter_alt_off", f"No documents are {FILTERS[self.filter].lower()}",
-                                    "Choose another filter to see the rest.")
+                    for doc in group.docs:
+                        with ui.row().classes("sts-doc-row").mark(f"doc-{doc['id']}") as row:
+                            self.row_content(doc, group.title)
+                        self.rows[doc["id"]] = row
+            self.groups.append(GroupCard(group.title, card, approved, [d["id"] for d in group.docs]))
+        with ui.column().classes("sts-card w-full gap-0") as self.empty:
+            widgets.empty_state("filter_alt_off", "No documents match this filter",
+                                "Choose another filter to see the rest.")
+        self.apply_filter()
 
-    def row(self, doc: DocumentView, group: str) -> None:
+    def apply_filter(self) -> None:
+        """Show the rows that pass the filter, and say the counts, without building anything."""
+        docs = list(self.docs.values())
+        for key, chip in self.chips.items():
+            active = key == self.filter
+            chip.set_text(f"{FILTERS[key]} ({sum(1 for d in docs if keep(d, key))})")
+            chip.props("unelevated color=primary aria-pressed=true" if active else
+                       "outline color=grey-9 aria-pressed=false", remove="unelevated outline color aria-pressed")
+        shown = 0
+        for group in self.groups:
+            visible = [self.docs[i] for i in group.doc_ids if keep(self.docs[i], self.filter)]
+            for doc_id in group.doc_ids:
+                self.rows[doc_id].set_visibility(keep(self.docs[doc_id], self.filter))
+            group.card.set_visibility(bool(visible))
+            approved = sum(1 for d in visible if d["effective_status"] == "approved")
+            group.approved.set_text(f"{approved} of {len(visible)} approved")
+            shown += len(visible)
+        if self.empty is not None:
+            self.empty.set_visibility(not shown)
+
+    def row_content(self, doc: DocumentView, group: str) -> None:
         ctx, latest, status = self.ctx, doc.get("latest_version"), doc["effective_status"]
-        with ui.row().classes("sts-doc-row").mark(f"doc-{doc['id']}"):
-            ui.html(self.describe(doc), sanitize=False).classes("flex-1 min-w-0 flex flex-col gap-1")
-            with ui.column().classes("w-[150px] shrink-0 gap-1 items-start"):
-                self.expiry(doc)
-            with ui.column().classes("w-[140px] shrink-0 items-start"):
-                widgets.status_chip(status)
-            with ui.row().classes("w-[150px] shrink-0 gap-1 justify-end no-wrap"):
-                if latest:
-                    button = ui.button(icon="download").props("flat round color=secondary") \
-                        .mark(f"download-{doc['id']}")
-                    button.props["href"] = document_file_url(ctx.room_id, doc["id"])
-                    button.props["title"] = button.props["aria-label"] = f"Download {latest['file_name']}"
-                if ctx.can_upload:
-                    button = ui.button(icon="upload", on_click=lambda: open_upload_dialog(ctx, doc, group)) \
-                        .props("flat round color=secondary").mark(f"upload-{doc['id']}")
-                    button.props["title"] = button.props["aria-label"] = "Upload a new version"
-                if ctx.can_review:
-                    ui.button("Review", on_click=lambda: open_review_dialog(ctx, doc, group)) \
-                        .props("outline no-caps color=primary").mark(f"review-{doc['id']}")
+        ui.html(self.describe(doc), sanitize=False).classes("flex-1 min-w-0 flex flex-col gap-1 sts-doc-what")
+        with ui.column().classes("w-[150px] shrink-0 gap-1 items-start sts-doc-expiry"):
+            self.expiry(doc)
+        with ui.column().classes("w-[140px] shrink-0 items-start sts-doc-status"):
+            widgets.status_chip(status)
+        with ui.row().classes("w-[150px] shrink-0 gap-1 justify-end no-wrap sts-doc-actions"):
+            if latest:
+                button = ui.button(icon="download").props("flat round color=secondary") \
+                    .mark(f"download-{doc['id']}")
+                button.props["href"] = document_file_url(ctx.room_id, doc["id"])
+                button.props["title"] = button.props["aria-label"] = f"Download {latest['file_name']}"
+            if ctx.can_upload:
+                button = ui.button(icon="upload",
+                                   on_click=lambda: open_upload_dialog(ctx, doc, group, self.document_changed)) \
+                    .props("flat round color=secondary").mark(f"upload-{doc['id']}")
+                button.props["title"] = button.props["aria-label"] = f"Upload a new version of {doc['type_name']}"
+            if ctx.can_review:
+                review = ui.button("Review",
+                                   on_click=lambda: open_review_dialog(ctx, doc, group, self.document_changed)) \
+                    .props("outline no-caps color=primary").mark(f"review-{doc['id']}")
+                review.props["aria-label"] = f"Review {doc['type_name']}"
 
     @staticmethod
     def describe(doc: DocumentView) -> str:

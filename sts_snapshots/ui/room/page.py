@@ -37,7 +37,8 @@ def register(sts: StsApp) -> None:
                 ctx = await threads.io(RoomContext.load, sts, user, room_id)
             except NotFound:
                 ctx = None
-        with theme.frame(user, active="rooms", title="Room"):
+        skip = ("Skip to Snapshots", "#snapshots") if ctx is not None else None
+        with theme.frame(user, active="rooms", title="Room", skip=skip):
             if ctx is None:
                 not_found()
                 return None

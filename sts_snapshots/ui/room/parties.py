@@ -12,6 +12,7 @@ from ..shell import formatting, theme, widgets
 from ..shell.live import LiveSection
 from .context import RoomContext
 
+SECTION = "parties"
 APPROVAL_CHOICES = {"approved": "Approve", "rejected": "Reject", "pending": "Pending"}
 
 
@@ -46,7 +47,7 @@ class PartiesSection:
                     ui.button("Add party", icon="person_add", on_click=self.open_add_dialog) \
                         .props("flat no-caps color=secondary").mark("add-party")
             self.live = LiveSection(lambda: load_parties(ctx), self.build, classes="gap-0")
-        ctx.on_change(self.live.reload)
+        ctx.on_change(self.live.reload, "parties")
 
     async def reload(self) -> None:
         await self.live.reload()
@@ -84,8 +85,9 @@ class PartiesSection:
                             .props("flat dense no-caps color=secondary").mark(f"approval-{party['id']}")
                     if ctx.can_manage and not mine:
                         with ui.button(icon="person_remove", on_click=lambda: self.remove(party)) \
-                                .props("flat round dense color=grey-7").mark(f"remove-{party['id']}"):
+                                .props("flat round dense color=grey-8").mark(f"remove-{party['id']}") as button:
                             ui.tooltip("Remove from the room")
+                        button.props["aria-label"] = f"Remove {party['name']} from the room"
 
     def open_approval_dialog(self, entry: PartyRow) -> None:
         party = entry.party
@@ -102,7 +104,7 @@ class PartiesSection:
                 if ok:
                     dialog.close()
                     widgets.notify_ok(f"Approval of {party['name']}: {choice.value}")
-                    await self.ctx.changed()
+                    await self.ctx.changed(SECTION, "activity")
 
             widgets.actions(dialog, "Save", save, marker="approval-save")
         dialog.open()
@@ -124,7 +126,7 @@ class PartiesSection:
                 if ok:
                     dialog.close()
                     widgets.notify_ok(f"{fields['name']} added")
-                    await self.ctx.changed()
+                    await self.ctx.changed(SECTION, "activity")
 
             widgets.actions(dialog, "Add party", add, icon="person_add", marker="add-party-ok")
         dialog.open()
@@ -136,4 +138,4 @@ class PartiesSection:
         ok, _ = await self.ctx.act(self.ctx.sts.rooms.remove_party, party["id"])
         if ok:
             widgets.notify_ok(f"{party['name']} removed")
-            await self.ctx.changed()
+            await self.ctx.changed(SECTION, "activity")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ...domain.records import SnapshotView, TaskRecord
 from ...services.errors import NotFound
+from ...services.files import snapshot_filename
 from .context import RoomContext
 
 
@@ -42,6 +43,7 @@ class ListedSnapshot:
     snap: SnapshotView
     task: TaskRecord | None
     created_by_name: str
+    file_name: str = ""  # what the download is called (the room, the title, the day)
 
 
 def read_task(ctx: RoomContext, task_id: str) -> TaskRecord | None:
@@ -59,4 +61,7 @@ def load_snapshots(ctx: RoomContext) -> list[ListedSnapshot]:
         if snap["created_by"] not in names:
             found = ctx.sts.users.get(snap["created_by"])
             names[snap["created_by"]] = found.name if found else snap["created_by"]
-    return [ListedSnapshot(snap, read_task(ctx, snap["task_id"]), names[snap["created_by"]]) for snap in snapshots]
+    room = ctx.sts.rooms.get(ctx.room_id)
+    title = room["title"] if room else ""
+    return [ListedSnapshot(snap, read_task(ctx, snap["task_id"]), names[snap["created_by"]],
+                           snapshot_filename(snap, title)) for snap in snapshots]

@@ -16,6 +16,8 @@ from ..shell.live import LiveSection
 from .context import RoomContext
 from .snapshot_data import ListedSnapshot, load_snapshots, progress_of, read_task, stage
 
+SECTION = "snapshots"
+
 
 @dataclass
 class LiveRow:
@@ -36,11 +38,12 @@ class SnapshotsSection:
         self.timer: ui.timer | None = None
         with widgets.card("Snapshots", "picture_as_pdf", marker="snapshots") as head:
             self.card = ui.context.slot.parent
+            self.card.props("id=snapshots tabindex=-1")  # the target of the page's "Skip to Snapshots" link
             with head:
                 ui.button("Create snapshot", icon="add", on_click=self.open_create_dialog) \
                     .props("unelevated no-caps color=primary").mark("create-snapshot")
             self.live = LiveSection(lambda: load_snapshots(ctx), self.build, classes="gap-0")
-        ctx.on_change(self.live.reload)
+        ctx.on_change(self.live.reload, "snapshots")
 
     async def reload(self) -> None:
         await self.live.reload()
@@ -77,7 +80,9 @@ class SnapshotsSection:
             if snap["status"] == "generating":
                 with ui.row().classes("w-full items-center no-wrap gap-3"):
                     bar = ui.linear_progress(progress_of(task) / 100, show_value=False, color="secondary") \
-                        .props("rounded stripe animation-speed=600 track-color=grey-3").classes("sts-bar flex-1") \
+                        .props("rounded stripe animation-speed=600 track-color=grey-3") \
+                        .props('aria-label="Generation progress"') \
+                        .classes("sts-bar flex-1") \
                         .mark("snapshot-progress")
                     percent = ui.label(f"{progress_of(task)}%").classes("font-semibold text-[14px] w-10 text-right") \
                         .mark("snapshot-percent")
@@ -88,37 +93,39 @@ class SnapshotsSection:
                 self.rows[snap["id"]] = LiveRow(snap["task_id"], bar, percent, stage_label, chip_box,
                                                 task["status"] if task else "")
             elif snap["status"] == "completed":
-                self.completed(snap, task)
+                self.completed(snap, task, item.file_name)
             else:
                 ui.label(snap.get("error") or "Generation failed").classes("sts-note sts-note-bad w-full")
                 self.links(snap, files=False)
 
-    def completed(self, snap: SnapshotView, task: TaskRecord | None) -> None:
+    def completed(self, snap: SnapshotView, task: TaskRecord | None, file_name: str) -> None:
         result = (task.get("result") if task else None) or {}
         facts = [f"{snap.get('pages') or '?'} pages", format_size(snap.get("file_size"))]
         if result.get("duration_ms") is not None:
             facts.append(("from cache" if result.get("was_cached") else "rendered in ")
                          + ("" if result.get("was_cached") else formatting.duration(result["duration_ms"])))
         ui.label(" · ".join(facts)).classes("text-[13px] text-[#34475b]")
-        self.links(snap, files=True)
+        self.links(snap, files=True, file_name=file_name)
 
-    def links(self, snap: SnapshotView, files: bool) -> None:
+    def links(self, snap: SnapshotView, files: bool, file_name: str = "") -> None:
         with ui.row().classes("w-full items-center gap-2 no-wrap"):
             if files:
-                ui.button("Download", icon="download").props(
-                    f'unelevated dense no-caps color=primary href="{snapshot_url(self.ctx.room_id, snap["id"])}"') \
-                    .classes("px-3").mark("snapshot-download")
-                ui.button("Preview", icon="visibility").props(
-                    f'outline dense no-caps color=primary target=_blank '
-                    f'href="{snapshot_url(self.ctx.room_id, snap["id"], inline=True)}"').classes("px-3") \
-                    .mark("snapshot-preview")
+                download = ui.button("Download", icon="download").props(
+                    "unelevated dense no-caps color=primary").classes("px-3").mark("snapshot-download")
+                # the URL ends in the file name: a native window's save dialog proposes that, not the header's
+                download.props["href"] = snapshot_url(self.ctx.room_id, snap["id"], file_name=file_name)
+                download.props["download"] = file_name or True
+                ui.button("Preview", icon="visibility",
+                          on_click=lambda: open_preview(self.ctx.room_id, snap["id"], snap["title"], file_name)) \
+                    .props("outline dense no-caps color=primary").classes("px-3").mark("snapshot-preview")
             ui.button("Details").props(f'flat dense no-caps color=secondary href="/tasks/{snap["task_id"]}"') \
                 .mark("snapshot-details")
             ui.space()
             if self.ctx.user.is_admin:
                 with ui.button(icon="delete_outline", on_click=lambda: self.delete(snap)) \
-                        .props("flat round dense color=grey-7").mark("snapshot-delete"):
+                        .props("flat round dense color=grey-8").mark("snapshot-delete") as button:
                     ui.tooltip("Delete snapshot")
+                button.props["aria-label"] = f"Delete snapshot {snap['title']}"
 
     async def poll(self) -> None:
         """Update the progress of generating snapshots in place; reload the room when one finishes."""
@@ -139,7 +146,7 @@ class SnapshotsSection:
             finished = finished or task["status"] in FINISHED
         if (finished or not found) and self.timer is not None:
             self.timer.active = False
-            await self.ctx.changed()
+            await self.ctx.changed(SECTION, "activity")
 
     def open_create_dialog(self) -> None:
         with widgets.dialog_box("Create snapshot", "A PDF report of the room as it is now.") as dialog:
@@ -159,7 +166,7 @@ class SnapshotsSection:
                 if snap is not None:  # None: refused, and the notice says why
                     dialog.close()
                     widgets.notify_ok(f"Generating “{snap['title']}”")
-                    await self.ctx.changed()
+                    await self.ctx.changed(SECTION, "activity")
 
             widgets.actions(dialog, "Create", create, icon="picture_as_pdf", marker="create-snapshot-ok")
         dialog.open()
@@ -171,4 +178,25 @@ class SnapshotsSection:
         ok, _ = await self.ctx.act(self.ctx.sts.snapshots.delete, snap["id"])
         if ok:
             widgets.notify_ok("Snapshot deleted")
-            await self.ctx.changed()
+            await self.ctx.changed(SECTION, "activity")
+
+
+def open_preview(room_id: str, snapshot_id: str, title: str, file_name: str) -> None:
+    """The PDF inside the app, in a dialog: a native window has no browser tab to open it in, and the system
+    browser a ``target=_blank`` link would start has no session."""
+    url = snapshot_url(room_id, snapshot_id, inline=True, file_name=file_name)
+    with widgets.dialog_parent(), ui.dialog().props("maximized") as dialog, \
+            ui.card().classes("w-full h-full p-0 gap-0 sts-preview"):
+        with ui.row().classes("w-full items-center gap-2 px-4 py-2 no-wrap sts-card-head"):
+            widgets.heading(title, 2).classes("sts-card-title truncate")
+            ui.space()
+            ui.button("Download", icon="download").props(
+                f'flat no-caps color=primary href="{snapshot_url(room_id, snapshot_id, file_name=file_name)}"')
+            close = ui.button(icon="close", on_click=dialog.close).props("flat round color=grey-8") \
+                .mark("preview-close")
+            close.props["aria-label"] = "Close the preview"
+        frame = ui.element("iframe").classes("w-full flex-1 border-0").mark("preview-frame")
+        frame.props["src"] = url
+        frame.props["title"] = f"PDF of {title}"
+    dialog.on("hide", dialog.delete)
+    dialog.open()

@@ -1,4 +1,8 @@
-"""The page chrome every page shares: colours, header with navigation and the signed-in user."""
+"""The page chrome every page shares: colours, header with navigation and the signed-in user.
+
+On phones and tablets the navigation and the user's name fold into a menu button; the stylesheet decides
+which of the two a width shows, so the page never needs to know the screen's size.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from nicegui import ui
+from nicegui import app, ui
 
 from ...resources import static_dir
 from ...services.users import User
-from . import session
+from . import session, widgets
 
 PRIMARY = "#13315c"
 COLORS = {"primary": PRIMARY, "secondary": "#1d5c96", "accent": "#0e7490", "positive": "#2e7d32",
           "negative": "#c62828", "warning": "#b7791f", "info": "#1d5c96"}
+DARK_KEY = "dark_mode"  # in the browser's storage: None follows the system, True/False the user's choice
 
 
 @lru_cache(maxsize=1)
@@ -36,17 +41,48 @@ def initials(name: str) -> str:
     return "".join(w[0].upper() for w in words[:2]) or "?"
 
 
-def _nav(user: User | None, active: str) -> None:
+def nav_links(user: User | None) -> list[tuple[str, str, str, str]]:
+    """(label, href, icon, key) of the pages ``user`` may open from the header."""
     if user is None:
-        return
+        return []
     links = [("Rooms", "/", "sailing", "rooms")]
     if user.is_admin:
         links += [("Metrics", "/metrics", "insights", "metrics"), ("Users", "/users", "group", "users")]
-    with ui.row().classes("sts-nav gap-1 ml-8 items-center no-wrap"):
+    return links
+
+
+def _nav(user: User | None, active: str) -> None:
+    links = nav_links(user)
+    if not links:
+        return
+    with ui.element("nav").props('aria-label="Main"').classes("sts-nav sts-wide gap-1 ml-8 items-center"):
         for label, href, icon, key in links:
-            with ui.link(target=href).classes("active" if key == active else "").mark(f"nav-{key}"):
-                ui.icon(icon, size="20px")
+            link = ui.link(target=href).classes("active" if key == active else "").mark(f"nav-{key}")
+            if key == active:
+                link.props('aria-current="page"')
+            with link:
+                ui.icon(icon, size="20px").props('aria-hidden="true"')
                 ui.label(label)
+
+
+def _menu(user: User, active: str) -> None:
+    """The header folded into one button: navigation, who is signed in, Log out (phones and tablets)."""
+    with ui.button(icon="menu").props('flat round color=white aria-label="Menu"').classes("sts-narrow") \
+            .mark("header-menu"):
+        with ui.menu().classes("sts-menu").props('role=navigation aria-label="Main"'):
+            with ui.column().classes("px-4 py-3 gap-0"):
+                ui.label(user.name).classes("font-semibold")
+                ui.label("Administrator" if user.is_admin else user.email).classes("sts-muted text-[13px]")
+            ui.separator()
+            for label, href, icon, key in nav_links(user):
+                with ui.menu_item(on_click=lambda h=href: ui.navigate.to(h)).classes(
+                        "sts-menu-item" + (" active" if key == active else "")).mark(f"menu-{key}"):
+                    ui.icon(icon, size="20px").classes("mr-3")
+                    ui.label(label)
+            ui.separator()
+            with ui.menu_item(on_click=_log_out).classes("sts-menu-item").mark("menu-logout"):
+                ui.icon("logout", size="20px").classes("mr-3")
+                ui.label("Log out")
 
 
 def _log_out() -> None:
@@ -55,30 +91,75 @@ def _log_out() -> None:
     ui.navigate.to("/logout")
 
 
-@contextmanager
-def frame(user: User | None, active: str = "", title: str = "") -> Iterator[ui.column]:
-    """Header and a centred content column; the page's content goes inside the ``with`` block."""
+def dark_toggle() -> None:
+    """Dark mode follows the system until the user picks one with this button; the choice stays with the browser."""
+    stored = app.storage.user.get(DARK_KEY)
+    mode = ui.dark_mode(stored if isinstance(stored, bool) else None)
+
+    async def toggle() -> None:
+        current = mode.value
+        if current is None:  # following the system: ask the browser which one it shows now
+            current = await ui.run_javascript("document.body.classList.contains('body--dark')")
+        mode.set_value(not current)
+        app.storage.user[DARK_KEY] = mode.value
+        button.props(f'icon={"light_mode" if mode.value else "dark_mode"}')
+
+    button = ui.button(icon="light_mode" if stored else "dark_mode", on_click=toggle) \
+        .props('flat round color=white aria-label="Dark mode on or off"').mark("dark-toggle")
+    button.tooltip("Dark mode on or off")
+
+
+# Quasar's uploader gives its "add" button no name: name it after the uploader's title. (Its file input, nested in
+# the button, is hidden by the stylesheet: the button opens the file chooser itself, and dropping needs no input.)
+LABEL_UPLOADERS = """<script>
+new MutationObserver(() => document.querySelectorAll('.q-uploader').forEach(u => {
+  const label = (u.querySelector('.q-uploader__title') || {}).textContent || 'Choose a file';
+  u.querySelectorAll('.q-uploader__header .q-btn:not([aria-label])').forEach(b => b.setAttribute('aria-label', label));
+})).observe(document.documentElement, {childList: true, subtree: true});
+</script>"""
+
+
+def page_assets() -> None:
+    """Colours, the stylesheet and dark mode: for pages with their own chrome (login, verify) as for the frame."""
     ui.colors(**COLORS)
     ui.add_css(stylesheet())
+    ui.add_body_html(LABEL_UPLOADERS)
+
+
+@contextmanager
+def frame(user: User | None, active: str = "", title: str = "",
+          skip: tuple[str, str] | None = None) -> Iterator[ui.column]:
+    """Header and a centred content column; the page's content goes inside the ``with`` block.
+
+    ``skip`` is (label, "#id") of a second skip link, e.g. to the room's Snapshots past a long document list.
+    """
+    page_assets()
     if title:
         ui.page_title(f"{title} · STS Snapshots")
     with ui.header().classes("sts-header items-center px-6 py-2 no-wrap"):
-        with ui.link(target="/").classes("flex items-center gap-3 no-underline text-white"):
+        ui.link("Skip to content", "#main").classes("sts-skip").mark("skip-content")
+        if skip:
+            ui.link(skip[0], skip[1]).classes("sts-skip").mark("skip-extra")
+        with ui.link(target="/").classes("flex items-center gap-3 no-underline text-white sts-brand"):
             with ui.element("div").classes("sts-brand-mark"):
-                ui.icon("anchor", size="22px", color="white")
+                ui.icon("anchor", size="22px", color="white").props('aria-hidden="true"')
             with ui.column().classes("gap-0"):
                 ui.label("STS Snapshots").classes("text-[17px] font-bold leading-tight")
-                ui.label("Transfer clearance").classes("text-[12px] text-blue-100 opacity-80 leading-tight")
+                ui.label("Transfer clearance").classes("text-[12px] text-blue-100 opacity-80 leading-tight sts-wide")
         _nav(user, active)
         ui.space()
+        dark_toggle()
         if user is not None:
-            with ui.row().classes("items-center gap-3 no-wrap").mark("signed-in"):
-                ui.label(initials(user.name)).classes("sts-avatar")
+            with ui.row().classes("items-center gap-3 no-wrap sts-wide").mark("signed-in"):
+                ui.label(initials(user.name)).classes("sts-avatar").props('aria-hidden="true"')
                 with ui.column().classes("gap-0"):
                     ui.label(user.name).classes("text-white text-[14px] font-medium leading-tight")
                     ui.label("Administrator" if user.is_admin else user.email).classes(
                         "text-blue-100 text-[12px] opacity-80 leading-tight")
                 ui.button("Log out", icon="logout", on_click=_log_out) \
                     .props("flat no-caps color=white").classes("ml-2").mark("logout")
-    with ui.column().classes("sts-page") as content:
+            _menu(user, active)
+    with ui.column().classes("sts-page").props('id=main tabindex=-1') as content:
+        content.tag = "main"
+        widgets.dialog_host()
         yield content

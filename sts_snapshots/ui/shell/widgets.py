@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from typing import Literal
 
-from nicegui import app, ui
+from nicegui import app, events, ui
 
 from ...domain.labels import status_label
 from ...domain.models import PARTY_ROLES
@@ -46,18 +48,63 @@ def status_chip(status: str, label: str | None = None) -> ui.html:
                    tag="span", sanitize=False).classes(f"sts-chip sts-chip-{status}").mark(f"status-{status}")
 
 
+def heading(text: str, level: int = 1) -> ui.label:
+    """A heading element (``h1``…``h3``) styled as the app's headings; one ``h1`` per page, ``h2`` per section."""
+    label = ui.label(text)
+    label.tag = f"h{level}"
+    return label.classes({1: "sts-h1", 2: "sts-h2", 3: "sts-h3"}.get(level, "sts-h3"))
+
+
 def role_label(role: str) -> str:
     return PARTY_ROLES.get(role, role)
 
 
+# The services name fields as the API does; the pages say them as their labels read.
+FIELD_LABELS = {"imo": "IMO number", "expires_on": "Valid until", "sts_eta": "STS ETA", "dwt": "DWT",
+                "length_m": "LOA (m)", "vessel_type": "Type", "cargo_type": "Cargo type",
+                "cargo_quantity": "Quantity", "title": "Title", "name": "Name", "location": "Location",
+                "notes": "Note", "flag": "Flag", "description": "Description", "email": "Email", "role": "Role",
+                "company": "Company", "status": "Status", "comment": "Comment"}
+_FIELD = re.compile(r"\b(" + "|".join(FIELD_LABELS) + r")\b(?=:| is | must | contains )")
+
+
+def user_message(exc: BaseException) -> str:
+    """A refusal in the words of the form: field names as their labels, a capital first letter.
+
+    >>> user_message(ValueError("imo: vessel 9074729 is already in this room"))
+    'IMO number: vessel 9074729 is already in this room'
+    >>> user_message(ValueError("sts_eta must be an ISO 8601 date-time")), user_message(ValueError("length_m must be"))
+    ('STS ETA must be an ISO 8601 date-time', 'LOA (m) must be')
+    """
+    text = _FIELD.sub(lambda m: FIELD_LABELS[m.group(1)], str(exc) or exc.__class__.__name__)
+    return text[:1].upper() + text[1:]
+
+
+def _notify(text: str, kind: Literal["positive", "negative"], *, timeout: float, error: bool = False) -> None:
+    """One notice at a time: Quasar shows a new notice of the same group in the place of the last one, so an old
+    error never sits beside a later success (its repeat counter is hidden: it would count different messages)."""
+    ui.notify(text, type=kind, position="bottom-right", timeout=timeout * 1000, multi_line=error,
+              close_button=error, group="sts-notice", badgeStyle="display: none")
+
+
 def notify_error(exc: BaseException) -> None:
     """A service's refusal as a red notice: the message says what to fix; never a traceback."""
-    text = str(exc) or exc.__class__.__name__
-    ui.notify(text[:1].upper() + text[1:], type="negative", position="bottom-right", multi_line=True, close_button=True)
+    _notify(user_message(exc), "negative", timeout=8, error=True)
 
 
 def notify_ok(text: str) -> None:
-    ui.notify(text, type="positive", position="bottom-right")
+    _notify(text, "positive", timeout=4)
+
+
+def submit_on_enter(dialog: ui.dialog, submit: Callable[[], Awaitable[None] | None]) -> None:
+    """Enter in a one-line field of the dialog submits it (a textarea keeps Enter for new lines)."""
+    async def on_key(event: events.GenericEventArguments) -> None:
+        if event.args.get("tag") == "INPUT":
+            result = submit()
+            if result is not None:
+                await result
+
+    dialog.on("keydown.enter", on_key, js_handler="(e) => emit({tag: e.target.tagName})")
 
 
 @contextmanager
@@ -69,7 +116,7 @@ def card(title: str, icon: str = "", marker: str = "") -> Iterator[ui.row]:
         with ui.row().classes("sts-card-head no-wrap") as head:
             if icon:
                 ui.icon(icon, size="22px").classes("text-[#1d5c96]")
-            ui.label(title).classes("sts-card-title")
+            heading(title, 2).classes("sts-card-title")
             ui.space()
         yield head
 
@@ -84,7 +131,7 @@ def readiness_bar(ready: ReadinessView, compact: bool = False) -> None:
             ui.space()
             ui.label(f"{percent}%").classes("text-[14px] sts-muted font-semibold")
         ui.linear_progress(percent / 100, show_value=False, color=color).classes("sts-bar").props(
-            'track-color="grey-3" rounded')
+            f'track-color="grey-3" rounded aria-label="{percent}% of the required documents approved"')
         with ui.row().classes("gap-x-3 gap-y-1 text-[13px]").mark("readiness-counts"):
             for count, label, css in ((ready.get("expired"), "expired", "sts-count-bad"),
                                       (ready.get("missing"), "missing", "sts-count-bad"),
@@ -115,10 +162,10 @@ def message_panel(icon: str, title: str, text: str, marker: str) -> None:
     """A full-width notice for pages the user cannot see (not found, admins only)."""
     with ui.column().classes("sts-card w-full items-center text-center py-16 px-6 gap-3").mark(marker):
         ui.icon(icon, size="56px").classes("text-[#1d5c96]")
-        ui.label(title).classes("sts-h1")
+        heading(title)
         ui.label(text).classes("sts-muted text-[15px] max-w-lg")
-        ui.button("Back to rooms", icon="arrow_back", on_click=lambda: ui.navigate.to("/")).props(
-            "unelevated color=primary").classes("mt-3")
+        ui.button("Back to rooms", icon="arrow_back").props('unelevated color=primary href="/"').classes("mt-3") \
+            .mark("back-home")
 
 
 def admins_only(user: User, why: str) -> bool:
@@ -127,6 +174,19 @@ def admins_only(user: User, why: str) -> bool:
         return True
     message_panel("admin_panel_settings", "Admins only", why, "admins-only")
     return False
+
+
+DIALOG_HOST = "sts_dialog_host"
+
+
+def dialog_host() -> None:
+    """The element the page's dialogs go into (called once by the page frame)."""
+    app.storage.client[DIALOG_HOST] = ui.element("div").classes("sts-dialog-host")
+
+
+def dialog_parent() -> ui.element:
+    host = app.storage.client.get(DIALOG_HOST)
+    return host if isinstance(host, ui.element) and not host.is_deleted else ui.context.client.layout
 
 
 @contextmanager
@@ -139,10 +199,12 @@ def dialog_box(title: str, subtitle: str = "") -> Iterator[ui.dialog]:
         opened.remove(old)
         if not old.is_deleted:
             old.delete()
-    with ui.dialog() as dialog, ui.card().classes("sts-dialog"):
+    # in the page's dialog host, not in the section that opened it: a section rebuilt meanwhile must not take it
+    # along (and the host is small: adding a dialog re-renders it, not the whole page)
+    with dialog_parent(), ui.dialog() as dialog, ui.card().classes("sts-dialog"):
         opened.append(dialog)
         with ui.column().classes("w-full gap-0 px-6 pt-5 pb-1"):
-            ui.label(title).classes("text-[19px] font-semibold text-[#0b2545]")
+            heading(title, 2).classes("sts-dialog-title")
             if subtitle:
                 ui.label(subtitle).classes("sts-muted text-[14px]")
         yield dialog
@@ -177,15 +239,17 @@ def actions(dialog: ui.dialog, confirm: str, on_confirm: Callable[[], Awaitable[
         button = ui.button(confirm, icon=icon or None, on_click=submit).props(f"unelevated color={color}")
         if marker:
             button.mark(marker)
+    submit_on_enter(dialog, submit)
     return button
 
 
-async def confirm(title: str, text: str, ok: str = "Delete", color: str = "negative") -> bool:
-    """Ask before something irreversible; True if confirmed."""
+async def confirm(title: str, text: str, ok: str = "Delete", color: str = "negative", cancel: bool = True) -> bool:
+    """Ask before something irreversible; True if confirmed (``cancel=False``: only tell, with one button)."""
     with dialog_box(title) as dialog:
         with dialog_body():
-            ui.label(text).classes("text-[15px]")
+            ui.label(text).classes("text-[15px]").mark("confirm-text")
         with ui.row().classes("sts-dialog-actions"):
-            ui.button("Cancel", on_click=lambda: dialog.submit(False)).props("flat color=grey-8")
+            if cancel:
+                ui.button("Cancel", on_click=lambda: dialog.submit(False)).props("flat color=grey-8")
             ui.button(ok, on_click=lambda: dialog.submit(True)).props(f"unelevated color={color}").mark("confirm-ok")
     return bool(await dialog)
