@@ -83,10 +83,17 @@ def render(sections: dict[str, Section]) -> str:
     return "\n".join(parts)
 
 
+# Sections measured by something else than this bench (the UI timings of the browser test) follow this line in
+# BENCHMARKS.md; a rewrite keeps them.
+ELSEWHERE = "<!-- measured elsewhere: kept as is by `python -m bench` -->"
+
+
 def save(new: list[Section], results: Path = RESULTS, output: Path = BENCHMARKS) -> Path:
     sections = load_results(results)
     for section in new:
         sections[section.key] = section
     results.write_text(json.dumps({k: asdict(v) for k, v in sections.items()}, indent=1, ensure_ascii=False) + "\n")
-    output.write_text(render(sections))
+    old = output.read_text() if output.exists() else ""
+    kept = old[old.index(ELSEWHERE):] if ELSEWHERE in old else ""
+    output.write_text(render(sections) + ("\n" + kept if kept else ""))
     return output
