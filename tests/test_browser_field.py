@@ -325,6 +325,13 @@ def test_room_edits_update_only_what_changed_and_are_timed(server: str, driver: 
         WebDriverWait(driver, 20).until(ec.visibility_of_element_located(
             (By.XPATH, f"{dialog}//input[@aria-label='Name *']"))).send_keys(name)
         runs["add party"].append(timed(driver, "Add party", SEEN.format(text=name), dialog))
+    # Enter in a dialog's field submits it
+    click(driver, "Add party")
+    field = WebDriverWait(driver, 20).until(ec.visibility_of_element_located(
+        (By.XPATH, "//div[contains(@class,'q-dialog')]//input[@aria-label='Name *']")))
+    field.send_keys("Entered Party\n")
+    WebDriverWait(driver, 20).until(lambda d: "Entered Party" in d.find_element(By.TAG_NAME, "body").text
+                                    and not d.find_elements(By.CSS_SELECTOR, ".q-dialog input"))
     figures = {name: {"median_ms": sorted(values)[len(values) // 2], "max_ms": max(values), "runs": values,
                       "target_ms": TARGETS[name]} for name, values in runs.items()}
     OUTPUT.mkdir(exist_ok=True)
