@@ -96,3 +96,13 @@ async def test_an_open_users_page_stops_managing_once_its_admin_is_demoted(harne
     user.find(marker="remove-second.admin@example.com").click()
     await user.should_see("You are no longer an administrator", retries=50)
     assert sts.users.get("second.admin@example.com") is not None
+
+
+async def test_the_admin_area_shows_the_signing_certificate(harness: Harness) -> None:
+    from sts_snapshots.signing import load_identity
+
+    identity = load_identity(harness.sts.layout)
+    await sign_in(harness.user, ADMIN_EMAIL, "/metrics")
+    await harness.user.should_see(marker="signing-certificate")
+    await harness.user.should_see(identity.current_info.fingerprint)
+    await harness.user.should_see(identity.ca_info.fingerprint, retries=5)

@@ -13,6 +13,7 @@ from nicegui import ui
 from ...context import StsApp
 from ...domain.time import utcnow
 from ...metrics.records import Metric
+from ...signing import SigningSetupError, load_identity, load_signer
 from ..shell import formatting, session, theme, threads, widgets
 from . import metrics_charts, metrics_data
 
@@ -88,6 +89,7 @@ class MetricsView:
             with ui.element("div").classes("xl:col-span-2"), widgets.card("Generation time", "timer"):
                 self.histogram = ui.echart({}).classes("w-full h-[280px] px-3 py-3").mark("chart-histogram")
             self.maintenance()
+        self.signing()
         with widgets.card("API routes", "api"):
             columns = [{"name": "route", "label": "Route", "field": "route", "align": "left"},
                        {"name": "count", "label": "Requests", "field": "count", "align": "right"},
@@ -106,6 +108,33 @@ class MetricsView:
                 ui.button("Run cleanup now", icon="cleaning_services", on_click=self.cleanup) \
                     .props("outline no-caps color=primary").mark("run-cleanup")
                 self.cleanup_result = ui.label("").classes("text-[14px] font-medium").mark("cleanup-result")
+
+    def signing(self) -> None:
+        """The certificate snapshots are signed with: what a recipient compares (``signing show`` prints the same)."""
+        with widgets.card("Signing certificate", "verified"), ui.column().classes("sts-card-body gap-2") \
+                .mark("signing-certificate"):
+            config = self.sts.pipeline.signer
+            if config is None:
+                ui.label("Snapshots are not signed.").classes("text-[14px]")
+                return
+            try:
+                signer = load_signer(config)
+            except SigningSetupError as exc:
+                ui.label(f"Signing is not set up: {exc}").classes("text-[14px] text-negative")
+                return
+            ui.label(f"Signed by: {signer.subject}").classes("text-[14px] font-medium")
+            ui.label(f"Certificate SHA-256: {signer.fingerprint}").classes("text-[13px] break-all font-mono")
+            if config.p12:
+                ui.label(f"From the organisation's own PKCS#12 ({config.p12}).").classes("text-[13px] sts-muted")
+                return
+            identity = load_identity(self.sts.layout)
+            current, ca = identity.current_info, identity.ca_info
+            ui.label(f"Valid {current.not_before[:10]} to {current.not_after[:10]}; "
+                     f"{len(identity.older)} older certificate(s) kept, so older snapshots still verify.") \
+                .classes("text-[13px] sts-muted")
+            ui.label(f"Installation CA: {ca.subject} — SHA-256 {ca.fingerprint}").classes("text-[13px] break-all")
+            ui.label("A recipient trusts the CA once: sts-snapshots signing export FILE writes it.") \
+                .classes("text-[13px] sts-muted")
 
     async def set_period(self, hours: int) -> None:
         self.hours = hours
