@@ -50,7 +50,9 @@ class ChecklistsSection:
 
     def checklist(self, c: ChecklistView, sides: list[str], poac: str) -> None:
         open_items = f" · {c['unanswered_required']} required open" if c["unanswered_required"] else ""
-        with ui.expansion(f"{c['position'] + 1}. {c['title']}", caption=f"{STATE_TEXT[c['state']]}{open_items}",
+        # the state goes in the label, not a caption: Quasar names the header "Expand <label>", and a caption
+        # outside that name is visible text the accessible name lacks (axe: label-content-name-mismatch)
+        with ui.expansion(f"{c['position'] + 1}. {c['title']} — {STATE_TEXT[c['state']]}{open_items}",
                           value=c["state"] != "signed_off") \
                 .classes("w-full border rounded-lg").mark(f"checklist-{c['code']}"):
             locked = bool(c["signoffs"])
