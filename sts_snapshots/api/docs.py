@@ -6,11 +6,9 @@ site and fonts from Google; on a ship without internet they stay blank.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from ..resources import static_dir
@@ -18,14 +16,6 @@ from ..resources import static_dir
 ASSETS = "/api-docs-assets"
 OPENAPI = "/openapi.json"
 FAVICON = "/favicon.ico"
-REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"  # ReDoc's menu footer shows it, and has no option to stop
-
-
-@lru_cache(maxsize=1)
-def redoc_script() -> bytes:
-    """The shipped ReDoc bundle with its one fetched outside address (its logo) pointed at our icon."""
-    text = (static_dir() / "api-docs" / "redoc" / "redoc.standalone.js").read_text(encoding="utf-8")
-    return text.replace(REDOC_LOGO, FAVICON).encode("utf-8")
 
 
 # Swagger UI's badges, method labels and Authorize button fall short of 4.5:1: darker shades of its own colours
@@ -53,13 +43,9 @@ def with_lang(page: HTMLResponse, head: str = "") -> HTMLResponse:
 
 def register_docs(app: FastAPI, title: str, version: str) -> None:
     """Serve the OpenAPI schema and both documentation pages from local assets."""
-    @app.get(f"{ASSETS}/redoc/redoc.standalone.js", include_in_schema=False)
-    def redoc_js() -> Response:
-        return Response(redoc_script(), media_type="text/javascript")
-
-    # only Swagger's folder is served as files: ReDoc's script goes through the route above
     app.mount(f"{ASSETS}/swagger-ui", StaticFiles(directory=static_dir() / "api-docs" / "swagger-ui"),
               name="swagger-ui-assets")
+    app.mount(f"{ASSETS}/redoc", StaticFiles(directory=static_dir() / "api-docs" / "redoc"), name="redoc-assets")
     app.title, app.version = title, version
     app.openapi_url = OPENAPI  # Swagger's "Try it out" and the schema link read it
     oauth2_redirect = "/docs/oauth2-redirect"
