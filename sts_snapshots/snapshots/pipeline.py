@@ -129,8 +129,9 @@ def snapshot_facts(p: Pipeline, snapshot: SnapshotRecord, key: str) -> SnapshotF
     """What the cover and the assembly print about this one snapshot (not part of the cached body)."""
     user = p.users.get(snapshot["created_by"])
     by = f"{user.name} <{user.email}>" if user and user.name != user.email else snapshot["created_by"]
-    chains = [f"{h.count} entries, head {h.hash[:16]}… ({h.label()})" if h.origin == "local"
-              else f"from {h.origin}: {h.count} entries, head {h.hash[:16]}… ({h.label()})"
+    own = p.rooms.chain.origin  # this installation's id: its own chain needs no name
+    chains = [("" if h.origin == own else f"from installation {h.origin}: ")
+              + f"{h.count} entries, head {h.hash[:16]}… ({h.label()})"
               for h in p.rooms.chain.chain_heads(snapshot["room_id"])]
     return {"snapshot_id": snapshot["id"], "title": snapshot["title"], "content_key": key,
             "generated_at": utcnow().strftime("%Y-%m-%d %H:%M:%S UTC"), "generated_by": by,

@@ -29,6 +29,7 @@ def test_a_completed_snapshot_is_signed_whole_and_its_cover_names_the_signer(tmp
     assert f"Digitallysignedby{signer.subject}".replace(" ", "") in cover
     assert signer.fingerprint.replace(" ", "") in cover
     assert "Activitylogchain" in cover and "entries,head" in cover
+    assert "frominstallation" not in cover  # the room's own chain is this installation's: not named as another
     changed = tmp_path / "changed.pdf"
     inside = data.index(b"stream\n") + 20  # a byte of the first stream: inside the first signed range
     changed.write_bytes(data[:inside] + bytes([data[inside] ^ 0x01]) + data[inside + 1:])
