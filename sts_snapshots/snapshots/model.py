@@ -21,11 +21,13 @@ from ..domain.report_model import (
     ReportSignOff,
     ReportVessel,
 )
+from ..report.evidence import Limits
 from ..services.checklists import ChecklistService
 from ..services.documents import DocumentService
 from ..services.rooms import RoomService
 from .content_key import TEMPLATE_VERSION, content_key
 
+DEFAULT_LIMITS = Limits()  # the settings' defaults
 # Snapshot events are about the record, not the room: leaving them out keeps an unchanged room's key stable.
 META_ACTION_PREFIX = "snapshot"
 # Far more than any room's log holds: gather() reads all of it to count what the report leaves out.
@@ -50,8 +52,9 @@ def _document(d: DocumentView, group: str) -> ReportDocument:
     )
 
 
-def _included_file(d: DocumentView, group: str) -> IncludedFile | None:
-    """The latest version of ``d`` as an included file; its limits are the pipeline's, its outcome the worker's."""
+def _included_file(d: DocumentView, group: str, limits: Limits) -> IncludedFile | None:
+    """The latest version of ``d`` as an included file, judged under ``limits`` (they decide what the index prints,
+    so they are part of the content key); its outcome (pages, reason) is the worker's."""
     latest = d["latest_version"]
     if not latest:
         return None
@@ -62,7 +65,8 @@ def _included_file(d: DocumentView, group: str) -> IncludedFile | None:
                         mime=latest["mime"], file_id=latest["file_id"],
                         kind="pdf" if latest["mime"] == "application/pdf" else
                         "image" if latest["mime"] in ("image/png", "image/jpeg") else "attachment",
-                        limit_pages=0, limit_total_pages=0, limit_bytes=0, limit_seconds=0,
+                        limit_pages=limits.pages, limit_total_pages=limits.total_pages, limit_bytes=limits.bytes,
+                        limit_seconds=int(limits.seconds),
                         first_page=None, last_page=None, not_included=None)
 
 
@@ -91,24 +95,27 @@ def _checklists(checklists: ChecklistService | None, room_id: str) -> list[Repor
 
 
 def gather_snapshot(rooms: RoomService, documents: DocumentService, snapshot: SnapshotRecord,
-                    checklists: ChecklistService | None = None) -> ReportModel:
+                    checklists: ChecklistService | None = None, limits: Limits = DEFAULT_LIMITS) -> ReportModel:
     """The report model of ``snapshot``'s room as it is now, with the options the snapshot was requested with.
 
     :raises LookupError: the room no longer exists.
     """
     o = options_of(snapshot)
     return gather(rooms, documents, snapshot["room_id"], o["include_documents"], include_activity=o["include_activity"],
-                  include_approvals=o["include_approvals"], activity_limit=o["activity_limit"], checklists=checklists)
+                  include_approvals=o["include_approvals"], activity_limit=o["activity_limit"], checklists=checklists,
+                  limits=limits)
 
 
 def gather(rooms: RoomService, documents: DocumentService, room_id: str, include_documents: bool, *,
            include_activity: bool = True, include_approvals: bool = True,
-           activity_limit: int = DEFAULT_ACTIVITY_LIMIT, checklists: ChecklistService | None = None) -> ReportModel:
+           activity_limit: int = DEFAULT_ACTIVITY_LIMIT, checklists: ChecklistService | None = None,
+           limits: Limits = DEFAULT_LIMITS) -> ReportModel:
     """The report model of a room as it is now (the format: :mod:`sts_snapshots.domain.report_model`).
 
     :param include_activity: print the activity log (the newest ``activity_limit`` entries).
     :param include_approvals: print the parties' approvals.
     :param checklists: the checklist service, for the room's checklists (without it the report has none).
+    :param limits: what an included file may cost (the settings ``include_max_*``).
     :raises LookupError: the room no longer exists.
     """
     room = rooms.get(room_id)
@@ -126,7 +133,7 @@ def gather(rooms: RoomService, documents: DocumentService, room_id: str, include
     for d in docs:
         group = groups.get(d["vessel_id"] or "", "Operation")
         model_docs.append(_document(d, group))
-        file = _included_file(d, group) if include_documents else None
+        file = _included_file(d, group, limits) if include_documents else None
         if file is not None:
             included.append(file)
     approvals: list[ReportApproval] = []

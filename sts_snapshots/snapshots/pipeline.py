@@ -11,7 +11,7 @@ from typing import Any
 from ..datadir import DataLayout
 from ..domain.ids import task_id_for
 from ..domain.records import SnapshotRecord
-from ..domain.report_model import AppendixItem, IncludedFile, ReportModel, SnapshotFacts
+from ..domain.report_model import AppendixItem, ReportModel, SnapshotFacts
 from ..domain.time import now_iso, utcnow
 from ..domain.urls import snapshot_download_url
 from ..metrics.recorder import MetricsRecorder
@@ -25,7 +25,6 @@ from ..services.users import UserService
 from ..settings import Settings
 from ..signing import SignerConfig, load_signer, signer_line
 from .cache import PdfCache
-from .content_key import content_key
 from .model import gather_snapshot
 from .renderer import RenderPool, RenderStopped
 from .worker import RenderJob
@@ -69,7 +68,7 @@ def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | 
     output = p.layout.snapshot_pdf(snapshot_id)
     started = time.perf_counter()
     try:
-        model = with_limits(gather_snapshot(p.rooms, p.documents, snapshot, p.checklists), p.include_limits)
+        model = gather_snapshot(p.rooms, p.documents, snapshot, p.checklists, limits=p.include_limits)
         p.tasks.progress(task_id, GATHERED)
         key = model["content_key"]
         hit = p.cache.get(key)
@@ -142,20 +141,6 @@ def include_limits(settings: Settings) -> Limits:
     """The limits included documents are judged under, from the settings ``include_max_*``."""
     return Limits(pages=settings.include_max_file_pages, total_pages=settings.include_max_total_pages,
                   bytes=settings.include_max_file_mb * 1024 * 1024, seconds=settings.include_max_file_seconds)
-
-
-def with_limits(model: ReportModel, limits: Limits) -> ReportModel:
-    """``model`` with ``limits`` on each included file and the content key recomputed: the index prints what the
-    limits decided, so a body rendered under other limits must not be reused. A model without files is unchanged.
-    """
-    if not model["included_files"]:
-        return model
-    files: list[IncludedFile] = [
-        {**f, "limit_pages": limits.pages, "limit_total_pages": limits.total_pages, "limit_bytes": limits.bytes,
-         "limit_seconds": int(limits.seconds)} for f in model["included_files"]]
-    out: ReportModel = {**model, "included_files": files}
-    out["content_key"] = content_key(out)
-    return out
 
 
 def appendix_items(p: Pipeline, model: ReportModel) -> list[AppendixItem]:
