@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System packages the tests need: Chromium and its driver for the real-browser test, poppler and qpdf for PDF
-# checks, NSS's certutil to trust a signing CA in pdfsig's certificate store.
+# checks, NSS's certutil to trust a signing CA in pdfsig's certificate store, PostgreSQL (server and psql) for the
+# distributed mode's tests (they start a throwaway cluster of their own: tests/pgcluster.py).
 # Installed with apt-get when missing and we are root (as in CI); otherwise we say what is missing.
 set -euo pipefail
 missing=()
@@ -9,6 +10,8 @@ command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v certutil >/dev/null 2>&1 || missing+=(libnss3-tools)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
 ((${#missing[@]} == 0)) && exit 0
 if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing ${missing[*]} with apt-get ..."

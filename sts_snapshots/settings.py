@@ -89,6 +89,14 @@ class Settings:
                                       "empty (the default) signs offline, without one.")
     cors_origins: str = _setting("", "Comma-separated origins (https://client.example) of a web client served "
                                      "elsewhere that may call the REST API with a bearer token; empty allows none.")
+    database_url: str = _setting("", "postgresql://user:password@host:5432/db switches every store and the job queue "
+                                     "to PostgreSQL (the distributed mode); empty (the default) keeps the embedded "
+                                     "TinyDB files and the in-process scheduler.")
+    files_dir: str = _setting("", "Folder of uploads, snapshot PDFs and the PDF cache; in the distributed mode one "
+                                  "folder every node mounts (NFS or SMB). Empty: inside the data folder.")
+    secrets_dir: str = _setting("", "Folder of the secret key, the signing key and the installation id (0600 files); "
+                                    "in the distributed mode each node's own copy of the cluster's secrets. "
+                                    "Empty: inside the data folder.")
 
     @classmethod
     def load(cls, cli: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Settings:
@@ -145,6 +153,9 @@ class Settings:
             scheme, _, rest = origin.partition("://")
             if scheme not in ("http", "https") or not rest or "/" in rest:
                 raise SettingsError(f"cors_origins must be origins like https://client.example, not {origin!r}")
+        if self.database_url and not self.database_url.startswith(("postgresql://", "postgres://")):
+            raise SettingsError("database_url must be a postgresql:// URL (or empty for the embedded store), "
+                                f"not one starting {self.database_url.split(':', 1)[0]!r}")
         if not 0 <= self.cleanup_hour <= 23:
             raise SettingsError(f"cleanup_hour must be 0-23, not {self.cleanup_hour}")
         if not 0 <= self.worker_priority <= 19:
