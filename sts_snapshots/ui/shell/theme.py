@@ -102,10 +102,13 @@ def dark_toggle() -> None:
             current = await ui.run_javascript("document.body.classList.contains('body--dark')")
         mode.set_value(not current)
         app.storage.user[DARK_KEY] = mode.value
-        button.props(f'icon={"light_mode" if mode.value else "dark_mode"}')
 
-    button = ui.button(icon="light_mode" if stored else "dark_mode", on_click=toggle) \
-        .props('flat round color=white aria-label="Dark mode on or off"').mark("dark-toggle")
+    # Both icons are in the button and the stylesheet shows the one for the mode the page shows (a sun in dark
+    # mode, a moon in light mode): the server does not know which one the system chose while the page follows it.
+    with ui.button(on_click=toggle).props('flat round color=white aria-label="Dark mode on or off"') \
+            .mark("dark-toggle") as button:
+        ui.icon("dark_mode").classes("sts-when-light")
+        ui.icon("light_mode").classes("sts-when-dark")
     button.tooltip("Dark mode on or off")
 
 
