@@ -92,7 +92,7 @@ def documents(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) 
     summary = (
         f"{r['approved']} of {r['required']} required documents approved · "
         f"{r['under_review']} under review · {r['missing']} missing · {r['rejected']} rejected · "
-        f"{r['expired']} expired · {r['expires_before_end']} lapse before the end of the operation · "
+        f"{r['expired']} expired · {r['expires_before_end']} lapsing before the end of the operation · "
         f"{r['expiring_soon']} expiring soon"
     )
     flow.lines(wrap(summary, styles.body, theme.CONTENT_W))

@@ -137,7 +137,7 @@ def readiness_bar(ready: ReadinessView, compact: bool = False) -> None:
                                       (ready.get("missing"), "missing", "sts-count-bad"),
                                       (ready.get("rejected"), "rejected", "sts-count-bad"),
                                       (ready.get("under_review"), "under review", "sts-count-warn"),
-                                      (ready.get("expires_before_end"), "expire before the end of the operation",
+                                      (ready.get("expires_before_end"), "lapsing before the end of the operation",
                                        "sts-count-bad"),
                                       (ready.get("expiring_soon"), "expiring soon", "sts-count-warn")):
                 if count:
