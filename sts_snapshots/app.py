@@ -47,15 +47,16 @@ def build_app(settings: Settings, *, today: Callable[[], date] | None = None) ->
     """
     layout = layout_of(settings)
     layout.prepare()
-    ensure_identity(layout, settings.organisation)  # the installation's CA and signing certificate, made once
-    secret = secret_key(layout)
-    installation = installation_id(layout)
-    if settings.secrets_dir:
-        make_private(layout.secrets)
-    stores = open_stores(settings, layout)  # PostgreSQL when settings.database_url is set, else TinyDB files
+    # PostgreSQL when settings.database_url is set, else TinyDB files; first, so a wrong URL makes nothing
+    stores = open_stores(settings, layout)
     try:
-        stores.backend.join_cluster(cluster_fingerprints(layout, secret, installation) if settings.database_url
-                                    else {})
+        ensure_identity(layout, settings.organisation)  # the installation's CA and signing certificate, made once
+        secret = secret_key(layout)
+        installation = installation_id(layout)
+        if settings.secrets_dir:
+            make_private(layout.secrets)
+        if settings.database_url:
+            stores.backend.join_cluster(cluster_fingerprints(layout, secret, installation))
     except BaseException:
         stores.close()
         raise

@@ -32,7 +32,9 @@ from .transaction import CURRENT, OpenTransaction
 log = logging.getLogger(__name__)
 
 POOL_MIN, POOL_MAX = 1, 12  # connections per node; a request holds one for a few milliseconds
-WAIT_S = 5.0  # longest wait for a connection before answering 503
+# Longest wait for a connection before answering 503: under NiceGUI's 3 s to build a page, so that a page too
+# answers with the 503 page rather than NiceGUI's timeout.
+WAIT_S = 2.0
 
 
 def _configure(conn: psycopg.Connection) -> None:
@@ -86,8 +88,8 @@ class PgBackend:
         except psycopg.Error as exc:
             if is_connection_failure(exc):
                 log.warning("%s: %s", self.target, reason_of(exc))
-                raise StoreUnavailable(f"The database cannot be reached ({self.target}: {reason_of(exc)}); "
-                                       "try again in a moment") from exc
+                raise StoreUnavailable(f"The database cannot be reached: {self.target}: {reason_of(exc)}. "
+                                       "Try again in a moment.") from exc
             raise
 
     @contextlib.contextmanager

@@ -57,7 +57,7 @@ def reason_of(exc: BaseException) -> str:
     'server closed the connection unexpectedly'
     """
     if isinstance(exc, psycopg_pool.PoolTimeout):
-        return "no connection came in time (the server is unreachable, or every connection is busy)"
+        return "no connection came in time (the server does not answer, or every connection is busy)"
     text = str(exc)
     for pattern, reason in REASONS:
         found = pattern.search(text)
