@@ -238,3 +238,25 @@ def test_the_embedded_app_never_imports_psycopg_or_procrastinate(tmp_path: Path)
                           env=env | {"PYTHONPATH": str(ROOT)}, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_binary_leaves_the_distributed_mode_out_and_says_so_when_asked_for_it() -> None:
+    import ast
+
+    tree = ast.parse((ROOT / "build.spec").read_text(encoding="utf-8"))
+    analysis = next(node for node in ast.walk(tree) if isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name) and node.func.id == "Analysis")
+    excludes = ast.literal_eval(next(k.value for k in analysis.keywords if k.arg == "excludes"))
+    assert {"psycopg", "psycopg_binary", "psycopg_c", "psycopg_pool", "procrastinate"} <= set(excludes)
+    # what such a binary answers to STS_DATABASE_URL: a module that cannot be imported, as in it
+    script = ("import sys\n"
+              "sys.modules['psycopg'] = None\n"
+              "from sts_snapshots.store import StoreSetupError\n"
+              "from sts_snapshots.store.stores import Stores\n"
+              "try:\n"
+              "    Stores.on_postgres('postgresql://sts@127.0.0.1:1/sts')\n"
+              "except StoreSetupError as exc:\n"
+              "    print(exc)\n")
+    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
+    assert "no PostgreSQL driver" in done.stdout and "sts-snapshots[distributed]" in done.stdout, done.stderr

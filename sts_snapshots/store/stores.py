@@ -10,7 +10,7 @@ from ..datadir import DataLayout
 from ..settings import Settings
 from .appendlog import AppendLog
 from .database import Database
-from .interface import AppendLogLike, DatabaseLike, ShardedTableLike, StoreBackend
+from .interface import AppendLogLike, DatabaseLike, ShardedTableLike, StoreBackend, StoreSetupError
 from .sharded import ShardedTable
 from .transaction import EmbeddedBackend
 
@@ -52,8 +52,11 @@ class Stores:
 
         :raises StoreSetupError: it cannot be used (one line naming the server and what failed).
         """
-        from .postgres import PgBackend
-
+        try:
+            from .postgres import PgBackend
+        except ImportError as exc:  # the packaged binary leaves the distributed mode out (build.spec)
+            raise StoreSetupError(f"STS_DATABASE_URL is set, but this installation has no PostgreSQL driver "
+                                  f"({exc.name}): install sts-snapshots[distributed] with pip") from None
         pg = PgBackend(database_url)
         return cls(users=pg.database("users"), rooms=pg.database("rooms"), activity=pg.sharded("activity"),
                    audit=pg.append_log("audit"), snapshots=pg.sharded("snapshots"), tasks=pg.database("tasks"),
