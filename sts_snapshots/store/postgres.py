@@ -139,7 +139,8 @@ class PgBackend:
             cluster: dict[str, Any] = dict(rows.fetchall())
         differ = [name for name, value in values.items() if cluster.get(name) != value]
         if differ:
-            raise StoreSetupError(f"This node's {', '.join(differ)} differ from the cluster's (the first node that "
+            verb = "differs" if len(differ) == 1 else "differ"
+            raise StoreSetupError(f"This node's {', '.join(differ)} {verb} from the cluster's (the first node that "
                                   f"started with {self.target}): copy the secrets folder of a node of the cluster "
                                   "to this one (see the README, Distributed mode)")
 
