@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from collections.abc import Callable
@@ -114,9 +115,13 @@ def cluster_fingerprints(layout: DataLayout, secret: str, installation: str) -> 
 
 def seed_if_empty(sts: StsApp) -> bool:
     """Seed the demo room and users when the app has no users yet; returns whether it did."""
-    if not sts.settings.demo or sts.users.count() > 0:
+    if not sts.settings.demo:
         return False
-    seed_demo(sts.users, sts.rooms, sts.documents, sts.checklists)
+    # Nodes starting at once on an empty database: one seeds, the others wait for its lock and find users.
+    with sts.stores.users.locked() if sts.settings.database_url else contextlib.nullcontext():
+        if sts.users.count() > 0:
+            return False
+        seed_demo(sts.users, sts.rooms, sts.documents, sts.checklists)
     log.info("Seeded the demo room and demo users")
     return True
 

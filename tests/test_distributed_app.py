@@ -260,3 +260,20 @@ def test_the_binary_leaves_the_distributed_mode_out_and_says_so_when_asked_for_i
     done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=60,
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
     assert "no PostgreSQL driver" in done.stdout and "sts-snapshots[distributed]" in done.stdout, done.stderr
+
+
+@pytest.mark.postgres
+def test_nodes_starting_at_once_on_an_empty_database_seed_the_demo_once(tmp_path: Path, pg_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sts_snapshots.app import build_app, seed_if_empty
+
+    nodes = [build_app(pg_settings(tmp_path, pg_url).replace(data_dir=tmp_path / f"node{i}")) for i in range(3)]
+    try:
+        with ThreadPoolExecutor(3) as pool:
+            seeded = list(pool.map(seed_if_empty, nodes))
+        assert sorted(seeded) == [False, False, True]
+        assert len(nodes[2].rooms.room_ids()) == 1 and nodes[1].users.count() == 2
+    finally:
+        for node in nodes:
+            node.stores.close()
