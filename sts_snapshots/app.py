@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
+from pathlib import Path
 
 from .context import StsApp
 from .datadir import DataLayout
@@ -25,14 +28,15 @@ from .services.rooms import RoomService
 from .services.snapshot_records import SnapshotRecords
 from .services.snapshots import SnapshotService
 from .services.tasks import TaskStore
+from .services.throttle import LoginThrottle, SharedLoginThrottle, Throttle
 from .services.users import UserService
 from .settings import Settings
-from .signing import SignerConfig, ensure_identity
+from .signing import SignerConfig, ensure_identity, load_identity
 from .snapshots.cache import PdfCache
 from .snapshots.pipeline import Pipeline, generate_snapshot, include_limits
 from .snapshots.queue import SchedulerQueue, build_scheduler
 from .snapshots.renderer import RenderPool
-from .store.stores import Stores
+from .store.stores import Stores, open_stores
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +46,23 @@ def build_app(settings: Settings, *, today: Callable[[], date] | None = None) ->
 
     :param today: the clock of dates that documents are judged against (tests fix it; default: UTC today).
     """
-    layout = DataLayout(settings.data_dir)
+    layout = layout_of(settings)
     layout.prepare()
-    ensure_identity(layout, settings.organisation)  # the installation's CA and signing certificate, made once
-    stores = Stores.open(layout)
-    users = UserService(stores.users)
-    chain = ActivityChain(installation_id(layout), stores.activity, stores.audit)
+    # PostgreSQL when settings.database_url is set, else TinyDB files; first, so a wrong URL makes nothing
+    stores = open_stores(settings, layout)
+    try:
+        ensure_identity(layout, settings.organisation)  # the installation's CA and signing certificate, made once
+        secret = secret_key(layout)
+        installation = installation_id(layout)
+        if settings.secrets_dir:
+            make_private(layout.secrets)
+        if settings.database_url:
+            stores.backend.join_cluster(cluster_fingerprints(layout, secret, installation))
+    except BaseException:
+        stores.close()
+        raise
+    users = UserService(stores.users, throttle=throttle_of(stores, "login"))
+    chain = ActivityChain(installation, stores.activity, stores.audit)
     chain.migrate()  # logs written before chains existed get theirs, once
     book = ChecklistBook(stores.checklists, settings.checklist_set)
     book.install(sample_checklist_set().read_text(encoding="utf-8"), "sts-snapshots", if_missing=True)
@@ -64,23 +79,49 @@ def build_app(settings: Settings, *, today: Callable[[], date] | None = None) ->
         metrics=MetricsRecorder(layout.metrics),
         pool=RenderPool(settings.workers, settings.worker_recycle_after, str(fonts), niceness=settings.worker_priority),
         layout=layout, fonts_dir=fonts, include_limits=include_limits(settings),
-        signer=SignerConfig.of(layout.root, settings.signing_p12, settings.timestamp_url), checklists=checklists)
+        signer=SignerConfig.of(layout.root, settings.signing_p12, settings.timestamp_url, layout.secrets_dir),
+        checklists=checklists)
     queue = SchedulerQueue(build_scheduler(settings.max_concurrent_generations), partial(generate_snapshot, pipeline))
-    secret = secret_key(layout)
     return StsApp(
         settings=settings, layout=layout, secret=secret, stores=stores, users=users, rooms=rooms,
         documents=documents, checklists=checklists,
         snapshots=SnapshotService(rooms=rooms, records=records, tasks=tasks, queue=queue,
                                   layout=layout, activity_limit=settings.report_activity_limit),
         tasks=tasks, cache=pipeline.cache, metrics=pipeline.metrics, pipeline=pipeline, queue=queue,
-        tokens=TokenIssuer(secret, timedelta(minutes=settings.token_ttl_minutes)))
+        tokens=TokenIssuer(secret, timedelta(minutes=settings.token_ttl_minutes)),
+        verify_throttle=throttle_of(stores, "verify"))
+
+
+def layout_of(settings: Settings) -> DataLayout:
+    """The data folder, with the files and secrets folders ``settings`` move out of it."""
+    files = Path(settings.files_dir).expanduser() if settings.files_dir else None
+    secrets = Path(settings.secrets_dir).expanduser() if settings.secrets_dir else None
+    return DataLayout(settings.data_dir, files_dir=files, secrets_dir=secrets)
+
+
+def throttle_of(stores: Stores, scope: str) -> Throttle:
+    """Failed attempts counted where every web node sees them (PostgreSQL), or in this process's memory."""
+    attempts = stores.backend.attempt_log(scope)
+    return LoginThrottle() if attempts is None else SharedLoginThrottle(attempts)
+
+
+def cluster_fingerprints(layout: DataLayout, secret: str, installation: str) -> dict[str, str]:
+    """What every node of a cluster must share, as the database keeps it: the installation id, and digests of the
+    secret key and of the signing CA (never the secrets themselves)."""
+    secret_digest = hashlib.blake2b(secret.encode(), digest_size=16, person=b"sts-secret.key").hexdigest()
+    return {"installation.id": installation, "secret.key": secret_digest,
+            "signing CA": load_identity(layout).ca_info.fingerprint}
 
 
 def seed_if_empty(sts: StsApp) -> bool:
     """Seed the demo room and users when the app has no users yet; returns whether it did."""
-    if not sts.settings.demo or sts.users.count() > 0:
+    if not sts.settings.demo:
         return False
-    seed_demo(sts.users, sts.rooms, sts.documents, sts.checklists)
+    # Nodes starting at once on an empty database: one seeds, the others wait for its lock and find users.
+    with sts.stores.users.locked() if sts.settings.database_url else contextlib.nullcontext():
+        if sts.users.count() > 0:
+            return False
+        seed_demo(sts.users, sts.rooms, sts.documents, sts.checklists)
     log.info("Seeded the demo room and demo users")
     return True
 
@@ -113,5 +154,6 @@ def create_app(settings: Settings, *, today: Callable[[], date] | None = None) -
     register_pages(sts)
     app.on_startup(sts.start)
     app.on_shutdown(sts.stop)
+    app.on_shutdown(sts.stores.backend.close)  # the PostgreSQL pool (nothing for TinyDB)
     app.on_shutdown(partial(make_private, sts.layout.nicegui_storage))  # the session files NiceGUI wrote meanwhile
     return sts

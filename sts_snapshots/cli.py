@@ -27,12 +27,12 @@ def open_app(data_dir: Path | None) -> Any:
     """The app's parts (no server) for a management command; errors become readable messages."""
     from .app import build_app
     from .datadir import DataDirError
-    from .store import StoreCorruptError
+    from .store import StoreCorruptError, StoreSetupError, StoreUnavailable
 
     settings = load_settings(data_dir=data_dir, demo=False)
     try:
         return build_app(settings)
-    except (DataDirError, StoreCorruptError) as exc:
+    except (DataDirError, StoreCorruptError, StoreSetupError, StoreUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -61,11 +61,17 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, native: boo
           no_browser: bool, workers: int | None, log_level: str | None) -> None:
     """Start the web UI and REST API (default 127.0.0.1:8000)."""
     from .server import run_server
+    from .store import StoreSetupError, StoreUnavailable
 
     settings = load_settings(host=host, port=port, data_dir=data_dir, native=native or None,
                              demo=False if no_demo else None, open_browser=False if no_browser else None,
                              workers=workers, log_level=log_level)
-    sys.exit(run_server(settings))
+    try:
+        code = run_server(settings)
+    except (StoreSetupError, StoreUnavailable) as exc:  # a wrong or unreachable STS_DATABASE_URL: one line
+        click.echo(f"Error: {exc}", err=True)
+        code = 2
+    sys.exit(code)
 
 
 @main.group()

@@ -23,7 +23,7 @@ from .services.documents import DocumentService
 from .services.rooms import RoomService
 from .services.snapshots import SnapshotService
 from .services.tasks import TaskStore
-from .services.throttle import LoginThrottle
+from .services.throttle import LoginThrottle, Throttle
 from .services.users import UserService
 from .settings import Settings
 from .snapshots.cache import PdfCache
@@ -53,7 +53,7 @@ class StsApp:
     pipeline: Pipeline
     queue: SchedulerQueue
     tokens: TokenIssuer
-    verify_throttle: LoginThrottle = field(default_factory=LoginThrottle)  # POST /api/v1/verify and /verify
+    verify_throttle: Throttle = field(default_factory=LoginThrottle)  # POST /api/v1/verify and /verify
     started_at: float = field(default_factory=time.monotonic)
     version: str = __version__
 

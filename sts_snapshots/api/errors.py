@@ -6,6 +6,7 @@ error is logged with its traceback (to ``logs/backend.log`` with everything else
 
 from __future__ import annotations
 
+import html
 import inspect
 import logging
 from typing import Any
@@ -13,11 +14,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from ..services.errors import Conflict, Forbidden, Invalid, NotFound, StorageFailed
 from ..services.users import LockedOut
+from ..store import StoreUnavailable
 from .middleware import SECURITY_HEADERS
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,7 @@ def install_error_handlers(app: FastAPI, api_prefix: str = "/api/") -> None:
     for exc_type, code in STATUS.items():
         app.add_exception_handler(exc_type, _handler(code))
     app.add_exception_handler(LockedOut, _locked_out)
+    app.add_exception_handler(StoreUnavailable, _unavailable)
     page_not_found = app.exception_handlers.get(404)
 
     async def not_found(request: Request, exc: Exception) -> Response:
@@ -72,6 +75,21 @@ def _handler(code: int):  # type: ignore[no-untyped-def]
 async def _locked_out(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, LockedOut)
     return JSONResponse({"detail": str(exc)}, status_code=429, headers={"Retry-After": str(int(exc.seconds) + 1)})
+
+
+UNAVAILABLE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>STS Snapshots: try again</title>
+<meta http-equiv="refresh" content="10"></head><body style="font-family: sans-serif; margin: 3em">
+<h1>The database cannot be reached just now</h1><p>{detail}</p><p>This page tries again by itself every 10 seconds;
+nothing you had saved is lost.</p></body></html>"""
+
+
+async def _unavailable(request: Request, exc: Exception) -> Response:
+    """The database went away (distributed mode): 503 with a ``detail``; the node recovers once it is back."""
+    log.warning("%s %s: %s", request.method, request.url.path, exc)
+    headers = {"Retry-After": "5"}
+    if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers=headers)
+    return HTMLResponse(UNAVAILABLE_PAGE.format(detail=html.escape(str(exc))), status_code=503, headers=headers)
 
 
 async def _bad_request(request: Request, exc: Exception) -> Response:

@@ -18,7 +18,7 @@ def installation_id(layout: DataLayout) -> str:
             return found
     except FileNotFoundError:
         pass
-    candidate = layout.root / f".installation.{uuid.uuid4().hex}.tmp"
+    candidate = path.parent / f".installation.{uuid.uuid4().hex}.tmp"  # beside it: a link cannot cross file systems
     atomic_write_bytes(candidate, uuid.uuid4().hex.encode())
     try:
         os.link(candidate, path)  # fails when another process made it first: then its id is the one

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,11 +14,22 @@ class DataDirError(RuntimeError):
 
 @dataclass(frozen=True)
 class DataLayout:
+    """The data folder ``root``; with ``files_dir`` the uploads (documents, snapshot PDFs, the PDF cache) are there
+    instead (in the distributed mode a folder every node mounts), and with ``secrets_dir`` the secret key, the
+    installation id and the signing identity (a folder of this node's own, 0700). Store files stay in ``root``."""
+
     root: Path
+    files_dir: Path | None = None
+    secrets_dir: Path | None = None
 
     @property
     def uploads(self) -> Path:
-        return self.root / "uploads"
+        return self.files_dir or self.root / "uploads"
+
+    @property
+    def secrets(self) -> Path:
+        """The folder of ``secret.key``, ``installation.id`` and ``signing/``: ``secrets_dir``, or ``root``."""
+        return self.secrets_dir or self.root
 
     @property
     def documents(self) -> Path:
@@ -37,11 +49,11 @@ class DataLayout:
 
     @property
     def tasks(self) -> Path:
-        return self.uploads / ".tasks"
+        return self.root / "uploads" / ".tasks"  # a store file, not an upload: in the data folder even with files_dir
 
     @property
     def metrics(self) -> Path:
-        return self.uploads / ".metrics"
+        return self.root / "uploads" / ".metrics"  # this node's own metrics
 
     @property
     def logs(self) -> Path:
@@ -76,17 +88,17 @@ class DataLayout:
 
     @property
     def secret_file(self) -> Path:
-        return self.root / "secret.key"
+        return self.secrets / "secret.key"
 
     @property
     def installation_id_file(self) -> Path:
         """This installation's id, made once: the origin of the activity chains it writes."""
-        return self.root / "installation.id"
+        return self.secrets / "installation.id"
 
     @property
     def signing(self) -> Path:
         """The installation's CA and signing certificates and their keys (keys 0600): see ``sts_snapshots.signing``."""
-        return self.root / "signing"
+        return self.secrets / "signing"
 
     @property
     def lock_file(self) -> Path:
@@ -98,7 +110,8 @@ class DataLayout:
         return self.logs / "last-start.json"
 
     def folders(self) -> list[Path]:
-        return [self.root, self.uploads, self.documents, self.snapshots, self.pdf_cache, self.tasks, self.metrics,
+        return [self.root, self.secrets, self.uploads, self.documents, self.snapshots, self.pdf_cache, self.tasks,
+                self.metrics,
                 self.logs, self.db, self.snapshot_records, self.activity,
                 self.audit, self.nicegui_storage]
 
@@ -112,3 +125,5 @@ class DataLayout:
             except OSError as exc:
                 raise DataDirError(f"The folder {folder} cannot be written: {exc.strerror or exc}. "
                                    f"Choose another with --data-dir or fix its permissions.") from None
+        if self.secrets_dir is not None and os.name == "posix":
+            os.chmod(self.secrets_dir, 0o700)  # its files are made 0600 (secret.py, atomic.py)

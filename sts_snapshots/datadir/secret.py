@@ -1,4 +1,5 @@
-"""The installation's signing secret (API tokens and browser session cookies), kept in the data folder."""
+"""The installation's signing secret (API tokens and browser session cookies), kept in the secrets folder (the data
+folder unless ``secrets_dir`` is set); every web node of a cluster needs the same one."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ def secret_key(layout: DataLayout) -> str:
         if len(key) >= 32:
             return key
     key = secrets.token_urlsafe(48)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(key)

@@ -15,13 +15,13 @@ from typing import Any
 
 from ..domain.chain import ChainHead, head_of, heads, seal
 from ..domain.time import now_iso
-from ..store import AppendLog, Database, ShardedTable
+from ..store import AppendLogLike, Database, ShardedTableLike
 
 log = logging.getLogger(__name__)
 
 
 class ActivityChain:
-    def __init__(self, origin: str, activity: ShardedTable, audit: AppendLog) -> None:
+    def __init__(self, origin: str, activity: ShardedTableLike, audit: AppendLogLike) -> None:
         self.origin = origin
         self._activity = activity
         self._audit = audit

@@ -10,7 +10,7 @@ from ..domain.checklist_format import ChecklistSet, TemplateError, parse_set
 from ..domain.checklists import ChecklistRecord, state_of
 from ..domain.records import VesselRecord
 from ..domain.time import now_iso
-from ..store import Database, Table
+from ..store import DatabaseLike, TableLike
 from .errors import Conflict, Invalid
 
 
@@ -64,11 +64,11 @@ def _summary(row: _SetRow) -> SetSummary:
 class ChecklistBook:
     """Template sets and room checklists in ``db``; new rooms get the newest version of ``default_set_id``."""
 
-    def __init__(self, db: Database, default_set_id: str) -> None:
+    def __init__(self, db: DatabaseLike, default_set_id: str) -> None:
         self._db = db
-        self._sets: Table[_SetRow] = db.table("template_sets")
-        self._room_sets: Table[_RoomSetRow] = db.table("room_sets")
-        self.checklists: Table[ChecklistRecord] = db.table("checklists")
+        self._sets: TableLike[_SetRow] = db.table("template_sets")
+        self._room_sets: TableLike[_RoomSetRow] = db.table("room_sets")
+        self.checklists: TableLike[ChecklistRecord] = db.table("checklists")
         self.default_set_id = default_set_id
 
     def install(self, text: str, actor: str, *, if_missing: bool = False) -> SetSummary:

@@ -33,7 +33,7 @@ from ..domain.records import (
 )
 from ..domain.time import now_iso, utcnow
 from ..domain.window import OperationWindow
-from ..store import AppendLog, Database, ShardedTable, Table
+from ..store import AppendLogLike, DatabaseLike, ShardedTableLike, TableLike
 from .activity_chain import ActivityChain
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .users import User
@@ -57,15 +57,15 @@ def _activity_record(data: dict[str, Any]) -> ActivityRecord:
 
 
 class RoomService:
-    def __init__(self, rooms_db: Database, activity: ShardedTable, audit: AppendLog,
+    def __init__(self, rooms_db: DatabaseLike, activity: ShardedTableLike, audit: AppendLogLike,
                  today: Callable[[], date] | None = None, chain: ActivityChain | None = None,
                  checklist_gate: ChecklistGate | None = None) -> None:
         self._db = rooms_db
-        self._rooms: Table[RoomRecord] = rooms_db.table("rooms")
-        self._vessels: Table[VesselRecord] = rooms_db.table("vessels")
-        self._parties: Table[PartyRecord] = rooms_db.table("parties")
-        self._documents: Table[DocumentRecord] = rooms_db.table("documents")
-        self._approvals: Table[ApprovalRecord] = rooms_db.table("approvals")
+        self._rooms: TableLike[RoomRecord] = rooms_db.table("rooms")
+        self._vessels: TableLike[VesselRecord] = rooms_db.table("vessels")
+        self._parties: TableLike[PartyRecord] = rooms_db.table("parties")
+        self._documents: TableLike[DocumentRecord] = rooms_db.table("documents")
+        self._approvals: TableLike[ApprovalRecord] = rooms_db.table("approvals")
         self._activity = activity
         self._audit = audit
         self.today = today or (lambda: utcnow().date())

@@ -12,16 +12,16 @@ import threading
 from typing import Any
 
 from ..domain.records import SnapshotRecord
-from ..store import ShardedTable, Table
+from ..store import ShardedTableLike, TableLike
 
 
 class SnapshotRecords:
-    def __init__(self, shards: ShardedTable) -> None:
+    def __init__(self, shards: ShardedTableLike) -> None:
         self._shards = shards
         self._room_of: dict[str, str] | None = None
         self._lock = threading.Lock()
 
-    def _shard(self, room_id: str) -> Table[SnapshotRecord]:
+    def _shard(self, room_id: str) -> TableLike[SnapshotRecord]:
         return self._shards.shard(room_id)
 
     def _index(self) -> dict[str, str]:

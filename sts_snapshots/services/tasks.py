@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from ..domain.records import SnapshotPayload, TaskRecord, TaskView
 from ..domain.time import now_iso, parse_datetime, utcnow
-from ..store import Database, Table
+from ..store import DatabaseLike, TableLike
 
 TASK_STATUSES = ("pending", "running", "completed", "failed", "cancelled")
 FINISHED = frozenset({"completed", "failed", "cancelled"})
@@ -15,8 +15,8 @@ PUBLIC_FIELDS = tuple(TaskView.__annotations__)
 
 
 class TaskStore:
-    def __init__(self, db: Database) -> None:
-        self._table: Table[TaskRecord] = db.table("tasks")
+    def __init__(self, db: DatabaseLike) -> None:
+        self._table: TableLike[TaskRecord] = db.table("tasks")
 
     def create(self, task_id: str, task_type: str, payload: SnapshotPayload) -> TaskRecord:
         record: TaskRecord = {

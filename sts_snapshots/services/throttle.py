@@ -3,6 +3,10 @@
 Counting per address as well as per account means a stranger guessing from one place cannot lock the
 account's owner out elsewhere; an attempt takes its slot *before* the password is checked, so parallel
 guesses cannot all slip in under the limit.
+
+Two keepers of the counts behind one :class:`Throttle` interface: :class:`LoginThrottle` in the process's memory
+(the embedded mode: one process), :class:`SharedLoginThrottle` in the database every web node shares (the
+distributed mode), so a guesser cannot multiply the limits by the number of nodes.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
+
+from ..store import AttemptLogLike
 
 ACCOUNT_FAILURES = 5  # per account and address, within WINDOW_SECONDS
 ADDRESS_FAILURES = 20  # per address, over all accounts
@@ -54,11 +60,41 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies:
 
 @dataclass
 class Attempt:
-    """One login attempt's slot; :meth:`LoginThrottle.succeeded` gives it back."""
+    """One login attempt's slot; :meth:`Throttle.succeeded` gives it back."""
 
     account: str
     address: str
     at: float
+    ref: int = 0  # the shared throttle's record of it
+
+
+class Throttle(Protocol):
+    def begin(self, account: str, address: str) -> Attempt:
+        """Take a slot for one attempt, counted as a failure until it succeeds.
+
+        :raises LockedOut: the account from this address, or this address, failed too often lately.
+        """
+
+    def succeeded(self, attempt: Attempt) -> None:
+        """The password was right: forget this account's failures from this address, and the attempt's slot."""
+
+    def forget(self, account: str) -> None:
+        """Drop what is counted against ``account`` (it was removed)."""
+
+    def counted(self) -> int:
+        """How much is on record (memory or rows held)."""
+
+
+def refusal(pair: list[float], from_address: list[float], now: float) -> LockedOut | None:
+    """The lock-out when the (account, address) pair or the address has used up its attempts in the window.
+
+    >>> refusal([1.0] * 5, [1.0] * 5, 11.0).seconds, refusal([1.0] * 4, [1.0] * 19, 11.0)
+    (50.0, None)
+    """
+    for times, limit in ((pair, ACCOUNT_FAILURES), (from_address, ADDRESS_FAILURES)):
+        if len(times) >= limit:
+            return LockedOut(max(0.0, WINDOW_SECONDS - (now - times[-limit])))
+    return None
 
 
 @dataclass
@@ -79,9 +115,9 @@ class LoginThrottle:
             self._sweep(now)
             pair = self._recent(self._by_account, (account, address), now)
             from_address = self._recent(self._by_address, address, now)
-            for times, limit in ((pair, ACCOUNT_FAILURES), (from_address, ADDRESS_FAILURES)):
-                if len(times) >= limit:
-                    raise LockedOut(max(0.0, WINDOW_SECONDS - (now - times[-limit])))
+            refused = refusal(pair, from_address, now)
+            if refused is not None:
+                raise refused
             pair.append(now)
             from_address.append(now)
         return Attempt(account, address, now)
@@ -124,3 +160,29 @@ class LoginThrottle:
         table[key] = times
         return times
 
+
+
+@dataclass
+class SharedLoginThrottle:
+    """The same rules over attempts kept in the database (:class:`~sts_snapshots.store.AttemptLogLike`): every web
+    node counts the same failures, and taking a slot is atomic across them (a lock per address)."""
+
+    attempts: AttemptLogLike
+
+    def begin(self, account: str, address: str) -> Attempt:
+        def decide(recent: list[tuple[bool, float]], now: float) -> None:
+            refused = refusal([at for mine, at in recent if mine], [at for _mine, at in recent], now)
+            if refused is not None:
+                raise refused
+
+        ref, at = self.attempts.attempt(account, address, WINDOW_SECONDS, decide)
+        return Attempt(account, address, at, ref)
+
+    def succeeded(self, attempt: Attempt) -> None:
+        self.attempts.succeeded(attempt.ref, attempt.account, attempt.address)
+
+    def forget(self, account: str) -> None:
+        self.attempts.forget(account)
+
+    def counted(self) -> int:
+        return self.attempts.count()

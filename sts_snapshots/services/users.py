@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from ..domain.models import normalize_email
 from ..domain.records import UserRecord
 from ..domain.time import now_iso
-from ..store import Database, Table
+from ..store import DatabaseLike, TableLike
 from .auth import dummy_hash, hash_password, verify_password
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .throttle import LockedOut, LoginThrottle
+from .throttle import LockedOut, LoginThrottle, Throttle
 
 __all__ = ["LOCAL_ADMIN", "ROLES", "LockedOut", "User", "UserService"]
 ROLES = ("admin", "user")
@@ -46,9 +46,10 @@ LOCAL_ADMIN = User(email="", name="the command line", role="admin")
 
 
 class UserService:
-    def __init__(self, db: Database) -> None:
-        self._table: Table[UserRecord] = db.table("users")
-        self._throttle = LoginThrottle()
+    def __init__(self, db: DatabaseLike, throttle: Throttle | None = None) -> None:
+        """``throttle``: where failed logins are counted (default: this process's memory)."""
+        self._table: TableLike[UserRecord] = db.table("users")
+        self._throttle: Throttle = throttle or LoginThrottle()
 
     def require_admin(self, by: User) -> None:
         """Forbidden unless ``by`` is an administrator *now*, as the store says: the one check of every change to

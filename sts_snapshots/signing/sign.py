@@ -44,10 +44,12 @@ class SignerConfig:
     data_dir: str
     p12: str = ""
     timestamp_url: str = ""
+    secrets_dir: str = ""  # the identity is in <secrets_dir>/signing when set (DataLayout.secrets)
 
     @classmethod
-    def of(cls, data_dir: Path, p12: str = "", timestamp_url: str = "") -> SignerConfig:
-        return cls(str(data_dir), p12, timestamp_url)
+    def of(cls, data_dir: Path, p12: str = "", timestamp_url: str = "",
+           secrets_dir: Path | None = None) -> SignerConfig:
+        return cls(str(data_dir), p12, timestamp_url, str(secrets_dir) if secrets_dir is not None else "")
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,8 @@ def load_signer(config: SignerConfig) -> Signer:
     """
     if config.p12:
         return _load_p12(config.p12, os.environ.get(P12_PASSWORD_ENV, ""), config.timestamp_url)
-    folder = DataLayout(Path(config.data_dir)).signing
+    secrets = Path(config.secrets_dir) if config.secrets_dir else None
+    folder = DataLayout(Path(config.data_dir), secrets_dir=secrets).signing
     try:
         current = (folder / CURRENT).read_text().strip()
     except OSError:

@@ -16,7 +16,7 @@ from typing_extensions import TypedDict
 
 from ..datadir.atomic import atomic_write_bytes
 from ..domain.time import now_iso, parse_datetime, utcnow
-from ..store import Database, Table
+from ..store import DatabaseLike, TableLike
 
 MB = 1024 * 1024
 
@@ -49,9 +49,9 @@ class CacheStats(TypedDict):
 
 
 class PdfCache:
-    def __init__(self, folder: Path, index_db: Database, memory_limit_mb: int, disk_limit_mb: int) -> None:
+    def __init__(self, folder: Path, index_db: DatabaseLike, memory_limit_mb: int, disk_limit_mb: int) -> None:
         self.folder = folder
-        self._index: Table[CacheEntry] = index_db.table("entries")
+        self._index: TableLike[CacheEntry] = index_db.table("entries")
         self.memory_limit = memory_limit_mb * MB
         self.disk_limit = disk_limit_mb * MB
         self._memory: OrderedDict[str, bytes] = OrderedDict()

@@ -15,6 +15,7 @@ from ...domain.models import PARTY_ROLES
 from ...domain.records import ReadinessView
 from ...services.errors import Conflict, Forbidden, Invalid, NotFound, StorageFailed
 from ...services.users import LockedOut, User
+from ...store import StoreUnavailable
 
 # The icon per status (the colour comes from the stylesheet class ``sts-chip-<status>``); the label comes from
 # the domain's one table, so a chip reads like the filters and the PDF.
@@ -28,7 +29,7 @@ STATUS_ICONS = {
 # The chip "soon" (its marker and stylesheet class) is the domain's "expiring_soon".
 LABEL_CODES = {"soon": "expiring_soon"}
 
-USER_ERRORS = (NotFound, Forbidden, Conflict, Invalid, LockedOut, StorageFailed)
+USER_ERRORS = (NotFound, Forbidden, Conflict, Invalid, LockedOut, StorageFailed, StoreUnavailable)
 
 
 def esc(value: object) -> str:
