@@ -6,6 +6,9 @@ import logging
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.background import BackgroundScheduler
 
 from .context import StsApp
 from .datadir import DataLayout
@@ -23,7 +26,7 @@ from .services.checklists import ChecklistService
 from .services.documents import DocumentService
 from .services.rooms import RoomService
 from .services.snapshot_records import SnapshotRecords
-from .services.snapshots import SnapshotService
+from .services.snapshots import JobQueue, SnapshotService
 from .services.tasks import TaskStore
 from .services.users import UserService
 from .settings import Settings
@@ -33,6 +36,9 @@ from .snapshots.pipeline import Pipeline, generate_snapshot, include_limits
 from .snapshots.queue import SchedulerQueue, build_scheduler
 from .snapshots.renderer import RenderPool
 from .store.stores import Stores
+
+if TYPE_CHECKING:
+    from .snapshots.pg_queue import ProcrastinateQueue
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +71,7 @@ def build_app(settings: Settings, *, today: Callable[[], date] | None = None) ->
         pool=RenderPool(settings.workers, settings.worker_recycle_after, str(fonts), niceness=settings.worker_priority),
         layout=layout, fonts_dir=fonts, include_limits=include_limits(settings),
         signer=SignerConfig.of(layout.root, settings.signing_p12, settings.timestamp_url), checklists=checklists)
-    queue = SchedulerQueue(build_scheduler(settings.max_concurrent_generations), partial(generate_snapshot, pipeline))
+    queue, scheduler, pg_queue = build_queue(settings, pipeline)
     secret = secret_key(layout)
     return StsApp(
         settings=settings, layout=layout, secret=secret, stores=stores, users=users, rooms=rooms,
@@ -73,7 +79,26 @@ def build_app(settings: Settings, *, today: Callable[[], date] | None = None) ->
         snapshots=SnapshotService(rooms=rooms, records=records, tasks=tasks, queue=queue,
                                   layout=layout, activity_limit=settings.report_activity_limit),
         tasks=tasks, cache=pipeline.cache, metrics=pipeline.metrics, pipeline=pipeline, queue=queue,
+        scheduler=scheduler, pg_queue=pg_queue,
         tokens=TokenIssuer(secret, timedelta(minutes=settings.token_ttl_minutes)))
+
+
+def build_queue(settings: Settings,
+                pipeline: Pipeline) -> tuple[JobQueue, BackgroundScheduler, ProcrastinateQueue | None]:
+    """Where generations wait, chosen by ``database_url``; the node's scheduler; the queue again if on PostgreSQL.
+
+    Embedded: APScheduler in this process runs them. Distributed: Procrastinate in PostgreSQL holds them for any
+    render node (``sts-snapshots render-node``), and the scheduler only flushes this node's metrics.
+    """
+    if not settings.database_url:
+        scheduler = build_scheduler(settings.max_concurrent_generations)
+        return SchedulerQueue(scheduler, partial(generate_snapshot, pipeline)), scheduler, None
+    from .snapshots.pg_queue import ProcrastinateQueue, no_transaction
+
+    # no_transaction until the stores are on PostgreSQL; then the store's current_connection, so that a job is
+    # deferred in the transaction of its snapshot's records.
+    pg_queue = ProcrastinateQueue(settings.database_url, no_transaction)
+    return pg_queue, build_scheduler(1), pg_queue
 
 
 def seed_if_empty(sts: StsApp) -> bool:

@@ -22,10 +22,15 @@ PUBLIC_FIELDS = tuple(SnapshotView.__annotations__)
 
 
 class JobQueue(Protocol):
-    """Where a snapshot's generation waits to run (APScheduler in this process: ``snapshots/queue.py``)."""
+    """Where a snapshot's generation waits to run.
+
+    Embedded: APScheduler in this process (``snapshots/queue.py``). Distributed: Procrastinate in PostgreSQL
+    (``snapshots/pg_queue.py``), where ``submit`` and ``remove`` join the transaction open in the calling thread, so
+    a job exists exactly when the records written in that transaction do.
+    """
 
     def submit(self, snapshot_id: str) -> None:
-        """Queue the generation of ``snapshot_id`` (its task record exists already)."""
+        """Queue the generation of ``snapshot_id`` (its task record exists already; queued twice, it runs once)."""
 
     def remove(self, snapshot_id: str) -> None:
         """Take a generation that has not started out of the queue; nothing happens if there is none."""
