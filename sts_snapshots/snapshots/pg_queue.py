@@ -80,7 +80,7 @@ def job_options(snapshot_id: str) -> ConfigureTaskOptions:
 
     ``queueing_lock``: at most one of its jobs waits; ``lock``: at most one runs, on any node.
 
-    >>> job_options("s1")["lock"] == job_options("s1")["queueing_lock"] == "task_s1"
+    >>> job_options("s1")["lock"] == job_options("s1")["queueing_lock"] == "snapshot-s1"
     True
     """
     task_id = task_id_for(snapshot_id)
