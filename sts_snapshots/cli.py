@@ -82,16 +82,13 @@ def render_node(data_dir: Path | None, workers: int | None, log_level: str | Non
     if not settings.database_url:
         raise click.ClickException("render-node needs the distributed mode: set STS_DATABASE_URL=postgresql://... "
                                    "(the database of the web nodes)")
-    from .datadir import DataLayout
     from .logging_setup import setup_logging
     from .snapshots.pg_queue import QueueUnavailable
 
     if os.name == "posix":
         os.umask(0o077)  # as serve: what the node writes is this user's alone
-    layout = DataLayout(settings.data_dir)
-    layout.prepare()
-    setup_logging(layout.log_file, settings.log_level)
     sts = open_app(data_dir, settings)
+    setup_logging(sts.layout.log_file, settings.log_level)
     click.echo(f"STS Snapshots {sts.version} render node: jobs from {sts.pg_queue.where}, at most "
                f"{settings.max_concurrent_generations} generations at once on this node, {settings.workers} render "
                "processes (Ctrl+C stops it)")
