@@ -40,6 +40,7 @@ from sts_snapshots.snapshots.pg_queue import (
 )
 from sts_snapshots.snapshots.render_node import Handlers, Timings, worker_app
 from sts_snapshots.store.stores import Stores
+from tests.harness import API, running_app
 from tests.pg_worker import APP_NAME, make_tables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -214,6 +215,25 @@ async def test_remove_cancels_a_job_that_has_not_started(pg_url: str, tmp_path: 
         assert ran == ["kept"]
     finally:
         queue.stop()
+
+
+@pytest.mark.postgres
+async def test_a_web_node_queues_snapshots_in_postgresql_and_runs_no_worker(pg_url: str, tmp_path: Path) -> None:
+    settings = Settings.load({"data_dir": tmp_path / "data", "workers": 0, "open_browser": False,
+                              "database_url": pg_url}, env={})
+    async with running_app(settings) as web:
+        room = web.demo_room_id()
+        answer = await web.client.post(f"{API}/rooms/{room}/snapshots", json={"title": "From the API"},
+                                       headers=web.admin)
+        assert answer.status_code == 200, answer.text
+        view = answer.json()
+        assert view["status"] == "generating" and jobs_of(pg_url, view["id"]) == ["todo"]
+        health = (await web.client.get(f"{API}/health")).json()
+        assert health["status"] == "ok" and health["scheduler_running"]  # the node's scheduler: metrics flush only
+        assert [job.id for job in web.sts.scheduler.get_jobs()] == ["metrics-flush"]
+        assert rows(pg_url, "SELECT count(*) FROM procrastinate_workers") == [(0,)]  # it takes no job
+        delete = await web.client.delete(f"{API}/rooms/{room}/snapshots/{view['id']}", headers=web.admin)
+        assert delete.status_code == 204 and jobs_of(pg_url, view["id"]) == ["cancelled"]
 
 
 @pytest.mark.postgres
