@@ -9,6 +9,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.background import BackgroundScheduler
 
 from .context import StsApp
 from .datadir import DataLayout
@@ -26,7 +29,7 @@ from .services.checklists import ChecklistService
 from .services.documents import DocumentService
 from .services.rooms import RoomService
 from .services.snapshot_records import SnapshotRecords
-from .services.snapshots import SnapshotService
+from .services.snapshots import JobQueue, SnapshotService
 from .services.tasks import TaskStore
 from .services.throttle import LoginThrottle, SharedLoginThrottle, Throttle
 from .services.users import UserService
@@ -37,6 +40,9 @@ from .snapshots.pipeline import Pipeline, generate_snapshot, include_limits
 from .snapshots.queue import SchedulerQueue, build_scheduler
 from .snapshots.renderer import RenderPool
 from .store.stores import Stores, open_stores
+
+if TYPE_CHECKING:
+    from .snapshots.pg_queue import ProcrastinateQueue
 
 log = logging.getLogger(__name__)
 
@@ -81,13 +87,15 @@ def build_app(settings: Settings, *, today: Callable[[], date] | None = None) ->
         layout=layout, fonts_dir=fonts, include_limits=include_limits(settings),
         signer=SignerConfig.of(layout.root, settings.signing_p12, settings.timestamp_url, layout.secrets_dir),
         checklists=checklists)
-    queue = SchedulerQueue(build_scheduler(settings.max_concurrent_generations), partial(generate_snapshot, pipeline))
+    queue, scheduler, pg_queue = build_queue(settings, pipeline)
     return StsApp(
         settings=settings, layout=layout, secret=secret, stores=stores, users=users, rooms=rooms,
         documents=documents, checklists=checklists,
         snapshots=SnapshotService(rooms=rooms, records=records, tasks=tasks, queue=queue,
-                                  layout=layout, activity_limit=settings.report_activity_limit),
+                                  layout=layout, activity_limit=settings.report_activity_limit,
+                                  transaction=stores.transaction),
         tasks=tasks, cache=pipeline.cache, metrics=pipeline.metrics, pipeline=pipeline, queue=queue,
+        scheduler=scheduler, pg_queue=pg_queue,
         tokens=TokenIssuer(secret, timedelta(minutes=settings.token_ttl_minutes)),
         verify_throttle=throttle_of(stores, "verify"))
 
@@ -111,6 +119,25 @@ def cluster_fingerprints(layout: DataLayout, secret: str, installation: str) -> 
     secret_digest = hashlib.blake2b(secret.encode(), digest_size=16, person=b"sts-secret.key").hexdigest()
     return {"installation.id": installation, "secret.key": secret_digest,
             "signing CA": load_identity(layout).ca_info.fingerprint}
+
+
+def build_queue(settings: Settings,
+                pipeline: Pipeline) -> tuple[JobQueue, BackgroundScheduler, ProcrastinateQueue | None]:
+    """Where generations wait, chosen by ``database_url``; the node's scheduler; the queue again if on PostgreSQL.
+
+    Embedded: APScheduler in this process runs them. Distributed: Procrastinate in PostgreSQL holds them for any
+    render node (``sts-snapshots render-node``), and the scheduler only flushes this node's metrics.
+    """
+    if not settings.database_url:
+        scheduler = build_scheduler(settings.max_concurrent_generations)
+        return SchedulerQueue(scheduler, partial(generate_snapshot, pipeline)), scheduler, None
+    from .snapshots.pg_queue import ProcrastinateQueue
+    from .store.transaction import current_connection
+
+    # A job is deferred on the connection of the transaction that writes its snapshot's records (SnapshotService
+    # wraps create and delete in stores.transaction()): a create leaves both or neither.
+    pg_queue = ProcrastinateQueue(settings.database_url, current_connection)
+    return pg_queue, build_scheduler(1), pg_queue
 
 
 def seed_if_empty(sts: StsApp) -> bool:

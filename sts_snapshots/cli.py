@@ -23,13 +23,13 @@ def load_settings(**cli: Any) -> Settings:
         raise click.UsageError(str(exc)) from None
 
 
-def open_app(data_dir: Path | None) -> Any:
+def open_app(data_dir: Path | None, settings: Settings | None = None) -> Any:
     """The app's parts (no server) for a management command; errors become readable messages."""
     from .app import build_app
     from .datadir import DataDirError
     from .store import StoreCorruptError, StoreSetupError, StoreUnavailable
 
-    settings = load_settings(data_dir=data_dir, demo=False)
+    settings = settings or load_settings(data_dir=data_dir, demo=False)
     try:
         return build_app(settings)
     except (DataDirError, StoreCorruptError, StoreSetupError, StoreUnavailable) as exc:
@@ -72,6 +72,40 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, native: boo
         click.echo(f"Error: {exc}", err=True)
         code = 2
     sys.exit(code)
+
+
+@main.command("render-node")
+@data_dir_option
+@click.option("--workers", type=int, default=None, help=HELP["workers"])
+@click.option("--log-level", default=None, help=HELP["log_level"])
+def render_node(data_dir: Path | None, workers: int | None, log_level: str | None) -> None:
+    """Run a render node of the distributed mode: take snapshot jobs from PostgreSQL and render them (no UI, no HTTP).
+
+    Renders at most max_concurrent_generations snapshots at once on this node; Ctrl+C or SIGTERM stops it once the
+    renders in progress are done, and the ones still queued here go back to the queue for any node.
+    """
+    settings = load_settings(data_dir=data_dir, workers=workers, log_level=log_level, demo=False)
+    if not settings.database_url:
+        raise click.ClickException("render-node needs the distributed mode: set STS_DATABASE_URL=postgresql://... "
+                                   "(the database of the web nodes)")
+    from .logging_setup import setup_logging
+    from .snapshots.pg_queue import QueueUnavailable
+
+    if os.name == "posix":
+        os.umask(0o077)  # as serve: what the node writes is this user's alone
+    sts = open_app(data_dir, settings)
+    setup_logging(sts.layout.log_file, settings.log_level)
+    click.echo(f"STS Snapshots {sts.version} render node: jobs from {sts.pg_queue.where}, at most "
+               f"{settings.max_concurrent_generations} generations at once on this node, {settings.workers} render "
+               "processes (Ctrl+C stops it)")
+    try:
+        by_signal = sts.run_render_node()
+    except QueueUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    if not by_signal:
+        raise click.ClickException("the render node's workers stopped: the job queue's database connection failed "
+                                   "(see the log)")
+    click.echo("STS Snapshots render node stopped.")
 
 
 @main.group()

@@ -6,10 +6,12 @@ pages can name its type without importing what builds it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -21,17 +23,20 @@ from .services.auth import TokenIssuer
 from .services.checklists import ChecklistService
 from .services.documents import DocumentService
 from .services.rooms import RoomService
-from .services.snapshots import SnapshotService
+from .services.snapshots import JobQueue, SnapshotService
 from .services.tasks import TaskStore
 from .services.throttle import LoginThrottle, Throttle
 from .services.users import UserService
 from .settings import Settings
 from .snapshots.cache import PdfCache
 from .snapshots.cleanup import CleanupResult, run_cleanup
-from .snapshots.pipeline import Pipeline
-from .snapshots.queue import SchedulerQueue, add_maintenance
+from .snapshots.pipeline import Pipeline, generate_snapshot
+from .snapshots.queue import add_maintenance, add_metrics_flush
 from .snapshots.recovery import recover
 from .store.stores import Stores
+
+if TYPE_CHECKING:  # imported at run time only in the distributed mode: it loads procrastinate and psycopg
+    from .snapshots.pg_queue import ProcrastinateQueue
 
 log = logging.getLogger(__name__)
 
@@ -51,15 +56,15 @@ class StsApp:
     cache: PdfCache
     metrics: MetricsRecorder
     pipeline: Pipeline
-    queue: SchedulerQueue
+    queue: JobQueue
+    # This node's scheduler. Embedded: it runs the generations, the daily cleanup and the metrics flush. Distributed
+    # (``database_url``): only the metrics flush, as each node has its own metrics buffer.
+    scheduler: BackgroundScheduler
     tokens: TokenIssuer
     verify_throttle: Throttle = field(default_factory=LoginThrottle)  # POST /api/v1/verify and /verify
     started_at: float = field(default_factory=time.monotonic)
     version: str = __version__
-
-    @property
-    def scheduler(self) -> BackgroundScheduler:
-        return self.queue.scheduler
+    pg_queue: ProcrastinateQueue | None = None  # ``queue`` itself in the distributed mode; None in the embedded one
 
     def cleanup(self) -> CleanupResult:
         s = self.settings
@@ -67,8 +72,19 @@ class StsApp:
                            cache_hours=s.cache_retention_hours, metrics_hours=s.metrics_retention_hours)
 
     def start(self) -> None:
-        """Start the scheduler and resume what a previous run left unfinished."""
+        """Start the scheduler and resume what a previous run left unfinished.
+
+        In the distributed mode the queue's tables are made sure of instead, and nothing is resumed: other nodes
+        may be running those jobs; the render nodes' stalled-job sweep retries those of a node that died.
+        """
         if self.scheduler.running:
+            return
+        if self.pg_queue is not None:
+            self.pg_queue.start()
+            add_metrics_flush(self.scheduler, self.metrics.flush)
+            self.scheduler.start()
+            write_start_marker(self.layout)
+            log.info("Snapshot jobs go through the queue in PostgreSQL (%s)", self.pg_queue.where)
             return
         add_maintenance(self.scheduler, cleanup=self.cleanup, cleanup_hour=self.settings.cleanup_hour,
                         flush=self.metrics.flush)
@@ -86,7 +102,35 @@ class StsApp:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         self.pipeline.pool.shutdown()
+        if self.pg_queue is not None:
+            self.pg_queue.stop()
         self.metrics.flush()
+
+    def run_render_node(self) -> bool:
+        """Run this process as a render node until SIGINT or SIGTERM: take generations from the queue in PostgreSQL.
+
+        At most ``max_concurrent_generations`` at once on this node (each render node has its own cap). A stop lets
+        the renders in progress finish and puts the queued ones back for any node.
+
+        :return: True when stopped by a signal, False when the workers stopped by themselves (database lost).
+        :raises RuntimeError: the app is in the embedded mode (no ``database_url``).
+        """
+        if self.pg_queue is None:
+            raise RuntimeError("a render node needs the distributed mode (database_url)")
+        from .snapshots.render_node import Handlers, serve_jobs
+
+        s = self.settings
+        handlers = Handlers(generate=partial(generate_snapshot, self.pipeline), cleanup=self.cleanup,
+                            records=self.pipeline.records, tasks=self.tasks, layout=self.layout,
+                            max_attempts=s.max_task_attempts, cleanup_hour=s.cleanup_hour,
+                            job_retention_hours=s.task_retention_hours)
+        self.start()
+        try:
+            return asyncio.run(serve_jobs(self.pg_queue.database_url, handlers,
+                                          concurrency=s.max_concurrent_generations,
+                                          on_stop=self.pipeline.pool.shutdown))
+        finally:
+            self.stop()
 
     def uptime_s(self) -> float:
         return round(time.monotonic() - self.started_at, 1)

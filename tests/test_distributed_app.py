@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +37,36 @@ def pg_settings(tmp_path: Path, url: str) -> Settings:
     return Settings.load({"data_dir": tmp_path / "node1", "files_dir": str(tmp_path / "shared"),
                           "secrets_dir": str(tmp_path / "secrets1"), "database_url": url, "workers": 0,
                           "open_browser": False}, env={})
+
+
+@contextmanager
+def render_node(tmp_path: Path, settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
+    """A real ``sts-snapshots render-node`` for the web node of ``settings``: its own data folder, the shared files
+    folder, and a copy of the web node's secrets (as an operator copies them to each node)."""
+    secrets = tmp_path / "secrets-render"
+    shutil.copytree(settings.secrets_dir, secrets, dirs_exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "NICEGUI_", "STS_"))}
+    env |= {"STS_DATABASE_URL": settings.database_url, "STS_FILES_DIR": settings.files_dir,
+            "STS_SECRETS_DIR": str(secrets), "PYTHONPATH": str(ROOT)}
+    with (tmp_path / "render-node.log").open("wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "sts_snapshots", "render-node", "--data-dir",
+                                    str(tmp_path / "render1"), "--workers", "1"], stdout=log,
+                                   stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@asynccontextmanager
+async def as_async(manager: AbstractContextManager[Any]) -> AsyncIterator[Any]:
+    with manager as value:
+        yield value
 
 
 async def login(client: httpx.AsyncClient) -> dict[str, str]:
@@ -65,7 +99,8 @@ async def clearance(h: Harness, headers: dict[str, str]) -> dict[str, Any]:
 @pytest.mark.postgres
 async def test_a_clearance_end_to_end_on_postgres(tmp_path: Path, pg_url: str, pg_cluster: Cluster) -> None:
     settings = pg_settings(tmp_path, pg_url)
-    async with running_app(settings) as h:
+    # the web node queues the snapshot; a render node makes it
+    async with running_app(settings) as h, as_async(render_node(tmp_path, settings)):
         await sign_in(h.user, ADMIN_EMAIL)  # the UI's login too, on the shared throttle and user store
         await h.user.should_see("New room")
         headers = await login(h.client)
@@ -127,7 +162,8 @@ async def test_postgres_going_away_is_a_503_and_the_node_recovers_by_itself(tmp_
             rooms = await wait_until(rooms_again, 60, "the API answering again")
             assert "Before the outage" in {room["title"] for room in rooms.json()}
             headers = await login(h.client)  # and writes work again: a whole clearance, with its snapshot
-            done = await clearance(h, headers)
+            with render_node(tmp_path, settings):  # rendered by a render node started once PostgreSQL is back
+                done = await clearance(h, headers)
             assert done["task"]["status"] == "completed"
 
 

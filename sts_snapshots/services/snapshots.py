@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, cast
 
@@ -12,6 +14,7 @@ from ..domain.models import clean_text, newest_first
 from ..domain.records import SnapshotRecord, SnapshotView, TaskRecord
 from ..domain.report_model import DEFAULT_ACTIVITY_LIMIT
 from ..domain.time import now_iso, utcnow
+from ..store.transaction import after_commit
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .rooms import RoomService
 from .snapshot_records import SnapshotRecords
@@ -22,10 +25,15 @@ PUBLIC_FIELDS = tuple(SnapshotView.__annotations__)
 
 
 class JobQueue(Protocol):
-    """Where a snapshot's generation waits to run (APScheduler in this process: ``snapshots/queue.py``)."""
+    """Where a snapshot's generation waits to run.
+
+    Embedded: APScheduler in this process (``snapshots/queue.py``). Distributed: Procrastinate in PostgreSQL
+    (``snapshots/pg_queue.py``), where ``submit`` and ``remove`` join the transaction open in the calling thread, so
+    a job exists exactly when the records written in that transaction do.
+    """
 
     def submit(self, snapshot_id: str) -> None:
-        """Queue the generation of ``snapshot_id`` (its task record exists already)."""
+        """Queue the generation of ``snapshot_id`` (its task record exists already; queued twice, it runs once)."""
 
     def remove(self, snapshot_id: str) -> None:
         """Take a generation that has not started out of the queue; nothing happens if there is none."""
@@ -33,8 +41,12 @@ class JobQueue(Protocol):
 
 class SnapshotService:
     def __init__(self, *, rooms: RoomService, records: SnapshotRecords, tasks: TaskStore, queue: JobQueue,
-                 layout: DataLayout, activity_limit: int = DEFAULT_ACTIVITY_LIMIT) -> None:
-        """``activity_limit`` (the setting ``report_activity_limit``) is recorded with each new snapshot."""
+                 layout: DataLayout, activity_limit: int = DEFAULT_ACTIVITY_LIMIT,
+                 transaction: Callable[[], contextlib.AbstractContextManager[object]] = contextlib.nullcontext) -> None:
+        """``activity_limit`` (the setting ``report_activity_limit``) is recorded with each new snapshot;
+        ``transaction`` (the stores': one PostgreSQL transaction, nothing on TinyDB) holds a create's or a delete's
+        records and its job together."""
+        self._transaction = transaction
         self._activity_limit = activity_limit
         self._rooms = rooms
         self._records = records
@@ -61,10 +73,11 @@ class SnapshotService:
             "status": "generating", "task_id": task_id_for(snapshot_id),
             "file_url": None, "file_size": None, "sha256": None, "pages": None, "content_key": None,
             "created_by": user.email, "created_at": now_iso(), "completed_at": None, "error": None}
-        self._records.insert(record)
-        self._tasks.create(record["task_id"], "generate_pdf", {"snapshot_id": snapshot_id, "room_id": room_id})
-        self._rooms.log(room_id, user.email, "snapshot created", title)
-        self._queue.submit(snapshot_id)
+        with self._transaction():  # the record, its task, the activity entry and the job: all or none
+            self._records.insert(record)
+            self._tasks.create(record["task_id"], "generate_pdf", {"snapshot_id": snapshot_id, "room_id": room_id})
+            self._rooms.log(room_id, user.email, "snapshot created", title)
+            self._queue.submit(snapshot_id)
         return public(record)
 
     def list(self, user: User, room_id: str, limit: int = 50, offset: int = 0) -> builtins.list[SnapshotView]:
@@ -95,11 +108,13 @@ class SnapshotService:
         record = self.get(user, room_id, snapshot_id)
         if not user.is_admin:
             raise Forbidden("only an admin may delete snapshots")
-        self._tasks.cancel(record["task_id"])
-        self._queue.remove(snapshot_id)
-        self._records.remove(snapshot_id)
-        self._layout.snapshot_pdf(snapshot_id).unlink(missing_ok=True)
-        self._rooms.log(room_id, user.email, "snapshot deleted", record["title"])
+        with self._transaction():
+            self._tasks.cancel(record["task_id"])
+            self._queue.remove(snapshot_id)
+            self._records.remove(snapshot_id)
+            self._rooms.log(room_id, user.email, "snapshot deleted", record["title"])
+            # the file goes once the records are gone for good (at once on TinyDB)
+            after_commit(lambda: self._layout.snapshot_pdf(snapshot_id).unlink(missing_ok=True))
 
     def task_for(self, user: User, task_id: str) -> TaskRecord:
         task = self._tasks.get(task_id)

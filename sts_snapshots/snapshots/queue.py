@@ -48,5 +48,10 @@ def add_maintenance(scheduler: BackgroundScheduler, *, cleanup: Callable[[], Any
                     flush: Callable[[], Any]) -> None:
     scheduler.add_job(cleanup, "cron", hour=cleanup_hour, minute=0, id="cleanup", replace_existing=True,
                       executor="maintenance")
+    add_metrics_flush(scheduler, flush)
+
+
+def add_metrics_flush(scheduler: BackgroundScheduler, flush: Callable[[], Any]) -> None:
+    """Write this process's buffered metrics every 5 s; per node in the distributed mode, where it is the only job."""
     scheduler.add_job(flush, "interval", seconds=5, id="metrics-flush", replace_existing=True,
                       executor="maintenance")
