@@ -42,7 +42,7 @@ from tests.test_browser_field import CHROMEDRIVER, CHROMIUM, api, api_token, cli
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "deploy" / "haproxy.cfg"
 OUTPUT = ROOT / "test-output"
-HAPROXY = shutil.which("haproxy")
+HAPROXY = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/sbin")  # sbin: not on a user's PATH
 NODES = ("web1", "web2")  # the example's server names, which are also the values of its cookie
 COOKIE = "STS_NODE"
 
