@@ -15,6 +15,7 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
 command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
 command -v xdotool >/dev/null 2>&1 || missing+=(xdotool)
+command -v haproxy >/dev/null 2>&1 || [[ -x /usr/sbin/haproxy ]] || missing+=(haproxy)  # tests/test_proxy_sticky.py: deploy/haproxy.cfg for real
 for lib in libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libegl1 libgl1 \
            libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxkbfile1; do
   dpkg -s "$lib" >/dev/null 2>&1 || missing+=("$lib")
