@@ -46,9 +46,16 @@ class RefusedOriginIsAWarning(logging.Filter):
     ...                            ("http://evil.example",), None)
     >>> RefusedOriginIsAWarning().filter(record), record.levelname
     (True, 'WARNING')
+    >>> record = logging.LogRecord("engineio.server", logging.ERROR, "", 0, "Invalid session 3fa9", None, None)
+    >>> RefusedOriginIsAWarning().filter(record), record.levelname
+    (True, 'WARNING')
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno == logging.ERROR and "is not an accepted origin" in str(record.msg):
+        # Also a polling request of a socket.io session this process does not have ("Invalid session"): a page
+        # served by another web node, after that node died or behind a proxy that is not sticky (README).
+        message = str(record.msg)
+        if record.levelno == logging.ERROR and ("is not an accepted origin" in message
+                                                or message.startswith("Invalid session")):
             record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True

@@ -142,6 +142,9 @@ def ui_run_options(sts: Any) -> dict[str, Any]:
     icon = static_dir() / "favicon.svg"
     return {"reload": False, "title": "STS Snapshots", "fastapi_docs": False, "show_welcome_message": False,
             "language": "en-US", "storage_secret": sts.secret,
-            "favicon": str(icon) if icon.exists() else None}
+            "favicon": str(icon) if icon.exists() else None,
+            # uvicorn would take X-Forwarded-For and -Proto from any loopback peer: only the proxies the
+            # trusted_proxies setting names may say who the client is (the login throttle counts by it)
+            "forwarded_allow_ips": sts.settings.trusted_proxies or ""}
 
 

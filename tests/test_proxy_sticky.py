@@ -108,9 +108,9 @@ def start_node(name: str, base: Path, secret: str) -> Node:
     key.chmod(0o600)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "NICEGUI_"))}
-    # As if HAProxy ran on another machine: uvicorn itself trusts X-Forwarded-For from loopback by default; with
-    # that off, only the app's trusted_proxies setting makes the forwarded client address count
-    env.update(STS_TRUSTED_PROXIES="127.0.0.1", FORWARDED_ALLOW_IPS="")
+    # Only the trusted_proxies setting makes a forwarded client address count (the server passes it to uvicorn,
+    # which by itself would trust X-Forwarded-For from any loopback peer)
+    env.update(STS_TRUSTED_PROXIES="127.0.0.1")
     log = base / f"{name}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
