@@ -6,8 +6,8 @@ from typing import Any
 
 from typing_extensions import TypedDict
 
-from ..domain.checklist_format import ChecklistSet, TemplateError, parse_set
-from ..domain.checklists import ChecklistRecord, state_of
+from ..domain.checklist_format import ChecklistSet, TemplateError, parse_set, upgraded_set
+from ..domain.checklists import ChecklistRecord, latest_rounds, state_of, upgraded
 from ..domain.records import VesselRecord
 from ..domain.time import now_iso
 from ..store import Database, Table
@@ -86,7 +86,7 @@ class ChecklistBook:
         with self._db.locked():
             existing = self._sets.get(key)
             if existing is not None:
-                if existing["document"] == document or if_missing:
+                if upgraded_set(existing["document"]) == document or if_missing:
                     return _summary(existing)
                 raise Conflict(f"{key} is installed already with other content: give the changed set a new version")
             row = _SetRow(id=key, set_id=document["id"], version=document["version"], document=document,
@@ -101,7 +101,7 @@ class ChecklistBook:
     def document(self, set_id: str, version: int | None = None) -> ChecklistSet | None:
         """The set ``set_id`` at ``version`` (default: its newest), or None."""
         rows = [r for r in self._sets.find(set_id=set_id) if version is None or r["version"] == version]
-        return max(rows, key=lambda r: r["version"])["document"] if rows else None
+        return upgraded_set(max(rows, key=lambda r: r["version"])["document"]) if rows else None
 
     def room_set(self, room_id: str) -> ChecklistSet | None:
         """The set the room's checklists come from: its own, or (not yet attached) the default's newest."""
@@ -119,10 +119,18 @@ class ChecklistBook:
         return self._room_sets.get(room_id) is not None
 
     def of_room(self, room_id: str) -> list[ChecklistRecord]:
-        return sorted(self.checklists.find(room_id=room_id), key=lambda c: (c["daughter_id"], c["position"]))
+        """The room's checklists, every round of each, by daughter vessel, order in the set and round."""
+        return sorted(map(upgraded, self.checklists.find(room_id=room_id)),
+                      key=lambda c: (c["daughter_id"], c["position"], c["round"]))
+
+    def get(self, checklist_id: str) -> ChecklistRecord | None:
+        """One round of a checklist, by its id."""
+        found = self.checklists.get(checklist_id)
+        return upgraded(found) if found else None
 
     def save(self, checklist: ChecklistRecord, changes: dict[str, Any]) -> ChecklistRecord:
-        return self.checklists.update(checklist["id"], changes) or checklist
+        saved = self.checklists.update(checklist["id"], changes)
+        return upgraded(saved) if saved else checklist
 
     def gate(self, room_id: str, vessels: list[VesselRecord]) -> tuple[int, int]:
         """(checklists to sign off before transfer, of them signed off), over every transfer pair of the room."""
@@ -132,7 +140,8 @@ class ChecklistBook:
             return 0, 0
         required = sum(c["before_transfer"] for c in document["checklists"]) * len(pairs)
         current = {(m["id"], d["id"]) for m, d in pairs}
-        signed = sum(1 for c in self.checklists.find(room_id=room_id)
+        # a repeated checklist counts as signed off when its latest round is
+        signed = sum(1 for c in latest_rounds(self.of_room(room_id)).values()
                      if c["before_transfer"] and (c["mother_id"], c["daughter_id"]) in current
                      and state_of(c) == "signed_off")
         return required, signed
