@@ -7,7 +7,7 @@ from typing import Any
 from typing_extensions import TypedDict
 
 from ..domain.checklist_format import ChecklistSet, TemplateError, parse_set, upgraded_set
-from ..domain.checklists import ChecklistRecord, latest_rounds, state_of, upgraded
+from ..domain.checklists import ChecklistRecord, has_entries, latest_rounds, round_title, state_of, upgraded
 from ..domain.records import VesselRecord
 from ..domain.time import now_iso
 from ..store import Database, Table
@@ -127,6 +127,23 @@ class ChecklistBook:
         """One round of a checklist, by its id."""
         found = self.checklists.get(checklist_id)
         return upgraded(found) if found else None
+
+    def release_vessel(self, room_id: str, vessel: VesselRecord) -> int:
+        """Before ``vessel`` leaves the room: its transfer pairs' checklists go with it while nobody has entered
+        anything in them (returns how many rounds went); refused while any holds an answer, a remark or a sign-off,
+        which are part of the clearance record and must not vanish with the vessel.
+
+        :raises Conflict: naming the checklists that hold entries.
+        """
+        with self._db.locked():
+            own = [c for c in self.of_room(room_id) if vessel["id"] in (c["mother_id"], c["daughter_id"])]
+            kept = [c for c in own if has_entries(c)]
+            if kept:
+                names = ", ".join(dict.fromkeys(round_title(c) for c in kept))
+                raise Conflict(f"{vessel['name']}'s checklists hold answers or sign-offs ({names}): they are part of "
+                               "the clearance record, so the vessel cannot be removed")
+            ids = {c["id"] for c in own}
+            return self.checklists.remove_where(lambda c: c["id"] in ids)
 
     def save(self, checklist: ChecklistRecord, changes: dict[str, Any]) -> ChecklistRecord:
         saved = self.checklists.update(checklist["id"], changes)
