@@ -22,6 +22,9 @@ from .context import RoomContext
 CHOICES = {"yes_no": ["yes", "no"], "yes_no_na": ["yes", "no", "n/a"]}
 STATE_TEXT = {"open": "Open", "signing": "Partly signed", "signed_off": "Signed off"}
 BIG = "min-h-[48px] min-w-[76px] text-[15px]"
+# what a checklist change touches: this section, the readiness (checklists to sign before transfer) and the log;
+# the documents and parties above are left alone, so the page does not shift under a finger on deck
+CHANGED = ("checklists", "readiness", "activity")
 
 
 def tag_of(c: ChecklistView) -> str:
@@ -42,10 +45,11 @@ class ChecklistsSection:
     def __init__(self, ctx: RoomContext) -> None:
         self.ctx = ctx
         self.toggled: dict[str, bool] = {}  # checklist round id -> opened (True) or closed by the user
+        self.current: set[str] = set()  # the checklists to work on now, as last built
         with widgets.card("Checklists", "checklist", marker="checklists"):
             self.live = LiveSection(lambda: ctx.sts.checklists.list(ctx.user, ctx.room_id), self.build,
                                     classes="p-4")
-        ctx.on_change(self.live.reload)
+        ctx.on_change(self.live.reload, "checklists")
 
     async def reload(self) -> None:
         await self.live.reload()
@@ -61,11 +65,15 @@ class ChecklistsSection:
                         .props("flat no-caps").classes(BIG).mark("change-set")
         if not data["pairs"]:
             widgets.empty_state("checklist", "No checklists yet", "Add a mother and a daughter vessel first.")
+        now = {next((c["id"] for c in pair["checklists"] if c["latest"] and c["state"] != "signed_off"), "")
+               for pair in data["pairs"]}
+        for newly in now - self.current:  # a checklist that has just become the one to work on opens
+            self.toggled.pop(newly, None)
+        self.current = now
         for pair in data["pairs"]:
             ui.label(f"Transfer {pair['label']}").classes("font-semibold text-[15px]")
-            current = next((c["id"] for c in pair["checklists"] if c["latest"] and c["state"] != "signed_off"), None)
             for checklist in pair["checklists"]:
-                self.checklist(checklist, pair["your_sides"], data["poac"], checklist["id"] == current)
+                self.checklist(checklist, pair["your_sides"], data["poac"], checklist["id"] in now)
                 if checklist["next_round"]:
                     self.next_round(checklist)
 
@@ -81,7 +89,7 @@ class ChecklistsSection:
         ok, started = await self.ctx.act(self.ctx.sts.checklists.start_round, c["id"])
         if ok and started is not None:
             self.toggled[started["id"]] = True
-            await self.ctx.changed()
+            await self.ctx.changed(*CHANGED)
 
     def remember(self, checklist_id: str, opened: Any) -> None:
         self.toggled[checklist_id] = bool(opened)
@@ -151,7 +159,7 @@ class ChecklistsSection:
     async def answer(self, c: ChecklistView, item: Any, value: Any) -> None:
         ok, _ = await self.ctx.act(self.ctx.sts.checklists.answer, c["id"], item["id"], value, None)
         if ok:
-            await self.ctx.changed()
+            await self.ctx.changed(*CHANGED)
 
     async def remark(self, c: ChecklistView, item: Any, text: str) -> None:
         if (text or "") == item["remarks"] or item["answer"] is None:
@@ -172,7 +180,7 @@ class ChecklistsSection:
                 ok, _ = await self.ctx.act(self.ctx.sts.checklists.sign_off, c["id"], side, name.value, rank.value)
                 if ok:
                     dialog.close()
-                    await self.ctx.changed()
+                    await self.ctx.changed(*CHANGED)
 
             with ui.row().classes("justify-end w-full"):
                 ui.button("Cancel", on_click=dialog.close).props("flat no-caps").classes(BIG)
@@ -199,7 +207,7 @@ class ChecklistsSection:
                 ok, _ = await self.ctx.act(self.ctx.sts.checklists.attach_set, set_id, int(version))
                 if ok:
                     dialog.close()
-                    await self.ctx.changed()
+                    await self.ctx.changed(*CHANGED)
 
             with ui.row().classes("justify-end w-full"):
                 ui.button("Cancel", on_click=dialog.close).props("flat no-caps").classes(BIG)
@@ -216,7 +224,7 @@ class ChecklistsSection:
                 ok, _ = await self.ctx.act(self.ctx.sts.checklists.reopen, c["id"], reason.value)
                 if ok:
                     dialog.close()
-                    await self.ctx.changed()
+                    await self.ctx.changed(*CHANGED)
 
             with ui.row().classes("justify-end w-full"):
                 ui.button("Cancel", on_click=dialog.close).props("flat no-caps").classes(BIG)
