@@ -505,3 +505,48 @@ def test_a_checklist_is_answered_and_signed_on_deck(server: str, driver: Any, si
     section = driver.find_element(By.XPATH, f"{panel_xpath(title)}/..")
     element_shot(driver, section, OUTPUT / f"checklists-{size}-section.png")
     assert current()["position"] == work["position"] + 1
+
+
+def test_the_next_round_of_the_during_transfer_checks_starts_with_a_tap(server: str, driver: Any) -> None:
+    """At tablet size: once round 1 of the repeated checks is signed off (here through the API), "Start round 2"
+    under it starts the next round, which opens as the one to work on. Screenshots go to test-output/."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    token = api_token(server)
+    room = api(server, token, "/rooms")[0]["id"]
+    base = f"/rooms/{room}/checklists"
+    for checklist in api(server, token, base)["pairs"][0]["checklists"]:
+        if checklist["code"] == "before-unmooring" or checklist["state"] == "signed_off":
+            continue
+        for item in checklist["items"]:
+            if item["required"] and item["answer"] is None:
+                answer = "yes" if item["kind"].startswith("yes") else "12"
+                request = urllib.request.Request(f"{server}/api/v1{base}/{checklist['id']}/items/{item['id']}",
+                                                 method="PUT", data=json.dumps({"answer": answer}).encode(),
+                                                 headers={"Authorization": f"Bearer {token}",
+                                                          "Content-Type": "application/json"})
+                urllib.request.urlopen(request).close()
+        for side in checklist["sign_off"]:
+            if side not in {s["side"] for s in checklist["signoffs"]}:
+                api(server, token, f"{base}/{checklist['id']}/signoffs", {"side": side, "name": "API Master",
+                                                                          "rank": "Master"})
+    driver.set_window_size(*SIZES["tablet"])
+    driver.get(f"{server}/login")
+    driver.delete_all_cookies()
+    sign_in(driver, server)
+    driver.get(f"{server}/rooms/{room}")
+    settle(driver)
+    start = "//button[.//span[normalize-space()='Start round 2']]"
+    button = WebDriverWait(driver, 20).until(ec.presence_of_element_located((By.XPATH, start)))
+    assert button.size["height"] >= 44
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    driver.save_screenshot(str(OUTPUT / "checklists-tablet-round-1-signed.png"))
+    tap(driver, start)
+    second = panel_xpath("5. During transfer (repeated checks) — Round 2 — Open")
+    WebDriverWait(driver, 20).until(ec.visibility_of_element_located(
+        (By.XPATH, f"{second}//div[starts-with(normalize-space(), 'Round 2 of 2, started')]")))
+    rounds = [c for c in api(server, token, base)["pairs"][0]["checklists"] if c["code"] == "during-transfer"]
+    assert [(c["round"], c["state"]) for c in rounds] == [(1, "signed_off"), (2, "open")]
+    element_shot(driver, driver.find_element(By.XPATH, f"{second}/.."), OUTPUT / "checklists-tablet-round-2.png")
