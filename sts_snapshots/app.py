@@ -73,7 +73,7 @@ def build_app(settings: Settings, *, today: Callable[[], date] | None = None) ->
     book = ChecklistBook(stores.checklists, settings.checklist_set)
     book.install(sample_checklist_set().read_text(encoding="utf-8"), "sts-snapshots", if_missing=True)
     rooms = RoomService(stores.rooms, stores.activity, stores.audit, chain=chain, today=today,
-                        checklist_gate=book.gate)
+                        checklist_gate=book.gate, release_vessel=book.release_vessel)
     documents = DocumentService(rooms, layout.documents)
     checklists = ChecklistService(rooms, book)
     records = SnapshotRecords(stores.snapshots)

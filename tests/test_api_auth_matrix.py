@@ -55,6 +55,8 @@ MATRIX: list[tuple[str, str, dict[str, Any], list[int]]] = [
     ("POST", "/rooms/{room}/checklists/{checklist}/signoffs", {"json": {"side": "mother", "name": "A", "rank": "B"}},
      [*UNAUTH, 404, 403, 409]),  # the admin may sign for a ship, but required items are still open
     ("POST", "/rooms/{room}/checklists/{signed}/reopen", {"json": {"reason": "matrix"}}, [*UNAUTH, 404, 403, 200]),
+    # run-in is not a repeated checklist: it has no next round, for anyone who may see it
+    ("POST", "/rooms/{room}/checklists/{checklist}/rounds", {}, [*UNAUTH, 404, 409, 409]),
     ("PUT", "/rooms/{room}/checklists/set", {"json": {"set_id": "generic-sample"}}, [*UNAUTH, 404, 403, 409]),
     ("GET", "/checklist-sets", {}, [*UNAUTH, 403, 403, 200]),
     ("POST", "/rooms/{room}/snapshots", {"json": {}}, [*UNAUTH, 404, 200, 200]),

@@ -338,3 +338,215 @@ def test_room_edits_update_only_what_changed_and_are_timed(server: str, driver: 
     (OUTPUT / "ui-timings.json").write_text(json.dumps(figures, indent=2))
     print(json.dumps({k: (v["median_ms"], v["max_ms"]) for k, v in figures.items()}))
     assert all(values for values in runs.values())
+
+
+CHECKLIST_TARGETS = """
+const panel = arguments[0];
+return [...panel.querySelectorAll('button, .q-expansion-item__container > .q-item')]
+  .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; })
+  .map(e => { const r = e.getBoundingClientRect();
+              return [(e.innerText || e.getAttribute('aria-label') || '').trim().split('\\n')[0], Math.round(r.width),
+                      Math.round(r.height)]; });
+"""
+
+
+def element_shot(driver: Any, element: Any, path: Path) -> None:
+    """A screenshot of ``element`` alone, however tall: the window is made as tall as the page first, so the
+    element is measured in the layout that is captured."""
+    import base64
+
+    width, height = driver.execute_script("return [window.innerWidth, document.documentElement.scrollHeight]")
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": min(int(height), 8000), "deviceScaleFactor": 1, "mobile": False})
+    try:
+        # the taller window is laid out and painted, and any panel has finished opening; a first capture settles
+        # the layout the capture itself makes, in which the element is then measured
+        driver.execute_script("window.scrollTo(0, 0); return new Promise(r => setTimeout(r, 800))")
+        driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+        x, y, w, h = driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.width, r.height]", element)
+        shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": x, "y": y, "width": w, "height": min(h, 8000), "scale": 1}})
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    OUTPUT.mkdir(exist_ok=True)
+    path.write_bytes(base64.b64decode(shot["data"]))
+
+
+def tap(driver: Any, xpath: str) -> None:
+    """Tap the element at ``xpath`` as soon as it is there, found again if the section was rebuilt meanwhile."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    for _ in range(5):
+        try:
+            element = WebDriverWait(driver, 20).until(ec.element_to_be_clickable((By.XPATH, xpath)))
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+            element.click()
+            return
+        except StaleElementReferenceException:
+            continue
+    raise AssertionError(f"{xpath} kept being replaced")
+
+
+def panel_xpath(title: str) -> str:
+    """The expansion panel of a checklist whose header starts with ``title`` (``3. Before run-in and mooring``)."""
+    return (f"//div[contains(@class,'q-expansion-item')][./div[contains(@class,'q-expansion-item__container')]"
+            f"/div[contains(@class,'q-item')][starts-with(normalize-space(), {title!r})]]")
+
+
+@pytest.mark.parametrize("size", ["tablet", "phone"])
+def test_a_checklist_is_answered_and_signed_on_deck(server: str, driver: Any, size: str) -> None:
+    """The demo room's checklist to work on now, in a real browser at tablet and phone size: it is open, another
+    opens with a tap, each item is answered with one tap on touch targets of at least 44 px, and it is signed off
+    for both ships (the admin may; a master signs only for their own ship). Screenshots go to test-output/."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    width, height = SIZES[size]
+    driver.set_window_size(width, height)
+    inner = driver.execute_script("return window.innerWidth")
+    driver.set_window_size(width + (width - inner), height)
+    driver.get(f"{server}/login")
+    driver.delete_all_cookies()
+    sign_in(driver, server)
+    token = api_token(server)
+    room = api(server, token, "/rooms")[0]["id"]
+
+    def current() -> dict[str, Any]:
+        listed = api(server, token, f"/rooms/{room}/checklists")["pairs"][0]["checklists"]
+        return next(c for c in listed if c["latest"] and c["state"] != "signed_off")
+
+    work = current()  # tablet: the demo's run-in checklist; phone (run after it): the one before cargo transfer
+    title = f"{work['position'] + 1}. {work['title']}"
+    driver.get(f"{server}/rooms/{room}")
+    settle(driver)
+    wait = WebDriverWait(driver, 20)
+    panel = wait.until(ec.presence_of_element_located((By.XPATH, panel_xpath(title))))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -80)", panel)
+    first_open = next(i for i in work["items"] if i["required"] and i["answer"] is None and i["kind"] != "text")
+    row = (f"{panel_xpath(title)}//div[contains(@class,'nicegui-column')]"
+           f"[./div[starts-with(normalize-space(), {first_open['id'] + ' '!r})]]")
+    wait.until(ec.visibility_of_element_located((By.XPATH, row)))  # the checklist to work on is open already
+    OUTPUT.mkdir(exist_ok=True)
+    driver.save_screenshot(str(OUTPUT / f"checklists-{size}-open.png"))
+
+    # another checklist opens with a tap on its header, and closes again
+    later = next(c for c in api(server, token, f"/rooms/{room}/checklists")["pairs"][0]["checklists"]
+                 if c["position"] > work["position"])
+    later_title = f"{later['position'] + 1}. {later['title']}"
+    header = driver.find_element(By.XPATH, f"{panel_xpath(later_title)}//div[contains(@class,'q-item')]")
+    driver.execute_script("arguments[0].click()", header)
+    wait.until(ec.visibility_of_element_located((By.XPATH, f"{panel_xpath(later_title)}//div[starts-with("
+                                                           f"normalize-space(), {later['items'][0]['id'] + ' '!r})]")))
+    driver.execute_script("arguments[0].click()", header)
+
+    small = [t for t in driver.execute_script(CHECKLIST_TARGETS, panel) if t[1] < 44 or t[2] < 44]
+    assert not small, f"touch targets under 44 px at {size}: {small}"
+    assert overflow(driver)[0] <= overflow(driver)[1], f"horizontal scrolling at {size}"
+
+    still_open = work["unanswered_required"]
+    for item in work["items"]:
+        if not item["required"] or item["answer"] is not None:
+            continue
+        row = (f"{panel_xpath(title)}//div[contains(@class,'nicegui-column')]"
+               f"[./div[starts-with(normalize-space(), {item['id'] + ' '!r})]]")
+        if item["kind"] in ("yes_no", "yes_no_na"):
+            yes = f"{row}//button[.//span[normalize-space()='YES']]"
+            size_px = wait.until(ec.element_to_be_clickable((By.XPATH, yes))).size
+            assert size_px["height"] >= 44 and size_px["width"] >= 44, (item["id"], size_px)
+            tap(driver, yes)  # one tap: nothing else is needed for the answer to be stored
+        else:
+            field = wait.until(ec.element_to_be_clickable((By.XPATH, f"{row}//input[@aria-label='Answer']")))
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", field)
+            field.send_keys("14" if item["kind"] == "number" else "Agreed on the radio")
+            tap(driver, f"{row}//button[.//span[normalize-space()='Save']]")
+        WebDriverWait(driver, 20).until(lambda d, item=item: next(
+            i for i in current()["items"] if i["id"] == item["id"])["answer"] is not None)
+        # and the page shows it: the section has reloaded, so the next tap is on the new elements
+        still_open -= 1
+        count = f"contains(normalize-space(./div), '· {still_open} required open')" if still_open else \
+            "not(contains(normalize-space(./div), 'required open'))"
+        wait.until(ec.presence_of_element_located((By.XPATH, f"{panel_xpath(title)}[{count}]")))
+        if item is first_open:
+            element_shot(driver, driver.find_element(By.XPATH, panel_xpath(title)),
+                         OUTPUT / f"checklists-{size}-answered.png")
+
+    dialog = "//div[contains(@class,'q-dialog')]"
+    for side, label in (("mother", "Mother vessel"), ("daughter", "Daughter vessel")):
+        sign = f"{panel_xpath(title)}//button[.//span[starts-with(normalize-space(), 'Sign off: {label}')]]"
+        assert wait.until(ec.presence_of_element_located((By.XPATH, sign))).size["height"] >= 44
+        tap(driver, sign)
+        try:
+            name = wait.until(ec.visibility_of_element_located(
+                (By.XPATH, f"{dialog}//input[@aria-label='Name of the person in charge']")))
+        except Exception as exc:
+            driver.save_screenshot(str(OUTPUT / f"checklists-{size}-no-dialog.png"))
+            raise AssertionError(f"tapping 'Sign off: {label}' at {size} opened no dialog") from exc
+        name.send_keys(f"{size} {side}")
+        if side == "mother":
+            driver.execute_script("return new Promise(r => setTimeout(r, 400))")  # the field's label has moved up
+            driver.save_screenshot(str(OUTPUT / f"checklists-{size}-sign-dialog.png"))
+        click(driver, "Sign off", dialog)
+        wait.until(lambda d, side=side: side in {s["side"] for s in next(
+            c for c in api(server, token, f"/rooms/{room}/checklists")["pairs"][0]["checklists"]
+            if c["id"] == work["id"])["signoffs"]})
+        wait.until(ec.invisibility_of_element_located((By.XPATH, dialog)))
+    wait.until(ec.invisibility_of_element_located((By.XPATH, dialog)))
+    # signed off, the panel closes and the next checklist is the one open
+    done = wait.until(ec.presence_of_element_located(
+        (By.XPATH, panel_xpath(f"{title} — Signed off"))))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -80)", done)
+    driver.save_screenshot(str(OUTPUT / f"checklists-{size}-signed.png"))
+    section = driver.find_element(By.XPATH, f"{panel_xpath(title)}/..")
+    element_shot(driver, section, OUTPUT / f"checklists-{size}-section.png")
+    assert current()["position"] == work["position"] + 1
+
+
+def test_the_next_round_of_the_during_transfer_checks_starts_with_a_tap(server: str, driver: Any) -> None:
+    """At tablet size: once round 1 of the repeated checks is signed off (here through the API), "Start round 2"
+    under it starts the next round, which opens as the one to work on. Screenshots go to test-output/."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    token = api_token(server)
+    room = api(server, token, "/rooms")[0]["id"]
+    base = f"/rooms/{room}/checklists"
+    for checklist in api(server, token, base)["pairs"][0]["checklists"]:
+        if checklist["code"] == "before-unmooring" or checklist["state"] == "signed_off":
+            continue
+        for item in checklist["items"]:
+            if item["required"] and item["answer"] is None:
+                answer = "yes" if item["kind"].startswith("yes") else "12"
+                request = urllib.request.Request(f"{server}/api/v1{base}/{checklist['id']}/items/{item['id']}",
+                                                 method="PUT", data=json.dumps({"answer": answer}).encode(),
+                                                 headers={"Authorization": f"Bearer {token}",
+                                                          "Content-Type": "application/json"})
+                urllib.request.urlopen(request).close()
+        for side in checklist["sign_off"]:
+            if side not in {s["side"] for s in checklist["signoffs"]}:
+                api(server, token, f"{base}/{checklist['id']}/signoffs", {"side": side, "name": "API Master",
+                                                                          "rank": "Master"})
+    driver.set_window_size(*SIZES["tablet"])
+    driver.get(f"{server}/login")
+    driver.delete_all_cookies()
+    sign_in(driver, server)
+    driver.get(f"{server}/rooms/{room}")
+    settle(driver)
+    start = "//button[.//span[normalize-space()='Start round 2']]"
+    button = WebDriverWait(driver, 20).until(ec.presence_of_element_located((By.XPATH, start)))
+    assert button.size["height"] >= 44
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    driver.save_screenshot(str(OUTPUT / "checklists-tablet-round-1-signed.png"))
+    tap(driver, start)
+    second = panel_xpath("5. During transfer (repeated checks) — Round 2 — Open")
+    WebDriverWait(driver, 20).until(ec.visibility_of_element_located(
+        (By.XPATH, f"{second}//div[starts-with(normalize-space(), 'Round 2 of 2, started')]")))
+    rounds = [c for c in api(server, token, base)["pairs"][0]["checklists"] if c["code"] == "during-transfer"]
+    assert [(c["round"], c["state"]) for c in rounds] == [(1, "signed_off"), (2, "open")]
+    element_shot(driver, driver.find_element(By.XPATH, f"{second}/.."), OUTPUT / "checklists-tablet-round-2.png")

@@ -38,6 +38,26 @@ def test_the_sample_is_marked_as_one_and_follows_the_phases() -> None:
         "Pre-fixture information exchange", "Pre-arrival", "Before run-in and mooring", "Before cargo transfer",
         "During transfer (repeated checks)", "Before unmooring"]
     assert [c["before_transfer"] for c in sample["checklists"]] == [True] * 4 + [False] * 2
+    assert [c["repeatable"] for c in sample["checklists"]] == [False] * 4 + [True, False]
+
+
+def test_a_set_installed_before_repeatable_existed_reads_with_its_default(tmp_path: Path) -> None:
+    """A set stored by an earlier version has no ``repeatable``: the checklist with an interval is repeated, and
+    importing the same file again is still answered as installed."""
+    settings = Settings.load({"data_dir": tmp_path / "d", "workers": 0, "demo": False}, env={})
+    build_app(settings).stores.close()
+    store = next(p for p in (tmp_path / "d").rglob("*.json") if "template_sets" in p.read_text(encoding="utf-8"))
+    data = json.loads(store.read_text(encoding="utf-8"))
+    for row in data["template_sets"].values():  # as an earlier version wrote it
+        for c in row["document"]["checklists"]:
+            del c["repeatable"]
+    store.write_text(json.dumps(data), encoding="utf-8")
+    sts = build_app(settings)
+    book = sts.checklists.book
+    document = book.document("generic-sample")
+    assert document is not None and [c["repeatable"] for c in document["checklists"]] == [False] * 4 + [True, False]
+    assert book.install(SAMPLE, "again")["key"] == "generic-sample@1"
+    sts.stores.close()
 
 
 @pytest.mark.parametrize(("text", "where"), [
@@ -49,6 +69,10 @@ def test_the_sample_is_marked_as_one_and_follows_the_phases() -> None:
     (json.dumps(own_set(checklists=[own_set()["checklists"][0]] * 2)), "$.checklists[1].code: 'arrival' is used"),
     (json.dumps({k: v for k, v in own_set().items() if k != "title"}), "$: 'title' is a required property"),
     ('{\n  "format": "sts-checklist-set",\n  "id": "acme"\n  "version": 2\n}', "line 4, column 3:"),
+    (json.dumps(own_set(checklists=[{**own_set()["checklists"][0], "repeatable": "yes"}])),
+     "$.checklists[0].repeatable: 'yes' is not of type 'boolean'"),
+    (json.dumps(own_set(checklists=[{**own_set()["checklists"][0], "repeatable": False, "repeat_every_hours": 4}])),
+     "$.checklists[0].repeat_every_hours: only a repeatable checklist is repeated"),
 ])
 def test_errors_name_the_json_path_or_the_line(text: str, where: str) -> None:
     with pytest.raises(TemplateError) as caught:

@@ -174,3 +174,141 @@ async def test_installed_sets_are_for_admins(harness: Harness) -> None:
     assert response.status_code == 200 and response.json()[0]["key"] == "generic-sample@1"
     assert response.json()[0]["sample"] is True
     assert (await harness.client.get(f"{API}/checklist-sets", headers=harness.member)).status_code == 403
+
+
+async def sign_both(h: Harness, room: dict[str, Any], checklist: dict[str, Any]) -> None:
+    await answer_all(h, room, checklist)
+    for side in checklist["sign_off"]:
+        response = await sign(h, room, checklist, side)
+        assert response.status_code == 201, response.text
+
+
+async def start_round(h: Harness, room: dict[str, Any], checklist: dict[str, Any],
+                      email: str = PEOPLE["poac"]) -> Any:
+    return await h.client.post(f"{room['base']}/checklists/{checklist['id']}/rounds", headers=h.auth(email))
+
+
+def rounds_of(lists: list[dict[str, Any]], code: str) -> list[dict[str, Any]]:
+    return [c for c in lists if c["code"] == code]
+
+
+async def test_during_transfer_rounds_are_recorded_and_signed_each_on_its_own(harness: Harness) -> None:
+    h = harness
+    room = await transfer_room(h)
+    lists = await checklists(h, room)
+    during = rounds_of(lists, "during-transfer")[0]
+    assert (during["repeatable"], during["round"], during["rounds"], during["latest"], during["next_round"]) == \
+        (True, 1, 1, True, None)
+    assert during["started_at"] == during["created_at"]
+    not_yet = await start_round(h, room, during)
+    assert not_yet.status_code == 409 and "round 1 of During transfer (repeated checks) is not signed off yet" in \
+        not_yet.json()["detail"]
+    single = await start_round(h, room, lists[0])
+    assert single.status_code == 409 and "not a repeated checklist" in single.json()["detail"]
+    assert (await start_round(h, room, during, OUTSIDER)).status_code == 404
+    for checklist in lists[:5]:
+        await sign_both(h, room, checklist)
+
+    first = rounds_of(await checklists(h, room), "during-transfer")[0]
+    assert first["state"] == "signed_off" and first["next_round"] == 2
+    started = await start_round(h, room, first)
+    assert started.status_code == 201, started.text
+    second = started.json()
+    assert (second["round"], second["rounds"], second["latest"], second["state"]) == (2, 2, True, "open")
+    assert second["id"] != first["id"] and second["started_by"] == PEOPLE["poac"] and not second["signoffs"]
+    assert {i["answer"] for i in second["items"]} == {None}
+    again = await start_round(h, room, first)  # a second tap: round 2 is open, so no round 3
+    assert again.status_code == 409 and "round 2 of" in again.json()["detail"]
+    entry = (await h.client.get(f"{room['base']}/activity", headers=h.admin)).json()[0]
+    assert entry["action"] == "checklist round started" and \
+        entry["details"] == "During transfer (repeated checks), round 2 (MT Mother / MT Daughter)"
+
+    lists = await checklists(h, room)
+    assert [(c["round"], c["latest"], c["rounds"]) for c in rounds_of(lists, "during-transfer")] == \
+        [(1, False, 2), (2, True, 2)]
+    unmooring = rounds_of(lists, "before-unmooring")[0]
+    await answer_all(h, room, unmooring)
+    blocked = await sign(h, room, unmooring, "mother")  # the latest round decides the order
+    assert blocked.status_code == 409 and \
+        "During transfer (repeated checks), round 2 must be signed off first" in blocked.json()["detail"]
+
+    url = f"{room['base']}/checklists/{second['id']}/items/5.4"
+    response = await h.client.put(url, json={"answer": 41000, "remarks": "at 14:00"},
+                                  headers=h.auth(PEOPLE["daughter"]))
+    assert response.status_code == 200 and response.json()["items"][3]["answer"] == "41000"
+    await sign_both(h, room, second)
+    assert (await sign(h, room, unmooring, "mother")).status_code == 201
+    lists = await checklists(h, room)
+    one, two = rounds_of(lists, "during-transfer")
+    assert one["items"][3]["answer"] is None and two["items"][3]["remarks"] == "at 14:00"  # answers per round
+    assert [s["side"] for s in two["signoffs"]] == ["mother", "daughter"] and len(one["signoffs"]) == 2
+    log = (await h.client.get(f"{room['base']}/activity", headers=h.admin)).json()
+    assert any(e["details"].startswith("During transfer (repeated checks), round 2 (MT Mother / MT Daughter): "
+                                       "Daughter vessel") for e in log if e["action"] == "checklist signed off")
+
+    # re-opening works per round: round 1 opens, round 2 (the latest) stays signed, the order rule is unchanged
+    reopened = await h.client.post(f"{room['base']}/checklists/{one['id']}/reopen", json={"reason": "wrong time"},
+                                   headers=h.admin)
+    assert reopened.status_code == 200 and reopened.json()["state"] == "open" and reopened.json()["round"] == 1
+    lists = await checklists(h, room)
+    assert [c["state"] for c in rounds_of(lists, "during-transfer")] == ["open", "signed_off"]
+    assert (await sign(h, room, unmooring, "daughter")).status_code == 201
+    assert rounds_of(lists, "during-transfer")[1]["next_round"] == 3
+
+
+async def test_checklists_stored_before_rounds_read_as_round_one(harness: Harness) -> None:
+    h = harness
+    room = await transfer_room(h)
+    lists = await checklists(h, room)
+    table = h.sts.checklists.book.checklists
+    for c in lists:  # as an earlier version stored them: no round fields at all
+        stored = table.get(c["id"])
+        assert stored is not None
+        table.upsert({k: v for k, v in stored.items()  # type: ignore[arg-type]
+                      if k not in ("repeatable", "round", "started_at", "started_by")})
+    old = await checklists(h, room)
+    assert [(c["round"], c["rounds"], c["latest"]) for c in old] == [(1, 1, True)] * 6
+    assert all(c["started_at"] == c["created_at"] and c["started_by"] == "" for c in old)
+    assert [c["repeatable"] for c in old] == [False] * 4 + [True, False]  # the old record's repeat_every_hours
+    for checklist in old[:5]:
+        await sign_both(h, room, checklist)
+    started = await start_round(h, room, old[4])
+    assert started.status_code == 201 and started.json()["round"] == 2
+
+
+async def test_a_vessel_leaves_with_its_empty_checklists_but_not_with_entries(harness: Harness) -> None:
+    h = harness
+    room = await transfer_room(h)
+    response = await h.client.post(f"{room['base']}/vessels", json={"name": "MT Second", "imo": "9074729",
+                                                                      "role": "daughter"}, headers=h.admin)
+    second = response.json()["id"]
+    listed = (await h.client.get(f"{room['base']}/checklists", headers=h.admin)).json()
+    assert [p["daughter_name"] for p in listed["pairs"]] == ["MT Daughter", "MT Second"]
+    first = listed["pairs"][0]["checklists"][0]
+    answered = await h.client.put(f"{room['base']}/checklists/{first['id']}/items/1.1",
+                                  json={"answer": "yes", "remarks": "sent 08:00"}, headers=h.auth(PEOPLE["mother"]))
+    assert answered.status_code == 200
+    stored = h.sts.checklists.book.of_room(room["id"])
+    assert len(stored) == 12
+
+    gone = await h.client.delete(f"{room['base']}/vessels/{second}", headers=h.admin)  # nothing entered in its pair
+    assert gone.status_code == 204, gone.text
+    assert {c["daughter_id"] for c in h.sts.checklists.book.of_room(room["id"])} == {room["vessels"]["daughter"]}
+
+    for role in ("daughter", "mother"):  # the answered pair holds both
+        refused = await h.client.delete(f"{room['base']}/vessels/{room['vessels'][role]}", headers=h.admin)
+        assert refused.status_code == 409, refused.text
+        assert "checklists hold answers or sign-offs (Pre-fixture information exchange)" in refused.json()["detail"]
+        assert "part of the clearance record" in refused.json()["detail"]
+    assert len(h.sts.checklists.book.of_room(room["id"])) == 6
+    assert len(await checklists(h, room)) == 6
+
+    url = f"{room['base']}/checklists/{first['id']}/items/1.1"
+    cleared = await h.client.put(url, json={"answer": None}, headers=h.auth(PEOPLE["mother"]))
+    assert cleared.status_code == 200
+    remark_only = await h.client.delete(f"{room['base']}/vessels/{room['vessels']['daughter']}", headers=h.admin)
+    assert remark_only.status_code == 409  # the remark is still there
+    await h.client.put(url, json={"answer": None, "remarks": ""}, headers=h.auth(PEOPLE["mother"]))
+    removed = await h.client.delete(f"{room['base']}/vessels/{room['vessels']['daughter']}", headers=h.admin)
+    assert removed.status_code == 204, removed.text
+    assert h.sts.checklists.book.of_room(room["id"]) == []

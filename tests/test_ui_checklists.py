@@ -66,3 +66,44 @@ async def test_an_admin_changes_the_set_only_while_nothing_is_answered(harness: 
     user.find(marker="set-confirm").click()  # the demo room's checklists are started: refused, with the reason
     await wait_for(lambda: user.notify.contains("can no longer be changed"), what="the refusal")
     assert not [a for a in harness.sts.rooms.activity_for(room_id, limit=5) if a["action"] == "checklist set attached"]
+
+
+def finish(harness: Harness, codes: tuple[str, ...]) -> None:
+    """Answer every required item of the demo room's checklists ``codes`` and sign them off, as the admin."""
+    sts, room_id = harness.sts, harness.demo_room_id()
+    admin = sts.users.get(ADMIN_EMAIL)
+    assert admin is not None
+    for code in codes:
+        c = checklist(harness, code)
+        for item in c["items"]:
+            if item["required"] and item["answer"] is None:
+                sts.checklists.answer(admin, room_id, c["id"], item["id"], "yes" if "yes" in item["kind"] else "7")
+        for side in c["sign_off"]:
+            if side not in {s["side"] for s in c["signoffs"]}:
+                sts.checklists.sign_off(admin, room_id, c["id"], side, "Test Master", "Master")
+
+
+async def test_a_party_starts_the_next_round_of_the_during_transfer_checks(harness: Harness) -> None:
+    user, room_id = harness.user, harness.demo_room_id()
+    finish(harness, ("run-in-mooring", "before-transfer", "during-transfer"))
+    await sign_in(user, MEMBER_EMAIL, f"/rooms/{room_id}")  # the POAC: a party of the room
+    await user.should_see("5. During transfer (repeated checks) — Round 1 — Signed off")
+    await user.should_see("Round 1 signed off. Repeated every 4 h.")
+    user.find(marker="start-round-during-transfer").click()
+    await user.should_see("5. During transfer (repeated checks) — Round 2 — Open · 3 required open")
+    found = harness.sts.checklists.views_of(room_id)["pairs"][0]["checklists"]
+    rounds = [c for c in found if c["code"] == "during-transfer"]
+    assert [(c["round"], c["state"]) for c in rounds] == [(1, "signed_off"), (2, "open")]
+    assert rounds[1]["started_by"] == MEMBER_EMAIL
+    await user.should_see(f"Round 2 of 2, started {rounds[1]['started_at'][:16].replace('T', ' ')} UTC by "
+                          f"{MEMBER_EMAIL}")
+    assert not elements(user, "start-round-during-transfer")
+    entry = harness.sts.rooms.activity_for(room_id, limit=1)[0]
+    assert entry["action"] == "checklist round started" and "round 2" in entry["details"]
+    # the new round is the one to work on: it is open, and its POAC item is answered with one tap
+    assert [e.value for e in elements(user, "checklist-during-transfer-r2")] == [True]  # type: ignore[attr-defined]
+    user.find(marker="answer-during-transfer-r2-5.3-yes").click()
+    await wait_for(lambda: [c for c in harness.sts.checklists.views_of(room_id)["pairs"][0]["checklists"]
+                            if c["code"] == "during-transfer"][1]["items"][2]["answer"] == "yes",
+                   what="round 2's answer stored")
+    assert checklist(harness, "during-transfer")["round"] == 1

@@ -1,5 +1,5 @@
-"""``/api/v1/rooms/{room_id}/checklists``: the room's checklists, answering items, signing off, re-opening; and the
-installed template sets (``/api/v1/checklist-sets``, admins)."""
+"""``/api/v1/rooms/{room_id}/checklists``: the room's checklists, answering items, signing off, re-opening, the next
+round of a repeated checklist; and the installed template sets (``/api/v1/checklist-sets``, admins)."""
 
 from __future__ import annotations
 
@@ -66,6 +66,13 @@ def sign_off(sts: Sts, user: CurrentUser, room_id: RoomId, checklist_id: Checkli
 @router.post("/{checklist_id}/reopen")
 def reopen(sts: Sts, user: CurrentUser, room_id: RoomId, checklist_id: ChecklistId, body: Reopen) -> ChecklistView:
     return sts.checklists.reopen(user, room_id, checklist_id, body.reason)
+
+
+@router.post("/{checklist_id}/rounds", status_code=201)
+def start_round(sts: Sts, user: CurrentUser, room_id: RoomId, checklist_id: ChecklistId) -> ChecklistView:
+    """Start the next round of a repeated checklist (any round's id names it); 409 while its latest round is not
+    signed off, or for a checklist that is not repeated."""
+    return sts.checklists.start_round(user, room_id, checklist_id)
 
 
 @sets.get("")

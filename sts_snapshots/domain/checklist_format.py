@@ -1,8 +1,9 @@
 """The checklist template set format: a versioned JSON document, checked against a JSON Schema.
 
 A set holds checklists in the order they are signed off; each checklist has items (text, answer kind, required
-or not, the side that answers) and names the sides that sign it off. Errors name the JSON path of what is wrong,
-or the line and column of a syntax error.
+or not, the side that answers) and names the sides that sign it off. A checklist may be ``repeatable`` (the
+during-transfer checks): a room then records each round of it on its own, every ``repeat_every_hours`` if the
+set says how often. Errors name the JSON path of what is wrong, or the line and column of a syntax error.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class ChecklistTemplate(TypedDict):
     code: str
     title: str
     before_transfer: bool
+    repeatable: bool
     repeat_every_hours: int | None
     sign_off: list[str]
     items: list[ItemTemplate]
@@ -73,6 +75,8 @@ SCHEMA: dict[str, Any] = {
                 "code": _CODE,
                 "title": {"type": "string", "minLength": 1, "maxLength": 200},
                 "before_transfer": {"type": "boolean"},
+                "repeatable": {"type": "boolean", "description": "checked in rounds, each recorded and signed off "
+                               "on its own; default: true when repeat_every_hours is given"},
                 "repeat_every_hours": {"type": "integer", "minimum": 1, "maximum": 48},
                 "sign_off": {"type": "array", "minItems": 1, "uniqueItems": True,
                              "items": {"enum": list(SIDES)}},
@@ -123,14 +127,43 @@ def parse_set(text: str) -> ChecklistSet:
     return check_set(data)
 
 
+def upgraded_set(document: ChecklistSet) -> ChecklistSet:
+    """A stored set as this version of the format reads it: a set installed before ``repeatable`` existed has its
+    default (a checklist with ``repeat_every_hours`` is repeatable).
+
+    >>> old = {"checklists": [{"code": "d", "repeat_every_hours": 4}, {"code": "u", "repeat_every_hours": None}]}
+    >>> [c["repeatable"] for c in upgraded_set(old)["checklists"]]  # type: ignore[arg-type]
+    [True, False]
+    """
+    checklists = [ChecklistTemplate(**{**c, "repeatable": bool(c.get("repeatable", c.get("repeat_every_hours")))})
+                  for c in document["checklists"]]
+    return ChecklistSet(**{**document, "checklists": checklists})
+
+
 def check_set(data: Any) -> ChecklistSet:
-    """``data`` checked against :data:`SCHEMA` and for unique codes, with the optional fields filled in."""
+    """``data`` checked against :data:`SCHEMA`, for unique codes and for a repeat interval on a checklist that is
+    not repeated, with the optional fields filled in.
+
+    >>> one = {"code": "during", "title": "During", "sign_off": ["mother"], "repeat_every_hours": 4,
+    ...        "items": [{"id": "1", "text": "Hoses tight", "kind": "yes_no", "side": "mother"}]}
+    >>> head = {"format": FORMAT, "format_version": 1, "id": "a", "version": 1, "title": "A"}
+    >>> check_set({**head, "checklists": [one]})["checklists"][0]["repeatable"]
+    True
+    >>> check_set({**head, "checklists": [{**one, "repeatable": False}]})
+    Traceback (most recent call last):
+    ...
+    sts_snapshots.domain.checklist_format.TemplateError: $.checklists[0].repeat_every_hours: only a repeatable \
+checklist is repeated (set repeatable to true, or leave repeat_every_hours out)
+    """
     validator = jsonschema.Draft202012Validator(SCHEMA)
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     problems = [f"{e.json_path}: {e.message}" for e in errors]
     if not problems:
         codes: set[str] = set()
         for i, checklist in enumerate(data["checklists"]):
+            if checklist.get("repeatable") is False and "repeat_every_hours" in checklist:
+                problems.append(f"$.checklists[{i}].repeat_every_hours: only a repeatable checklist is repeated "
+                                "(set repeatable to true, or leave repeat_every_hours out)")
             if checklist["code"] in codes:
                 problems.append(f"$.checklists[{i}].code: {checklist['code']!r} is used by an earlier checklist")
             codes.add(checklist["code"])
@@ -146,6 +179,7 @@ def check_set(data: Any) -> ChecklistSet:
         sample=bool(data.get("sample", False)), notice=data.get("notice", ""),
         checklists=[ChecklistTemplate(
             code=c["code"], title=c["title"], before_transfer=bool(c.get("before_transfer", True)),
+            repeatable=bool(c.get("repeatable", "repeat_every_hours" in c)),
             repeat_every_hours=c.get("repeat_every_hours"), sign_off=list(c["sign_off"]),
             items=[ItemTemplate(id=i["id"], text=i["text"], kind=i["kind"], required=bool(i.get("required", True)),
                                 side=i["side"]) for i in c["items"]])

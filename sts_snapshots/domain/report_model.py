@@ -166,19 +166,32 @@ class ReportSignOff(TypedDict):
 
 
 class ReportChecklist(TypedDict):
-    """One checklist of one transfer pair (``pair``: ``<mother> / <daughter>``), in the template's order.
+    """One round of one checklist of one transfer pair (``pair``: ``<mother> / <daughter>``, the vessels' names
+    also on their own in ``mother`` and ``daughter``), in the template's order (``number``, from 1), then by round.
 
     ``state`` is ``open``, ``signing`` (some sides signed) or ``signed_off``; ``sign_off`` the sides that sign
     it; ``template`` the set it came from (``<id>@<version>``); ``reopenings`` each re-opening's ``by``, ``at``
-    and ``reason``, oldest first.
+    and ``reason``, oldest first. A ``repeatable`` checklist has a record per round: ``round`` of ``rounds``,
+    started at ``started_at`` (ISO 8601) by ``started_by`` (an email; empty for round 1, which came with the
+    pair); ``latest`` is true for its newest round, whose state is the checklist's. A checklist that is not
+    repeated is round 1 of 1.
     """
 
     pair: str
+    mother: str
+    daughter: str
+    number: int
     title: str
     template: str
     state: str
     before_transfer: bool
+    repeatable: bool
     repeat_every_hours: int | None
+    round: int
+    rounds: int
+    latest: bool
+    started_at: str
+    started_by: str
     sign_off: list[str]
     items: list[ReportChecklistItem]
     signoffs: list[ReportSignOff]

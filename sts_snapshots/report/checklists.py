@@ -1,9 +1,10 @@
-"""Body section: the room's checklists, per transfer pair in the template's order, every item's answer and remarks,
-and the sign-offs (name, rank, role, time) and re-openings."""
+"""Body section: the room's checklists, per transfer pair in the template's order, every round of a repeated
+checklist on its own, every item's answer and remarks, and the sign-offs (name, rank, role, time) and re-openings."""
 
 from __future__ import annotations
 
 from sts_snapshots.domain.checklist_format import SIDE_LABELS
+from sts_snapshots.domain.checklists import round_title
 from sts_snapshots.domain.report_model import ReportChecklist, ReportModel
 from sts_snapshots.report import theme
 from sts_snapshots.report.canvas import Line, Style, wrap
@@ -35,16 +36,25 @@ def _signoff_lines(checklist: ReportChecklist, styles: Styles) -> list[str]:
     return lines
 
 
-def _checklist(flow: Flow, styles: Styles, checklist: ReportChecklist, number: int, outline: Outline) -> None:
+def _facts(checklist: ReportChecklist) -> str:
+    """The line above a checklist's items: its state, who signs it, and for a round when it was started."""
+    facts = [f"State: {_state(checklist['state'])}",
+             "sign-off by " + " and ".join(SIDE_NAMES.get(s, s).lower() for s in checklist["sign_off"])]
+    if checklist["before_transfer"]:
+        facts.append("to be signed before transfer")
+    if checklist["repeatable"]:
+        by = f" by {checklist['started_by']}" if checklist["started_by"] else ""
+        facts.append(f"round {checklist['round']} of {checklist['rounds']}, started "
+                     f"{theme.fmt_datetime(checklist['started_at'])}{by}")
+    if checklist["repeat_every_hours"]:
+        facts.append(f"repeated every {checklist['repeat_every_hours']} h")
+    return " · ".join(facts)
+
+
+def _checklist(flow: Flow, styles: Styles, checklist: ReportChecklist, outline: Outline) -> None:
     table = Table(fit_columns([("Item", 8), ("Check", 46), ("Answered by", 16), ("Answer and remarks", 30)]),
                   styles.table_head)
-    table.add(
-        table.cell(None, (f"State: {_state(checklist['state'])} · signed off by "
-                          f"{' and '.join(SIDE_NAMES.get(s, s).lower() for s in checklist['sign_off'])}"
-                          + (" · to be signed before transfer" if checklist["before_transfer"] else "")
-                          + (f" · repeated every {checklist['repeat_every_hours']} h"
-                             if checklist["repeat_every_hours"] else ""), styles.small)),
-        fill=theme.ZEBRA)
+    table.add(table.cell(None, (_facts(checklist), styles.small)), fill=theme.ZEBRA)
     for index, item in enumerate(checklist["items"]):
         answer, style = _answer(item["answer"], styles)
         who: list[tuple[str, Style]] = [(item["side"], styles.body)]
@@ -59,11 +69,12 @@ def _checklist(flow: Flow, styles: Styles, checklist: ReportChecklist, number: i
         )
     for line in _signoff_lines(checklist, styles):
         table.add(table.cell(None, (line, styles.body if line.startswith("Signed") else styles.small)))
-    title = f"{number}. {checklist['title']}"
+    title = f"{checklist['number']}. {round_title(checklist)}"
     lead = [*wrap(title, styles.group, theme.CONTENT_W)]
     flow.gap(10)
     flow.table(table, lead=lead)
-    outline.append({"title": f"{checklist['pair']}: {checklist['title']}", "page": flow.table_start_page, "level": 1})
+    outline.append({"title": f"{checklist['pair']}: {round_title(checklist)}", "page": flow.table_start_page,
+                    "level": 1})
 
 
 def _state(state: str) -> str:
@@ -71,7 +82,8 @@ def _state(state: str) -> str:
 
 
 def checklists(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) -> None:
-    """Section: a table per checklist, grouped by transfer pair; a summary line of states first."""
+    """Section: a table per checklist (per round of a repeated one), grouped by transfer pair; a summary table of
+    their states first."""
     found = model["checklists"]
     if not found:
         flow.lines(wrap("No checklists: the room has no mother–daughter pair yet, or no checklist set.",
@@ -81,15 +93,15 @@ def checklists(flow: Flow, styles: Styles, model: ReportModel, outline: Outline)
                     "is signed only after the one before it. Times are UTC.", styles.small, theme.CONTENT_W))
     summary = Table(fit_columns([("Transfer", 34), ("Checklist", 40), ("State", 26)]), styles.table_head)
     for c in found:
-        summary.add(summary.cell(0, (c["pair"], styles.body)), summary.cell(1, (c["title"], styles.body)),
+        summary.add(summary.cell(0, (c["pair"], styles.body)),
+                    summary.cell(1, (f"{c['number']}. {round_title(c)}", styles.body)),
                     status_cell(summary, 2, styles, c["state"]))
     flow.gap(4)
     flow.table(summary)
     pair = ""
-    for number, c in enumerate(found, start=1):
+    for c in found:
         if c["pair"] != pair:
             pair = c["pair"]
             flow.gap(8)
             flow.lines([Line(f"Transfer {pair}", styles.group)])
-        _checklist(flow, styles, c, number if len({x['pair'] for x in found}) == 1 else
-                   [x for x in found if x["pair"] == pair].index(c) + 1, outline)
+        _checklist(flow, styles, c, outline)

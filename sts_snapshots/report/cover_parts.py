@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from borb.pdf import Color
 
+from sts_snapshots.domain.checklist_format import SIDE_LABELS
 from sts_snapshots.domain.labels import status_label
 from sts_snapshots.domain.records import ReadinessCounts
 from sts_snapshots.domain.report_model import ReportModel
@@ -142,6 +143,47 @@ def _pending_documents(model: ReportModel) -> list[tuple[str, str]]:
     return [(status, what) for _, status, what in sorted(items, key=lambda item: item[0])]
 
 
+class Entry(NamedTuple):
+    """A line of a badge list: a coloured ``status`` label (``label`` instead of the status's own when given) and
+    ``text`` clipped to ``lines``; an entry without a status is a small heading over the entries after it."""
+
+    status: str
+    text: str
+    lines: int = 1
+    label: str | None = None
+
+
+CHECKLIST_BADGES = {"open": "Not signed", "signing": "Partly signed"}
+
+
+def _to_sign(names: list[str]) -> str:
+    """Who has still to sign a partly signed checklist.
+
+    >>> _to_sign(["MT Bora"]), _to_sign(["MT Bora", "the POAC"])
+    ('MT Bora to sign', 'MT Bora and the POAC to sign')
+    """
+    return f"{', '.join(names[:-1])} and {names[-1]} to sign" if len(names) > 1 else f"{names[0]} to sign"
+
+
+def _pending_checklists(model: ReportModel, section: str) -> list[Entry]:
+    """The checklists due before transfer whose latest round is not signed off, under a heading per transfer pair:
+    number and title, badged "Not signed" or "Partly signed" with the ships (by name) or the POAC still to sign."""
+    entries: list[Entry] = []
+    pair = ""
+    for c in model["checklists"]:
+        if not c["before_transfer"] or not c["latest"] or c["state"] == "signed_off":
+            continue
+        if c["pair"] != pair:
+            pair = c["pair"]
+            entries.append(Entry("", f"Checklists of {pair} · see {section}", 2))
+        names = {"mother": c["mother"], "daughter": c["daughter"], "poac": "the POAC"}
+        signed = {s["side"] for s in c["signoffs"]}
+        missing = [names.get(side, side) for side in c["sign_off"] if SIDE_LABELS.get(side, side) not in signed]
+        what = f"{c['number']}. {c['title']}" + (f" · {_to_sign(missing)}" if signed else "")
+        entries.append(Entry(c["state"], what, 2, CHECKLIST_BADGES.get(c["state"])))
+    return entries
+
+
 def _badge_list(
     canvas: PageCanvas,
     styles: Styles,
@@ -149,30 +191,42 @@ def _badge_list(
     top: float,
     width: float,
     bottom: float,
-    items: list[tuple[str, str]],
+    items: list[Entry],
     empty: str,
     section: str,
 ) -> None:
-    """One line per item: a coloured status label, then the text clipped to one line; "+ N more" if out of room."""
+    """Per entry: a coloured status label, then the text clipped to the entry's lines; "+ N more" if out of
+    room (headings are not counted)."""
     label_w = 62
     y = top
     text_style = Style(styles.fonts[0], 8.5, theme.INK)
     if not items:
         canvas.lines(x, y, wrap(empty, styles.small, width), width)
         return
-    for index, (status, text) in enumerate(items):
-        if y - 2 * 13 < bottom and index < len(items) - 1:
-            more = f"+ {len(items) - index} more — see {section}"
-            canvas.lines(x, y, wrap(more, styles.small, width), width)
+    for index, entry in enumerate(items):
+        if not entry.status:
+            lines = clip(wrap(entry.text, styles.small, width), entry.lines)
+        else:
+            lines = clip(wrap(entry.text, text_style, width - label_w - 6), entry.lines)
+        # a heading needs room for an entry under it too
+        needed = len(lines) + 1 + (0 if entry.status else 1)
+        if y - needed * 13 < bottom and index < len(items) - 1:
+            left = sum(1 for e in items[index:] if e.status)
+            canvas.lines(x, y, wrap(f"+ {left} more — see {section}", styles.small, width), width)
             return
-        colour = theme.STATUS_COLOUR.get(status, theme.AMBER)
-        canvas.lines(x, y, [Line(status_label(status), styles.badge, colour)], label_w)
-        canvas.lines(x + label_w + 6, y - 1.5, clip(wrap(text, text_style, width - label_w - 6), 1), width)
-        y -= 13
+        if not entry.status:
+            canvas.lines(x, y - 1.5, lines, width)
+            y -= 11 * len(lines)
+            continue
+        colour = theme.STATUS_COLOUR.get(entry.status, theme.AMBER)
+        canvas.lines(x, y, [Line(entry.label or status_label(entry.status), styles.badge, colour)], label_w)
+        canvas.lines(x + label_w + 6, y - 1.5, lines, width)
+        y -= 13 * len(lines)
 
 
 def attention(canvas: PageCanvas, styles: Styles, model: ReportModel, top: float, bottom: float) -> None:
-    """Two lists under the facts: parties' approvals and the required documents still outstanding.
+    """Two lists under the facts: parties' approvals, and what requires attention: the required documents still
+    outstanding and the checklists due before transfer that are not signed off.
 
     Each heading names the body section with the details; an approvals list the requester left out says so.
     """
@@ -189,7 +243,7 @@ def attention(canvas: PageCanvas, styles: Styles, model: ReportModel, top: float
         canvas.hline(x, x + column, top - 15, theme.NAVY, 0.8)
     if with_approvals:
         approvals = [
-            (a["status"] or "pending", f"{a['party_name'] or '—'} · {a['party_role_label']}")
+            Entry(a["status"] or "pending", f"{a['party_name'] or '—'} · {a['party_role_label']}")
             for a in model["approvals"]
         ]
         _badge_list(canvas, styles, left, top - 22, column, bottom, approvals, "No approvals requested.",
@@ -197,6 +251,10 @@ def attention(canvas: PageCanvas, styles: Styles, model: ReportModel, top: float
     else:
         left_out = "Approvals are left out of this snapshot at the requester's choice."
         canvas.lines(left, top - 22, wrap(left_out, styles.small, column), column)
-    all_clear = "All required documents are approved and none expire soon."
-    pending = _pending_documents(model)
+    all_clear = "All required documents are approved and none expire soon" + (
+        ", and the checklists due before transfer are signed off." if model["checklists"] else ".")
+    # checklists first: they are few, gate the transfer in order, and the cover names them nowhere else (the tiles
+    # count the documents)
+    checklists = _pending_checklists(model, contents.see(model, contents.CHECKLISTS))
+    pending = [*checklists, *(Entry(status, what) for status, what in _pending_documents(model))]
     _badge_list(canvas, styles, right, top - 22, column, bottom, pending, all_clear, documents_section)

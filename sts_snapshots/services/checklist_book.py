@@ -6,8 +6,8 @@ from typing import Any
 
 from typing_extensions import TypedDict
 
-from ..domain.checklist_format import ChecklistSet, TemplateError, parse_set
-from ..domain.checklists import ChecklistRecord, state_of
+from ..domain.checklist_format import ChecklistSet, TemplateError, parse_set, upgraded_set
+from ..domain.checklists import ChecklistRecord, has_entries, latest_rounds, round_title, state_of, upgraded
 from ..domain.records import VesselRecord
 from ..domain.time import now_iso
 from ..store import DatabaseLike, TableLike
@@ -86,7 +86,7 @@ class ChecklistBook:
         with self._db.locked():
             existing = self._sets.get(key)
             if existing is not None:
-                if existing["document"] == document or if_missing:
+                if upgraded_set(existing["document"]) == document or if_missing:
                     return _summary(existing)
                 raise Conflict(f"{key} is installed already with other content: give the changed set a new version")
             row = _SetRow(id=key, set_id=document["id"], version=document["version"], document=document,
@@ -101,7 +101,7 @@ class ChecklistBook:
     def document(self, set_id: str, version: int | None = None) -> ChecklistSet | None:
         """The set ``set_id`` at ``version`` (default: its newest), or None."""
         rows = [r for r in self._sets.find(set_id=set_id) if version is None or r["version"] == version]
-        return max(rows, key=lambda r: r["version"])["document"] if rows else None
+        return upgraded_set(max(rows, key=lambda r: r["version"])["document"]) if rows else None
 
     def room_set(self, room_id: str) -> ChecklistSet | None:
         """The set the room's checklists come from: its own, or (not yet attached) the default's newest."""
@@ -119,10 +119,35 @@ class ChecklistBook:
         return self._room_sets.get(room_id) is not None
 
     def of_room(self, room_id: str) -> list[ChecklistRecord]:
-        return sorted(self.checklists.find(room_id=room_id), key=lambda c: (c["daughter_id"], c["position"]))
+        """The room's checklists, every round of each, by daughter vessel, order in the set and round."""
+        return sorted(map(upgraded, self.checklists.find(room_id=room_id)),
+                      key=lambda c: (c["daughter_id"], c["position"], c["round"]))
+
+    def get(self, checklist_id: str) -> ChecklistRecord | None:
+        """One round of a checklist, by its id."""
+        found = self.checklists.get(checklist_id)
+        return upgraded(found) if found else None
+
+    def release_vessel(self, room_id: str, vessel: VesselRecord) -> int:
+        """Before ``vessel`` leaves the room: its transfer pairs' checklists go with it while nobody has entered
+        anything in them (returns how many rounds went); refused while any holds an answer, a remark or a sign-off,
+        which are part of the clearance record and must not vanish with the vessel.
+
+        :raises Conflict: naming the checklists that hold entries.
+        """
+        with self._db.locked():
+            own = [c for c in self.of_room(room_id) if vessel["id"] in (c["mother_id"], c["daughter_id"])]
+            kept = [c for c in own if has_entries(c)]
+            if kept:
+                names = ", ".join(dict.fromkeys(round_title(c) for c in kept))
+                raise Conflict(f"{vessel['name']}'s checklists hold answers or sign-offs ({names}): they are part of "
+                               "the clearance record, so the vessel cannot be removed")
+            ids = {c["id"] for c in own}
+            return self.checklists.remove_where(lambda c: c["id"] in ids)
 
     def save(self, checklist: ChecklistRecord, changes: dict[str, Any]) -> ChecklistRecord:
-        return self.checklists.update(checklist["id"], changes) or checklist
+        saved = self.checklists.update(checklist["id"], changes)
+        return upgraded(saved) if saved else checklist
 
     def gate(self, room_id: str, vessels: list[VesselRecord]) -> tuple[int, int]:
         """(checklists to sign off before transfer, of them signed off), over every transfer pair of the room."""
@@ -132,7 +157,8 @@ class ChecklistBook:
             return 0, 0
         required = sum(c["before_transfer"] for c in document["checklists"]) * len(pairs)
         current = {(m["id"], d["id"]) for m, d in pairs}
-        signed = sum(1 for c in self.checklists.find(room_id=room_id)
+        # a repeated checklist counts as signed off when its latest round is
+        signed = sum(1 for c in latest_rounds(self.of_room(room_id)).values()
                      if c["before_transfer"] and (c["mother_id"], c["daughter_id"]) in current
                      and state_of(c) == "signed_off")
         return required, signed

@@ -1,4 +1,5 @@
-"""Checklists in a room: answering items, signing off per side in the template's order, re-opening with a reason."""
+"""Checklists in a room: answering items, signing off per side in the template's order, re-opening with a reason,
+and the next round of a repeated checklist."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ from ..domain.checklists import (
     SignOffRecord,
     clean_answer,
     instantiate,
+    key_of,
+    latest_rounds,
+    next_round,
+    round_title,
     side_label,
     state_of,
     unanswered_required,
@@ -61,8 +66,14 @@ def sides_of(party: PartyRecord | None, mother: VesselRecord, daughter: VesselRe
     return sides
 
 
-def view_of(c: ChecklistRecord, pair: str) -> ChecklistView:
-    return ChecklistView(**c, state=state_of(c), unanswered_required=len(unanswered_required(c)), pair=pair)
+def view_of(c: ChecklistRecord, pair: str, latest: ChecklistRecord) -> ChecklistView:
+    """``c`` with its derived state; ``latest`` is the newest round of the same checklist (``c`` itself if it is)."""
+    state = state_of(c)
+    is_latest = c["id"] == latest["id"]
+    return ChecklistView(**c, state=state, unanswered_required=len(unanswered_required(c)), pair=pair,
+                         rounds=latest["round"], latest=is_latest,
+                         next_round=c["round"] + 1 if c["repeatable"] and is_latest and state == "signed_off"
+                         else None)
 
 
 class ChecklistService:
@@ -86,13 +97,14 @@ class ChecklistService:
         by_pair: dict[tuple[str, str], list[ChecklistRecord]] = {}
         for c in self.book.of_room(room_id):
             by_pair.setdefault((c["mother_id"], c["daughter_id"]), []).append(c)
+        latest = latest_rounds(self.book.of_room(room_id))
         pairs: list[PairView] = []
         for mother, daughter in pairs_of(list(vessels.values())):
             label = f"{mother['name']} / {daughter['name']}"
             found = by_pair.get((mother["id"], daughter["id"]), [])
             pairs.append(PairView(mother_id=mother["id"], mother_name=mother["name"], daughter_id=daughter["id"],
                                   daughter_name=daughter["name"], label=label, your_sides=sides(mother, daughter),
-                                  checklists=[view_of(c, label) for c in found]))
+                                  checklists=[view_of(c, label, latest[key_of(c)]) for c in found]))
         document = self.book.room_set(room_id)
         summary = next((s for s in self.book.installed()
                         if document and s["key"] == f"{document['id']}@{document['version']}"), None)
@@ -108,7 +120,7 @@ class ChecklistService:
         have = {(c["mother_id"], c["daughter_id"]) for c in self.book.of_room(room_id)}
         for mother, daughter in pairs_of(self.rooms.vessels_of(room_id)):
             if (mother["id"], daughter["id"]) not in have:
-                self.book.checklists.insert_many(instantiate(room_id, document, mother["id"], daughter["id"]))
+                self.book.checklists.insert_many(instantiate(room_id, document, mother["id"], daughter["id"], actor))
 
     def attach_set(self, user: User, room_id: str, set_id: str, version: int | None = None) -> RoomChecklists:
         """An admin gives the room another installed set, while none of its checklists has an answer."""
@@ -146,8 +158,8 @@ class ChecklistService:
                  for i in checklist["items"]]
         saved = self.book.save(checklist, {"items": items})
         what = f"{value}" + (f" — {note}" if note else "") if value is not None else "answer cleared"
-        self.rooms.log(room_id, user.email, "checklist answered", f"{checklist['title']} {item_id}: {what}")
-        return view_of(saved, _pair(mother, daughter))
+        self.rooms.log(room_id, user.email, "checklist answered", f"{round_title(checklist)} {item_id}: {what}")
+        return self._view_one(saved, mother, daughter)
 
     def sign_off(self, user: User, room_id: str, checklist_id: str, side: str, name: str, rank: str) -> ChecklistView:
         checklist, mother, daughter = self._find(user, room_id, checklist_id)
@@ -156,11 +168,13 @@ class ChecklistService:
         party = self._require_side(user, room_id, side, mother, daughter, "sign off")
         if any(s["side"] == side for s in checklist["signoffs"]):
             raise Conflict(f"{side_label(side)} has signed off this checklist already")
-        previous = [c for c in self.book.of_room(room_id) if c["daughter_id"] == checklist["daughter_id"]
-                    and c["mother_id"] == checklist["mother_id"] and c["position"] < checklist["position"]
-                    and state_of(c) != "signed_off"]
+        # a repeated checklist before this one counts by its latest round
+        previous = sorted((c for c in latest_rounds(self.book.of_room(room_id)).values()
+                           if c["daughter_id"] == checklist["daughter_id"] and c["mother_id"] == checklist["mother_id"]
+                           and c["position"] < checklist["position"] and state_of(c) != "signed_off"),
+                          key=lambda c: c["position"])
         if previous:
-            raise Conflict(f"{previous[0]['title']} must be signed off first")
+            raise Conflict(f"{round_title(previous[0])} must be signed off first")
         open_items = unanswered_required(checklist)
         if open_items:
             ids = ", ".join(str(i["id"]) for i in open_items)
@@ -174,9 +188,9 @@ class ChecklistService:
                                poac=self._poac(room_id))
         saved = self.book.save(checklist, {"signoffs": [*checklist["signoffs"], record]})
         self.rooms.log(room_id, user.email, "checklist signed off",
-                       f"{checklist['title']} ({_pair(mother, daughter)}): {side_label(side)} — {signer}, "
+                       f"{round_title(checklist)} ({_pair(mother, daughter)}): {side_label(side)} — {signer}, "
                        f"{signer_rank} ({role})")
-        return view_of(saved, _pair(mother, daughter))
+        return self._view_one(saved, mother, daughter)
 
     def reopen(self, user: User, room_id: str, checklist_id: str, reason: str) -> ChecklistView:
         checklist, mother, daughter = self._find(user, room_id, checklist_id)
@@ -191,13 +205,35 @@ class ChecklistService:
         record = ReopenRecord(by=user.email, at=now_iso(), reason=why, signoffs=checklist["signoffs"])
         saved = self.book.save(checklist, {"signoffs": [], "reopenings": [*checklist["reopenings"], record]})
         self.rooms.log(room_id, user.email, "checklist re-opened",
-                       f"{checklist['title']} ({_pair(mother, daughter)}): {why}")
-        return view_of(saved, _pair(mother, daughter))
+                       f"{round_title(checklist)} ({_pair(mother, daughter)}): {why}")
+        return self._view_one(saved, mother, daughter)
+
+    def start_round(self, user: User, room_id: str, checklist_id: str) -> ChecklistView:
+        """A party of the room starts the next round of a repeated checklist, once its latest round (``checklist_id``
+        names any round of it) is signed off; the new round is unanswered and unsigned."""
+        checklist, mother, daughter = self._find(user, room_id, checklist_id)
+        if not checklist["repeatable"]:
+            raise Conflict(f"{checklist['title']} is not a repeated checklist: it has one round")
+        with self.book.checklists.locked():  # two taps on "start" make one round
+            rounds = [c for c in self.book.of_room(room_id) if key_of(c) == key_of(checklist)]
+            latest = max(rounds, key=lambda c: c["round"])
+            if state_of(latest) != "signed_off":
+                raise Conflict(f"round {latest['round']} of {checklist['title']} is not signed off yet: "
+                               "the next round starts after it")
+            started = next_round(latest, user.email)
+            self.book.checklists.insert(started)
+        self.rooms.log(room_id, user.email, "checklist round started",
+                       f"{round_title(started)} ({_pair(mother, daughter)})")
+        return self._view_one(started, mother, daughter)
 
     # -- helpers --------------------------------------------------------------------------------------
+    def _view_one(self, c: ChecklistRecord, mother: VesselRecord, daughter: VesselRecord) -> ChecklistView:
+        latest = latest_rounds([x for x in self.book.of_room(c["room_id"]) if key_of(x) == key_of(c)])
+        return view_of(c, _pair(mother, daughter), latest.get(key_of(c), c))
+
     def _find(self, user: User, room_id: str, checklist_id: str) -> tuple[ChecklistRecord, VesselRecord, VesselRecord]:
         self.rooms.room(user, room_id)
-        checklist = self.book.checklists.get(checklist_id)
+        checklist = self.book.get(checklist_id)
         vessels = {v["id"]: v for v in self.rooms.vessels_of(room_id)}
         if checklist is None or checklist["room_id"] != room_id or checklist["mother_id"] not in vessels \
                 or checklist["daughter_id"] not in vessels:

@@ -43,6 +43,8 @@ ROOM_FIELDS = ("title", "location", "sts_eta", "cargo_type", "cargo_quantity", "
                "planned_hours")
 # (room id, its vessels) -> (checklists to sign off before transfer, of them signed off): the checklist service's
 ChecklistGate = Callable[[str, list[VesselRecord]], tuple[int, int]]
+# (room id, the vessel leaving) -> its pairs' empty checklists removed; Conflict while any holds entries
+VesselRelease = Callable[[str, VesselRecord], int]
 
 
 def _valid(build: Callable[[], Any]) -> Any:
@@ -59,7 +61,7 @@ def _activity_record(data: dict[str, Any]) -> ActivityRecord:
 class RoomService:
     def __init__(self, rooms_db: DatabaseLike, activity: ShardedTableLike, audit: AppendLogLike,
                  today: Callable[[], date] | None = None, chain: ActivityChain | None = None,
-                 checklist_gate: ChecklistGate | None = None) -> None:
+                 checklist_gate: ChecklistGate | None = None, release_vessel: VesselRelease | None = None) -> None:
         self._db = rooms_db
         self._rooms: TableLike[RoomRecord] = rooms_db.table("rooms")
         self._vessels: TableLike[VesselRecord] = rooms_db.table("vessels")
@@ -71,6 +73,7 @@ class RoomService:
         self.today = today or (lambda: utcnow().date())
         self.chain = chain or ActivityChain("local", activity, audit)  # every entry sealed into its room's chain
         self._checklist_gate = checklist_gate
+        self._release_vessel = release_vessel
 
     # -- access ---------------------------------------------------------------------------------
     def member_party(self, user: User, room_id: str) -> PartyRecord | None:
@@ -186,13 +189,16 @@ class RoomService:
 
     def remove_vessel(self, user: User, room_id: str, vessel_id: str) -> int:
         """Remove a vessel and its document slots; refused while any of them holds an uploaded file, which is
-        evidence (correct the vessel instead). Returns how many document slots went with it."""
+        evidence (correct the vessel instead), or while its checklists hold entries (``release_vessel``'s rule).
+        Returns how many document slots went with it."""
         vessel = self._managed_vessel(user, room_id, vessel_id, "remove vessels")
         docs = [d for d in self._documents.find(room_id=room_id) if d.get("vessel_id") == vessel_id]
         uploaded = sum(1 for d in docs if d.get("versions"))
         if uploaded:
             raise Conflict(f"{vessel['name']} has {uploaded} uploaded document{'s' if uploaded != 1 else ''}: "
                            "a vessel whose documents hold files cannot be removed. Edit it instead.")
+        if self._release_vessel is not None:
+            self._release_vessel(room_id, vessel)
         with self._db.locked():
             self._documents.remove_where(lambda d: d.get("vessel_id") == vessel_id)
             self._vessels.remove(vessel_id)

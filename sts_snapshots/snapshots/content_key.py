@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 
 # Part of every key: bump it when the report's layout changes, so cached bodies of the old layout are not reused.
-TEMPLATE_VERSION = "3"  # 3: the operation window and the checklists section
+TEMPLATE_VERSION = "4"  # 3: the operation window and the checklists section; 4: checklist rounds, on the cover too
 
 
 def content_key(model: Mapping[str, object]) -> str:

@@ -83,8 +83,11 @@ def _checklists(checklists: ChecklistService | None, room_id: str) -> list[Repor
         return []
     found = checklists.views_of(room_id)
     return [ReportChecklist(
-        pair=c["pair"], title=c["title"], template=f"{c['set_id']}@{c['set_version']}", state=c["state"],
-        before_transfer=c["before_transfer"], repeat_every_hours=c["repeat_every_hours"], sign_off=c["sign_off"],
+        pair=c["pair"], mother=pair["mother_name"], daughter=pair["daughter_name"], number=c["position"] + 1,
+        title=c["title"], template=f"{c['set_id']}@{c['set_version']}",
+        state=c["state"], before_transfer=c["before_transfer"], repeatable=c["repeatable"],
+        repeat_every_hours=c["repeat_every_hours"], round=c["round"], rounds=c["rounds"], latest=c["latest"],
+        started_at=c["started_at"], started_by=c["started_by"] if c["round"] > 1 else "", sign_off=c["sign_off"],
         items=[ReportChecklistItem(id=i["id"], text=i["text"], side=side_label(i["side"]), required=i["required"],
                                    answer=i["answer"], remarks=i["remarks"], answered_by=i["answered_by"],
                                    answered_at=i["answered_at"]) for i in c["items"]],

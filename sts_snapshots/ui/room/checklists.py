@@ -1,6 +1,9 @@
-"""The room's checklists, per transfer pair in order: one tap answers an item, sign-off per side, admin re-open.
+"""The room's checklists, per transfer pair in order: one tap answers an item, sign-off per side, admin re-open,
+and the rounds of a repeated checklist (each its own panel; a party starts the next once the last is signed off).
 
-Made for a tablet on deck: answer buttons are large, an item is answered by a single tap on its choice.
+Made for a tablet on deck: answer buttons are large, an item is answered by a single tap on its choice. The
+checklist to work on now (a pair's first not signed off) is open; the others open on a tap, and stay as the user
+left them when the section reloads after a change.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from typing import Any
 from nicegui import ui
 
 from ...domain.checklist_format import SIDE_LABELS
-from ...domain.checklists import ChecklistView
+from ...domain.checklists import ChecklistView, round_title
 from ...services.checklists import RoomChecklists
 from ..shell import widgets
 from ..shell.live import LiveSection
@@ -19,15 +22,34 @@ from .context import RoomContext
 CHOICES = {"yes_no": ["yes", "no"], "yes_no_na": ["yes", "no", "n/a"]}
 STATE_TEXT = {"open": "Open", "signing": "Partly signed", "signed_off": "Signed off"}
 BIG = "min-h-[48px] min-w-[76px] text-[15px]"
+# what a checklist change touches: this section, the readiness (checklists to sign before transfer) and the log;
+# the documents and parties above are left alone, so the page does not shift under a finger on deck
+CHANGED = ("checklists", "readiness", "activity")
+
+
+def tag_of(c: ChecklistView) -> str:
+    """The checklist's part of its elements' markers: its code, and the round after the first."""
+    return c["code"] if c["round"] == 1 else f"{c['code']}-r{c['round']}"
+
+
+def when(iso: str) -> str:
+    """An ISO 8601 UTC time as the section prints it.
+
+    >>> when("2026-12-03T06:05:09.120000+00:00")
+    '2026-12-03 06:05 UTC'
+    """
+    return f"{iso[:16].replace('T', ' ')} UTC"
 
 
 class ChecklistsSection:
     def __init__(self, ctx: RoomContext) -> None:
         self.ctx = ctx
+        self.toggled: dict[str, bool] = {}  # checklist round id -> opened (True) or closed by the user
+        self.current: set[str] = set()  # the checklists to work on now, as last built
         with widgets.card("Checklists", "checklist", marker="checklists"):
             self.live = LiveSection(lambda: ctx.sts.checklists.list(ctx.user, ctx.room_id), self.build,
                                     classes="p-4")
-        ctx.on_change(self.live.reload)
+        ctx.on_change(self.live.reload, "checklists")
 
     async def reload(self) -> None:
         await self.live.reload()
@@ -43,38 +65,69 @@ class ChecklistsSection:
                         .props("flat no-caps").classes(BIG).mark("change-set")
         if not data["pairs"]:
             widgets.empty_state("checklist", "No checklists yet", "Add a mother and a daughter vessel first.")
+        now = {next((c["id"] for c in pair["checklists"] if c["latest"] and c["state"] != "signed_off"), "")
+               for pair in data["pairs"]}
+        for newly in now - self.current:  # a checklist that has just become the one to work on opens
+            self.toggled.pop(newly, None)
+        self.current = now
         for pair in data["pairs"]:
             ui.label(f"Transfer {pair['label']}").classes("font-semibold text-[15px]")
             for checklist in pair["checklists"]:
-                self.checklist(checklist, pair["your_sides"], data["poac"])
+                self.checklist(checklist, pair["your_sides"], data["poac"], checklist["id"] in now)
+                if checklist["next_round"]:
+                    self.next_round(checklist)
 
-    def checklist(self, c: ChecklistView, sides: list[str], poac: str) -> None:
+    def next_round(self, c: ChecklistView) -> None:
+        """Under a repeated checklist whose latest round is signed off: start the next round."""
+        every = f" Repeated every {c['repeat_every_hours']} h." if c["repeat_every_hours"] else ""
+        with ui.row().classes("w-full items-center gap-3 pl-2").mark(f"rounds-{c['code']}"):
+            ui.label(f"Round {c['round']} signed off.{every}").classes("sts-muted text-[13px]")
+            ui.button(f"Start round {c['next_round']}", icon="replay", on_click=lambda: self.start_round(c)) \
+                .props("unelevated no-caps").classes(BIG).mark(f"start-round-{c['code']}")
+
+    async def start_round(self, c: ChecklistView) -> None:
+        ok, started = await self.ctx.act(self.ctx.sts.checklists.start_round, c["id"])
+        if ok and started is not None:
+            self.toggled[started["id"]] = True
+            await self.ctx.changed(*CHANGED)
+
+    def remember(self, checklist_id: str, opened: Any) -> None:
+        self.toggled[checklist_id] = bool(opened)
+
+    def checklist(self, c: ChecklistView, sides: list[str], poac: str, current: bool) -> None:
         open_items = f" · {c['unanswered_required']} required open" if c["unanswered_required"] else ""
+        repeated = f" — Round {c['round']}" if c["repeatable"] else ""
+        tag = tag_of(c)
         # the state goes in the label, not a caption: Quasar names the header "Expand <label>", and a caption
         # outside that name is visible text the accessible name lacks (axe: label-content-name-mismatch)
-        with ui.expansion(f"{c['position'] + 1}. {c['title']} — {STATE_TEXT[c['state']]}{open_items}",
-                          value=c["state"] != "signed_off") \
-                .classes("w-full border rounded-lg").mark(f"checklist-{c['code']}"):
+        with ui.expansion(f"{c['position'] + 1}. {c['title']}{repeated} — {STATE_TEXT[c['state']]}{open_items}",
+                          value=self.toggled.get(c["id"], current),
+                          on_value_change=lambda e, cid=c["id"]: self.remember(cid, e.value)) \
+                .classes("w-full border rounded-lg").mark(f"checklist-{tag}"):
+            if c["repeatable"]:
+                by = f" by {c['started_by']}" if c["started_by"] and c["round"] > 1 else ""
+                ui.label(f"Round {c['round']} of {c['rounds']}, started {when(c['started_at'])}{by}") \
+                    .classes("sts-muted text-[13px]").mark(f"round-{tag}")
             locked = bool(c["signoffs"])
             for item in c["items"]:
                 self.item(c, item, item["side"] in sides and not locked)
             for s in c["signoffs"]:
                 ui.label(f"Signed for the {SIDE_LABELS.get(s['side'], s['side']).lower()}: {s['name']}, {s['rank']} "
-                         f"— {s['at'][:16].replace('T', ' ')} UTC ({s['party_role']})").classes("text-[13px]") \
-                    .mark(f"signoff-{c['code']}-{s['side']}")
+                         f"— {when(s['at'])} ({s['party_role']})").classes("text-[13px]") \
+                    .mark(f"signoff-{tag}-{s['side']}")
             with ui.row().classes("gap-2 mt-2"):
                 signed = {s["side"] for s in c["signoffs"]}
                 for side in c["sign_off"]:
                     if side in sides and side not in signed:
                         ui.button(f"Sign off: {SIDE_LABELS[side]}", icon="draw",
                                   on_click=lambda side=side: self.sign_dialog(c, side, poac)) \
-                            .props("unelevated no-caps").classes(BIG).mark(f"sign-{c['code']}-{side}")
+                            .props("unelevated no-caps").classes(BIG).mark(f"sign-{tag}-{side}")
                 if self.ctx.user.is_admin and c["signoffs"]:
                     ui.button("Re-open", icon="lock_open", on_click=lambda: self.reopen_dialog(c)) \
-                        .props("outline no-caps color=negative").classes(BIG).mark(f"reopen-{c['code']}")
+                        .props("outline no-caps color=negative").classes(BIG).mark(f"reopen-{tag}")
 
     def item(self, c: ChecklistView, item: Any, editable: bool) -> None:
-        mark = f"{c['code']}-{item['id']}"
+        mark = f"{tag_of(c)}-{item['id']}"
         with ui.column().classes("w-full gap-1 py-2 border-b").mark(f"item-{mark}"):
             required = "" if item["required"] else " (optional)"
             ui.label(f"{item['id']}  {item['text']}{required}").classes("text-[15px]")
@@ -106,7 +159,7 @@ class ChecklistsSection:
     async def answer(self, c: ChecklistView, item: Any, value: Any) -> None:
         ok, _ = await self.ctx.act(self.ctx.sts.checklists.answer, c["id"], item["id"], value, None)
         if ok:
-            await self.ctx.changed()
+            await self.ctx.changed(*CHANGED)
 
     async def remark(self, c: ChecklistView, item: Any, text: str) -> None:
         if (text or "") == item["remarks"] or item["answer"] is None:
@@ -117,7 +170,7 @@ class ChecklistsSection:
 
     def sign_dialog(self, c: ChecklistView, side: str, poac: str) -> None:
         with ui.dialog() as dialog, ui.card().classes("min-w-[360px]").mark("sign-dialog"):
-            ui.label(f"Sign off {c['title']} for the {SIDE_LABELS[side].lower()}").classes("font-semibold")
+            ui.label(f"Sign off {round_title(c)} for the {SIDE_LABELS[side].lower()}").classes("font-semibold")
             if poac:
                 ui.label(f"POAC: {poac}").classes("sts-muted text-[13px]")
             name = ui.input("Name of the person in charge").props("outlined").classes("w-full").mark("sign-name")
@@ -127,7 +180,7 @@ class ChecklistsSection:
                 ok, _ = await self.ctx.act(self.ctx.sts.checklists.sign_off, c["id"], side, name.value, rank.value)
                 if ok:
                     dialog.close()
-                    await self.ctx.changed()
+                    await self.ctx.changed(*CHANGED)
 
             with ui.row().classes("justify-end w-full"):
                 ui.button("Cancel", on_click=dialog.close).props("flat no-caps").classes(BIG)
@@ -154,7 +207,7 @@ class ChecklistsSection:
                 ok, _ = await self.ctx.act(self.ctx.sts.checklists.attach_set, set_id, int(version))
                 if ok:
                     dialog.close()
-                    await self.ctx.changed()
+                    await self.ctx.changed(*CHANGED)
 
             with ui.row().classes("justify-end w-full"):
                 ui.button("Cancel", on_click=dialog.close).props("flat no-caps").classes(BIG)
@@ -164,14 +217,14 @@ class ChecklistsSection:
 
     def reopen_dialog(self, c: ChecklistView) -> None:
         with ui.dialog() as dialog, ui.card().classes("min-w-[360px]").mark("reopen-dialog"):
-            ui.label(f"Re-open {c['title']}: its sign-offs are set aside").classes("font-semibold")
+            ui.label(f"Re-open {round_title(c)}: its sign-offs are set aside").classes("font-semibold")
             reason = ui.input("Reason (logged)").props("outlined").classes("w-full").mark("reopen-reason")
 
             async def reopen() -> None:
                 ok, _ = await self.ctx.act(self.ctx.sts.checklists.reopen, c["id"], reason.value)
                 if ok:
                     dialog.close()
-                    await self.ctx.changed()
+                    await self.ctx.changed(*CHANGED)
 
             with ui.row().classes("justify-end w-full"):
                 ui.button("Cancel", on_click=dialog.close).props("flat no-caps").classes(BIG)
