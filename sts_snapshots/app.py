@@ -76,7 +76,7 @@ def build_app(settings: Settings, *, today: Callable[[], date] | None = None) ->
                         checklist_gate=book.gate, release_vessel=book.release_vessel)
     documents = DocumentService(rooms, layout.documents)
     checklists = ChecklistService(rooms, book)
-    records = SnapshotRecords(stores.snapshots)
+    records = SnapshotRecords(stores.snapshots, shared=bool(settings.database_url))
     tasks = TaskStore(stores.tasks)
     fonts = static_dir() / "fonts"
     pipeline = Pipeline(

@@ -46,7 +46,7 @@ def main(url: str, data_dir: str, mode: str, poll_s: float) -> int:
     ensure_schema(url)  # as a render node's start does
     layout = DataLayout(Path(data_dir))
     stores = Stores.on_postgres(url)  # the web node's records, as a render node sees them
-    records, tasks = SnapshotRecords(stores.snapshots), TaskStore(stores.tasks)
+    records, tasks = SnapshotRecords(stores.snapshots, shared=True), TaskStore(stores.tasks)
 
     def note(table: str, *values: object) -> None:
         with psycopg.connect(url, autocommit=True) as conn:

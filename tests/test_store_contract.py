@@ -287,6 +287,14 @@ def test_shards_are_apart_listed_by_prefix_and_dropped_whole(backend: Backend) -
             shards.shard(bad)
 
 
+def test_the_shard_holding_a_record_is_found_by_its_id_by_any_opener(backend: Backend) -> None:
+    mine, theirs = backend.stores(), backend.stores()
+    assert mine.snapshots.key_of("s-1") is None  # nothing yet, and the opener has seen nothing
+    theirs.snapshots.shard("room-b").insert({"id": "s-1", "room_id": "room-b"})
+    assert mine.snapshots.key_of("s-1") == "room-b" and mine.snapshots.key_of("s-2") is None
+    assert mine.snapshots.key_of("../x") is None
+
+
 def test_a_shards_lock_leaves_the_other_shards_free(backend: Backend) -> None:
     mine, theirs = backend.stores(), backend.stores()
     done = threading.Event()

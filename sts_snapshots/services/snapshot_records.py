@@ -3,7 +3,9 @@
 Every snapshot ever made is kept, so one file for all of them would make each create and each completion
 rewrite the whole history. Per room, a write costs one operation's snapshots. Most calls know the room;
 for the rest (a job, a task page, recovery) an index from snapshot id to room is kept in memory, built
-from the files on first use. Only the server process writes snapshot records.
+from the files on first use. Embedded, only the server process writes snapshot records, so the index is
+complete; in the distributed mode (``shared``) other nodes add snapshots, so an id the index lacks is looked up
+in the store (one query) before it counts as absent.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from ..store import ShardedTableLike, TableLike
 
 
 class SnapshotRecords:
-    def __init__(self, shards: ShardedTableLike) -> None:
+    def __init__(self, shards: ShardedTableLike, *, shared: bool = False) -> None:
         self._shards = shards
+        self._shared = shared
         self._room_of: dict[str, str] | None = None
         self._lock = threading.Lock()
 
@@ -31,6 +34,16 @@ class SnapshotRecords:
                                  for record in self._shard(room).all()}
             return self._room_of
 
+    def _room(self, snapshot_id: str) -> str | None:
+        index = self._index()
+        room = index.get(snapshot_id)
+        if room is None and self._shared:
+            room = self._shards.key_of(snapshot_id)  # made by another node since the index was built
+            if room is not None:
+                with self._lock:
+                    index[snapshot_id] = room
+        return room
+
     def insert(self, record: SnapshotRecord) -> SnapshotRecord:
         index = self._index()
         stored = self._shard(record["room_id"]).insert(record)
@@ -39,16 +52,16 @@ class SnapshotRecords:
         return stored
 
     def get(self, snapshot_id: str) -> SnapshotRecord | None:
-        room = self._index().get(snapshot_id)
+        room = self._room(snapshot_id)
         return self._shard(room).get(snapshot_id) if room is not None else None
 
     def update(self, snapshot_id: str, changes: dict[str, Any]) -> SnapshotRecord | None:
-        room = self._index().get(snapshot_id)
+        room = self._room(snapshot_id)
         return self._shard(room).update(snapshot_id, changes) if room is not None else None
 
     def remove(self, snapshot_id: str) -> bool:
         index = self._index()
-        room = index.get(snapshot_id)
+        room = self._room(snapshot_id)
         if room is None:
             return False
         removed = self._shard(room).remove(snapshot_id)

@@ -204,6 +204,15 @@ class PgShardedTable:
             rows = conn.execute(sql, {"s": self.name, "p": prefix, "like": like}).fetchall()
         return [row[0] for row in rows]
 
+    def key_of(self, record_id: str) -> str | None:
+        """The key of the shard holding a record with ``record_id``, or None (one query, whatever the shards)."""
+        if not storable(record_id):
+            return None
+        with self._backend.connection() as conn:
+            row = conn.execute("SELECT shard FROM sts_records WHERE store = %s AND tbl = %s AND id = %s LIMIT 1",
+                               (self.name, self.name, record_id)).fetchone()
+        return str(row[0]) if row else None
+
     def drop(self, key: str) -> None:
         """Remove ``key``'s records whole (gone already is fine)."""
         self.shard(key).clear()

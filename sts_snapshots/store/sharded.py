@@ -65,6 +65,13 @@ class ShardedTable:
         found = opened | {path.stem for path in self.files() if KEY.fullmatch(path.stem)}
         return sorted(key for key in found if key.startswith(prefix))
 
+    def key_of(self, record_id: str) -> str | None:
+        """The key of the shard holding a record with ``record_id``, or None (reads every shard: rare calls only)."""
+        for key in self.keys():
+            if self.shard(key).get(record_id) is not None:
+                return key
+        return None
+
     def drop(self, key: str) -> None:
         """Remove ``key``'s shard whole: its file and lock file, or its in-memory table (gone already is fine)."""
         path = self._path(key)
