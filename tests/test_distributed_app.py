@@ -313,3 +313,29 @@ def test_nodes_starting_at_once_on_an_empty_database_seed_the_demo_once(tmp_path
     finally:
         for node in nodes:
             node.stores.close()
+
+
+@pytest.mark.postgres
+def test_two_nodes_writing_one_rooms_activity_keep_one_unbroken_chain(pg_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sts_snapshots.domain.chain import first_break
+    from sts_snapshots.services.activity_chain import ActivityChain
+
+    nodes = [Stores.on_postgres(pg_url) for _ in range(2)]  # two pools: as two web nodes, each its own connections
+    chains = [ActivityChain("cluster-1", s.activity, s.audit) for s in nodes]
+    try:
+        def write(n: int) -> None:
+            chain, stores = chains[n % 2], nodes[n % 2]
+            chain.append("room-1", {"id": f"e{n}", "room_id": "room-1", "action": "document reviewed",
+                                    "at": f"2026-12-02T06:{n // 60:02d}:{n % 60:02d}Z"},
+                         stores.activity.shard("room-1").insert)
+
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(write, range(60)))
+        entries = chains[0].entries("room-1")
+        assert len(entries) == 60
+        assert first_break(entries) is None  # a fork (two entries sealed on the same head) would break it
+    finally:
+        for stores in nodes:
+            stores.close()

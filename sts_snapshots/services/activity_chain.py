@@ -29,10 +29,13 @@ class ActivityChain:
 
     @contextlib.contextmanager
     def _room_lock(self, room_id: str) -> Iterator[None]:
-        with self._lock:
-            if self._activity.folder is None:
+        if self._activity.folder is None:
+            # in memory, or PostgreSQL: the room's shard lock (an advisory lock every node honours; the entry and
+            # its audit line are written in its transaction)
+            with self._activity.shard(room_id).locked():
                 yield
-                return
+            return
+        with self._lock:
             self._activity.folder.mkdir(parents=True, exist_ok=True)
             with Database.file_lock(self._activity.folder / f"{room_id}.chain"):
                 yield
