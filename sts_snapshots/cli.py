@@ -249,6 +249,57 @@ def verify(data_dir: Path | None, url: str | None) -> None:
     sys.exit(1 if failed else 0)
 
 
+@main.command()
+@data_dir_option
+@click.option("--to", "to_url", required=True, metavar="postgresql://...",
+              help="The new, empty PostgreSQL database of the distributed mode.")
+@click.option("--files-dir", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="The shared files folder the nodes will use (STS_FILES_DIR).")
+@click.option("--secrets-dir", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Where to put this installation's secrets for the first node (STS_SECRETS_DIR; copy it to the "
+                   "others).")
+def migrate(data_dir: Path | None, to_url: str, files_dir: Path, secrets_dir: Path) -> None:
+    """Copy an embedded data folder into PostgreSQL and a shared files folder, then check counts and SHA-256.
+
+    Stop the server first. The data folder is only read; the records are copied in one transaction.
+    """
+    from .ops.migrate import MigrateError
+    from .ops.migrate import migrate as run_migrate
+    from .store import StoreSetupError
+    from .store.stores import Stores
+
+    settings = load_settings(data_dir=data_dir)
+    if not to_url.startswith(("postgresql://", "postgres://")):
+        raise click.ClickException(f"--to must be a postgresql:// URL, not {to_url.split(':', 1)[0]!r}")
+    from .datadir import DataLayout
+    from .datadir.lock import AlreadyRunning, acquire_instance_lock
+
+    if not (settings.data_dir / "db" / "users.json").is_file():
+        raise click.ClickException(f"{settings.data_dir} is not an STS Snapshots data folder (no db/users.json)")
+    try:
+        lock = acquire_instance_lock(DataLayout(settings.data_dir))  # the server must not write meanwhile
+    except AlreadyRunning as exc:
+        raise click.ClickException(f"{exc} (stop it before migrating)") from None
+    try:
+        target = Stores.on_postgres(to_url)
+    except StoreSetupError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        result = run_migrate(settings.data_dir, target, files_dir.expanduser(), secrets_dir.expanduser(),
+                             progress=click.echo)
+    except MigrateError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        target.close()
+        if lock is not None:
+            lock.close()
+    click.echo(f"copied {result.total_records} records ({len(result.records)} tables, counts checked), "
+               f"{result.files} files ({result.bytes / 1e6:.1f} MB, SHA-256 checked) to {files_dir}, "
+               f"{len(result.secrets)} secret files to {secrets_dir}")
+    click.echo(f"start the nodes with STS_DATABASE_URL, STS_FILES_DIR={files_dir} and STS_SECRETS_DIR (a copy of "
+               f"{secrets_dir} on each node)")
+
+
 @main.group()
 def signing() -> None:
     """The installation's signing certificate: show it, export it for recipients, rotate it."""

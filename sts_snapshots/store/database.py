@@ -100,6 +100,11 @@ class Database:
         """The table ``name``; annotate the attribute it is kept in with its record type (``Table[RoomRecord]``)."""
         return Table(self, name)
 
+    def table_names(self) -> set[str]:
+        """The names of the tables this file holds."""
+        with self.locked():
+            return set(self._db.tables())
+
     def close(self) -> None:
         with self._lock:
             self._db.close()

@@ -1,0 +1,172 @@
+"""``sts-snapshots migrate --to postgresql://…``: an embedded data folder into the distributed mode.
+
+Every store's records go into PostgreSQL in one transaction (all or nothing); the uploads (documents, snapshot
+PDFs, the PDF cache's bodies) into the shared files folder, each written atomically; the secret key, the
+installation id and the signing identity into the node's secrets folder (0600). Then everything is checked:
+the record count of every table, shard and log read back from PostgreSQL, and every file's SHA-256. The
+embedded folder is only read. The per-node metrics stay behind (each node keeps its own).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from ..datadir import DataLayout
+from ..datadir.atomic import atomic_write_bytes
+from ..store.database import Database
+from ..store.stores import Stores
+from .backup import file_sha256
+
+SKIPPED_UPLOADS = (".tasks",)  # a store in the embedded layout (migrated as records), not an upload
+STORE_FILES = ("index.json", "index.json.lock")  # the PDF cache's index: a store, migrated as records
+
+
+class MigrateError(RuntimeError):
+    """The migration cannot be done or did not check out; the message says which and what to do."""
+
+
+@dataclass
+class MigrateResult:
+    records: dict[str, int] = field(default_factory=dict)  # "store.table" (or "store[shards]") -> records copied
+    files: int = 0
+    bytes: int = 0
+    secrets: list[str] = field(default_factory=list)
+
+    @property
+    def total_records(self) -> int:
+        return sum(self.records.values())
+
+
+def _table_names(database: Database) -> list[str]:
+    return sorted(database.table_names())
+
+
+def _counts(source: Stores) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for f in fields(source):
+        store = getattr(source, f.name)
+        if isinstance(store, Database):
+            for table in _table_names(store):
+                counts[f"{f.name}.{table}"] = store.table(table).count()
+    for name in ("activity", "snapshots"):
+        shards = getattr(source, name)
+        counts[f"{name}[shards]"] = sum(shards.shard(key).count() for key in shards.keys())
+    counts["audit[logs]"] = sum(len(source.audit.read(path.stem)) for path in source.audit.files())
+    return counts
+
+
+def _target_counts(source: Stores, target: Stores) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for f in fields(source):
+        store = getattr(source, f.name)
+        if isinstance(store, Database):
+            for table in _table_names(store):
+                counts[f"{f.name}.{table}"] = getattr(target, f.name).table(table).count()
+    for name in ("activity", "snapshots"):
+        keys = getattr(source, name).keys()
+        counts[f"{name}[shards]"] = sum(getattr(target, name).shard(key).count() for key in keys)
+    counts["audit[logs]"] = sum(len(target.audit.read(path.stem)) for path in source.audit.files())
+    return counts
+
+
+def _copy_records(source: Stores, target: Stores) -> None:
+    for f in fields(source):
+        store = getattr(source, f.name)
+        if isinstance(store, Database):
+            for table in _table_names(store):
+                records = store.table(table).all()
+                if records:
+                    getattr(target, f.name).table(table).insert_many(records)
+    for name in ("activity", "snapshots"):
+        shards = getattr(source, name)
+        for key in shards.keys():
+            records = shards.shard(key).all()
+            if records:
+                getattr(target, name).shard(key).insert_many(records)
+    for path in source.audit.files():
+        records = source.audit.read(path.stem)
+        if records:
+            target.audit.rewrite(path.stem, records)
+
+
+def _uploads(layout: DataLayout) -> list[Path]:
+    root = layout.root / "uploads"
+    found = []
+    for path in sorted(root.rglob("*")) if root.is_dir() else []:
+        relative = path.relative_to(root)
+        if path.is_file() and relative.parts[0] not in SKIPPED_UPLOADS and path.name not in STORE_FILES:
+            found.append(path)
+    return found
+
+
+def _copy_file(source: Path, target: Path) -> int:
+    data = source.read_bytes()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(target, data)
+    return len(data)
+
+
+def _secrets(layout: DataLayout) -> list[Path]:
+    found = [layout.root / "secret.key", layout.root / "installation.id"]
+    signing = layout.root / "signing"
+    found += sorted(p for p in signing.rglob("*") if p.is_file()) if signing.is_dir() else []
+    return [p for p in found if p.is_file()]
+
+
+def migrate(source_dir: Path, target: Stores, files_dir: Path, secrets_dir: Path,
+            progress: Callable[[str], Any] = lambda _: None) -> MigrateResult:
+    """Copy the embedded data folder ``source_dir`` into ``target`` (PostgreSQL stores), ``files_dir`` and
+    ``secrets_dir``, then check counts and digests.
+
+    :raises MigrateError: the source is not a data folder, the target already holds records, or a check failed.
+    """
+    layout = DataLayout(source_dir)
+    if not (layout.db / "users.json").is_file():
+        raise MigrateError(f"{source_dir} is not an STS Snapshots data folder (no db/users.json)")
+    if target.users.table("users").count():
+        raise MigrateError("the target database already holds users: migrate into a new, empty database")
+    source = Stores.open(layout)
+    try:
+        counts = _counts(source)
+        progress(f"{sum(counts.values())} records in {len(counts)} tables")
+        with target.transaction():
+            _copy_records(source, target)
+        copied = _target_counts(source, target)
+        wrong = {name: (counts[name], copied.get(name)) for name in counts if copied.get(name) != counts[name]}
+        if wrong:
+            raise MigrateError("record counts differ after the copy (table: folder, database): "
+                               + ", ".join(f"{n}: {a}, {b}" for n, (a, b) in sorted(wrong.items())))
+        result = MigrateResult(records=counts)
+        uploads_root = layout.root / "uploads"
+        uploads = _uploads(layout)
+        progress(f"{len(uploads)} files to {files_dir}")
+        for path in uploads:
+            result.bytes += _copy_file(path, files_dir / path.relative_to(uploads_root))
+            result.files += 1
+        for path in uploads:
+            copy = files_dir / path.relative_to(uploads_root)
+            if file_sha256(copy) != file_sha256(path):
+                raise MigrateError(f"{copy} does not have the SHA-256 of {path}: copy it again (migrate is safe to "
+                                   "rerun into an empty database)")
+        secrets_dir.mkdir(parents=True, exist_ok=True)
+        if os.name == "posix":
+            os.chmod(secrets_dir, 0o700)
+        for path in _secrets(layout):
+            copy = secrets_dir / path.relative_to(layout.root)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            if os.name == "posix":
+                os.chmod(copy.parent, 0o700)
+            shutil.copyfile(path, copy)
+            if os.name == "posix":
+                os.chmod(copy, 0o600)
+            if file_sha256(copy) != file_sha256(path):
+                raise MigrateError(f"{copy} does not have the SHA-256 of {path}")
+            result.secrets.append(str(path.relative_to(layout.root)))
+        return result
+    finally:
+        source.close()
