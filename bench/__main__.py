@@ -16,12 +16,12 @@ log = logging.getLogger("bench")
 
 
 def _runner(item: str) -> Callable[[Workspace, bool], Section]:
-    from . import cache, generation, latency, memory, scripts, store, throughput
+    from . import cache, distributed, generation, latency, memory, scripts, store, throughput
 
     runners: dict[str, Callable[[Workspace, bool], Section]] = {
         "latency": latency.run, "generation": generation.run, "cache": cache.run,
         "store": lambda _ws, quick: store.run(quick), "throughput": throughput.run, "memory": memory.run,
-        "scripts": scripts.run}
+        "scripts": scripts.run, "distributed": distributed.run}
     return runners[item]
 
 

@@ -20,6 +20,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -71,6 +72,7 @@ class Office:
     base: Path
     database_url: str
     nodes: list[Node] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)  # STS_* variables every node gets
 
     def _env(self, name: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "NICEGUI_", "STS_"))}
@@ -79,7 +81,7 @@ class Office:
         if name != "web1":  # the operator copies the first node's secrets to every other node (README)
             shutil.copytree(first, secrets, dirs_exist_ok=True)
         env |= {"STS_DATABASE_URL": self.database_url, "STS_FILES_DIR": str(self.base / "shared"),
-                "STS_SECRETS_DIR": str(secrets), "PYTHONPATH": str(ROOT)}
+                "STS_SECRETS_DIR": str(secrets), "PYTHONPATH": str(ROOT), **self.settings}
         return env
 
     def _start(self, name: str, args: list[str]) -> Node:
@@ -210,7 +212,10 @@ def test_a_web_node_killed_leaves_the_other_serving_and_no_task_lost(office: Off
     assert call(web2.url, "/rooms", token)[0]["id"] == room
     after = [call(web2.url, f"/rooms/{room}/snapshots", token, {"title": f"After {n}"}) for n in range(5)]
     office.render("render1")
+    def finished(task_id: str) -> dict[str, Any] | None:
+        task: dict[str, Any] = call(web2.url, f"/snapshots/tasks/{task_id}", token)
+        return task if task["status"] in ("completed", "failed") else None
+
     for snapshot in acknowledged + after:
-        task = wait_for(lambda s=snapshot: (t := call(web2.url, f"/snapshots/tasks/{s['task_id']}", token))["status"]
-                        in ("completed", "failed") and t, 300, f"task of {snapshot['title']}")
+        task = wait_for(partial(finished, snapshot["task_id"]), 300, f"task of {snapshot['title']}")
         assert task["status"] == "completed", task
