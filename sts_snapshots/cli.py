@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -199,19 +201,47 @@ def backup(data_dir: Path | None, output: Path | None, include_cache: bool) -> N
     from .datadir import DataLayout
     from .ops.backup import BackupError, create_backup, default_name
 
-    layout = DataLayout(load_settings(data_dir=data_dir).data_dir)
+    settings = load_settings(data_dir=data_dir)
+    layout = DataLayout(settings.data_dir)
     target = output or Path(default_name())
-    with click.progressbar(length=1, label="Backing up", file=sys.stderr) as bar:
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
+    with contextlib.ExitStack() as stack:
+        if settings.database_url:  # the distributed mode: its records, files and secrets as a data folder first
+            layout = _exported(settings, Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sts-backup-"))))
+        with click.progressbar(length=1, label="Backing up", file=sys.stderr) as bar:
+            def progress(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
 
-        try:
-            result = create_backup(layout, target, include_cache=include_cache, progress=progress)
-        except (BackupError, OSError) as exc:
-            raise click.ClickException(f"backup failed: {exc}") from None
+            try:
+                result = create_backup(layout, target, include_cache=include_cache, progress=progress)
+            except (BackupError, OSError) as exc:
+                raise click.ClickException(f"backup failed: {exc}") from None
     click.echo(f"wrote {result.path}: {result.files} files, {format_size(result.data_bytes)} of data, "
                f"{format_size(result.archive_bytes)} archive")
+
+
+def _exported(settings: Settings, folder: Path) -> Any:
+    """The distributed mode's stores, files and secrets exported into ``folder`` as a data folder; its layout."""
+    from .app import layout_of
+    from .datadir import DataLayout
+    from .ops.migrate import MigrateError, export_folder
+    from .store import StoreSetupError
+    from .store.stores import Stores
+
+    try:
+        stores = Stores.on_postgres(settings.database_url)
+    except StoreSetupError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        result = export_folder(stores, layout_of(settings), folder / "data")
+    except MigrateError as exc:
+        raise click.ClickException(f"backup failed: {exc}") from None
+    finally:
+        stores.close()
+    click.echo(f"exported {result.total_records} records from PostgreSQL (counts checked) and {result.files} files "
+               f"from {layout_of(settings).uploads}; the archive restores as a data folder ('restore'), which "
+               "'migrate' moves into a new database", err=True)
+    return DataLayout(folder / "data")
 
 
 @main.command()

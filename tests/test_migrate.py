@@ -74,13 +74,14 @@ def test_an_embedded_folder_migrates_into_postgresql_and_is_served_from_there(tm
     node = build_app(Settings.load({"data_dir": tmp_path / "node1", "database_url": pg_url, "files_dir": str(shared),
                                     "secrets_dir": str(secrets), "workers": 0, "demo": False}, env={}))
     try:
-        assert _everything(node) == before  # every room, document, approval, activity entry and snapshot record
+        same(_everything(node), before)  # every room, document, approval, activity entry and snapshot record
         assert node.secret == before_secret  # the same key: API tokens and session cookies stay good
         admin = node.users.get(ADMIN_EMAIL)
         assert admin is not None
         path, record = node.snapshots.download(admin, record_room(before, snapshot_id), snapshot_id)
         assert path.read_bytes() == (folder / "uploads" / "snapshots" / f"{snapshot_id}.pdf").read_bytes()
         assert record["id"] == snapshot_id
+        served = _everything(node)  # now with that download in the room's activity
     finally:
         node.stores.close()
     assert check_activity_chains(DataLayout(folder)).passed  # the embedded folder is only read: it still verifies
@@ -88,6 +89,38 @@ def test_an_embedded_folder_migrates_into_postgresql_and_is_served_from_there(tm
     again = CliRunner().invoke(main, ["migrate", "--data-dir", str(folder), "--to", pg_url, "--files-dir",
                                       str(shared), "--secrets-dir", str(secrets)])
     assert again.exit_code != 0 and "already holds users" in again.output  # never into a database in use
+
+    # backup in the distributed mode: an archive of its records, files and secrets, which restores as a data folder
+    archive = tmp_path / "distributed.tar.gz"
+    env = {"STS_DATABASE_URL": pg_url, "STS_FILES_DIR": str(shared), "STS_SECRETS_DIR": str(secrets)}
+    done = CliRunner().invoke(main, ["backup", "--data-dir", str(tmp_path / "node1"), "--output", str(archive)],
+                              env=env)
+    assert done.exit_code == 0, done.output
+    assert "counts checked" in done.output
+    restored = tmp_path / "restored"
+    done = CliRunner().invoke(main, ["restore", str(archive), "--data-dir", str(restored)], env={})
+    assert done.exit_code == 0, done.output
+    back = build_app(Settings.load({"data_dir": restored, "workers": 0, "demo": False}, env={}))
+    try:
+        same(_everything(back), served)
+        assert back.secret == before_secret
+        assert (restored / "uploads" / "snapshots" / f"{snapshot_id}.pdf").read_bytes() == \
+            (folder / "uploads" / "snapshots" / f"{snapshot_id}.pdf").read_bytes()
+    finally:
+        back.stores.close()
+
+
+def same(after: dict[str, object], before: dict[str, object]) -> None:
+    """Room by room and part by part, so that a difference names where it is."""
+    assert sorted(after) == sorted(before)
+    for room, parts in before.items():
+        for part, value in parts.items():  # type: ignore[attr-defined]
+            got = after[room][part]  # type: ignore[index]
+            if isinstance(value, dict):
+                for key in sorted(set(value) | set(got)):
+                    assert got.get(key) == value.get(key), (room, part, key)
+            else:
+                assert got == value, (room, part)
 
 
 def record_room(seen: dict[str, object], snapshot_id: str) -> str:

@@ -12,13 +12,12 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..datadir import DataLayout
 from ..datadir.atomic import atomic_write_bytes
-from ..store.database import Database
 from ..store.stores import Stores
 from .backup import file_sha256
 
@@ -42,56 +41,58 @@ class MigrateResult:
         return sum(self.records.values())
 
 
-def _table_names(database: Database) -> list[str]:
-    return sorted(database.table_names())
+DATABASES = ("users", "rooms", "tasks", "cache_index", "checklists")  # the Stores fields of several tables
+SHARDED = ("activity", "snapshots")  # one table split per room
+LOGS = ("audit",)  # append-only, per room
 
 
-def _counts(source: Stores) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for f in fields(source):
-        store = getattr(source, f.name)
-        if isinstance(store, Database):
-            for table in _table_names(store):
-                counts[f"{f.name}.{table}"] = store.table(table).count()
-    for name in ("activity", "snapshots"):
-        shards = getattr(source, name)
-        counts[f"{name}[shards]"] = sum(shards.shard(key).count() for key in shards.keys())
-    counts["audit[logs]"] = sum(len(source.audit.read(path.stem)) for path in source.audit.files())
-    return counts
+def _names(source: Stores) -> list[tuple[str, str]]:
+    """(store, table) of every table of ``source`` that holds records."""
+    return [(store, table) for store in DATABASES for table in sorted(getattr(source, store).table_names())]
 
 
-def _target_counts(source: Stores, target: Stores) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for f in fields(source):
-        store = getattr(source, f.name)
-        if isinstance(store, Database):
-            for table in _table_names(store):
-                counts[f"{f.name}.{table}"] = getattr(target, f.name).table(table).count()
-    for name in ("activity", "snapshots"):
-        keys = getattr(source, name).keys()
-        counts[f"{name}[shards]"] = sum(getattr(target, name).shard(key).count() for key in keys)
-    counts["audit[logs]"] = sum(len(target.audit.read(path.stem)) for path in source.audit.files())
-    return counts
+def counts(stores: Stores, like: Stores | None = None) -> dict[str, int]:
+    """Records per table, per sharded store and per log of ``stores`` (the tables and keys of ``like``)."""
+    like = like or stores
+    found = {f"{store}.{table}": getattr(stores, store).table(table).count() for store, table in _names(like)}
+    for name in SHARDED:
+        found[f"{name}[shards]"] = sum(getattr(stores, name).shard(key).count() for key in getattr(like, name).keys())
+    for name in LOGS:
+        found[f"{name}[logs]"] = sum(len(getattr(stores, name).read(key)) for key in getattr(like, name).keys())
+    return found
 
 
-def _copy_records(source: Stores, target: Stores) -> None:
-    for f in fields(source):
-        store = getattr(source, f.name)
-        if isinstance(store, Database):
-            for table in _table_names(store):
-                records = store.table(table).all()
-                if records:
-                    getattr(target, f.name).table(table).insert_many(records)
-    for name in ("activity", "snapshots"):
+def copy_records(source: Stores, target: Stores) -> None:
+    """Every record of ``source`` into ``target`` (any backends; ``target`` empty), in the order they were added."""
+    for store, table in _names(source):
+        records = getattr(source, store).table(table).all()
+        if records:
+            getattr(target, store).table(table).insert_many(records)
+    for name in SHARDED:
         shards = getattr(source, name)
         for key in shards.keys():
             records = shards.shard(key).all()
             if records:
                 getattr(target, name).shard(key).insert_many(records)
-    for path in source.audit.files():
-        records = source.audit.read(path.stem)
-        if records:
-            target.audit.rewrite(path.stem, records)
+    for name in LOGS:
+        log = getattr(source, name)
+        for key in log.keys():
+            records = log.read(key)
+            if records:
+                getattr(target, name).rewrite(key, records)
+
+
+def checked_copy(source: Stores, target: Stores) -> dict[str, int]:
+    """:func:`copy_records` in one transaction of ``target``, then the counts compared; returns them."""
+    expected = counts(source)
+    with target.transaction():
+        copy_records(source, target)
+    copied = counts(target, like=source)
+    wrong = {name: (expected[name], copied.get(name)) for name in expected if copied.get(name) != expected[name]}
+    if wrong:
+        raise MigrateError("record counts differ after the copy (table: source, copy): "
+                           + ", ".join(f"{n}: {a}, {b}" for n, (a, b) in sorted(wrong.items())))
+    return expected
 
 
 def _uploads(layout: DataLayout) -> list[Path]:
@@ -132,16 +133,9 @@ def migrate(source_dir: Path, target: Stores, files_dir: Path, secrets_dir: Path
         raise MigrateError("the target database already holds users: migrate into a new, empty database")
     source = Stores.open(layout)
     try:
-        counts = _counts(source)
-        progress(f"{sum(counts.values())} records in {len(counts)} tables")
-        with target.transaction():
-            _copy_records(source, target)
-        copied = _target_counts(source, target)
-        wrong = {name: (counts[name], copied.get(name)) for name in counts if copied.get(name) != counts[name]}
-        if wrong:
-            raise MigrateError("record counts differ after the copy (table: folder, database): "
-                               + ", ".join(f"{n}: {a}, {b}" for n, (a, b) in sorted(wrong.items())))
-        result = MigrateResult(records=counts)
+        progress(f"{sum(counts(source).values())} records")
+        copied = checked_copy(source, target)
+        result = MigrateResult(records=copied)
         uploads_root = layout.root / "uploads"
         uploads = _uploads(layout)
         progress(f"{len(uploads)} files to {files_dir}")
@@ -170,3 +164,33 @@ def migrate(source_dir: Path, target: Stores, files_dir: Path, secrets_dir: Path
         return result
     finally:
         source.close()
+
+
+def export_folder(stores: Stores, layout: DataLayout, target: Path) -> MigrateResult:
+    """The distributed mode's records, files and secrets as an embedded data folder ``target`` (what ``backup``
+    archives in that mode; ``restore`` gives it back as a data folder, ``migrate`` moves it into a new database).
+
+    The records are read in one transaction; the counts are checked after the copy.
+    """
+    out = DataLayout(target)
+    out.prepare()
+    copy = Stores.open(out)
+    try:
+        with stores.transaction():
+            result = MigrateResult(records=checked_copy(stores, copy))
+    finally:
+        copy.close()
+    for path in sorted(layout.uploads.rglob("*")) if layout.uploads.is_dir() else []:
+        relative = path.relative_to(layout.uploads)
+        if path.is_file() and relative.parts[0] not in SKIPPED_UPLOADS and path.name not in STORE_FILES:
+            result.bytes += _copy_file(path, out.root / "uploads" / relative)
+            result.files += 1
+    for name in ("secret.key", "installation.id"):
+        if (layout.secrets / name).is_file():
+            _copy_file(layout.secrets / name, out.root / name)
+            result.secrets.append(name)
+    for path in sorted(layout.signing.rglob("*")) if layout.signing.is_dir() else []:
+        if path.is_file():
+            _copy_file(path, out.signing / path.relative_to(layout.signing))
+            result.secrets.append(str(Path("signing") / path.relative_to(layout.signing)))
+    return result

@@ -78,6 +78,13 @@ class AppendLog:
                 return
             atomic_write_bytes(self._path(key), b"".join(lines))
 
+    def keys(self) -> list[str]:
+        """Every key with a log (in memory: every key appended to)."""
+        if self.folder is None:
+            with self._lock:
+                return sorted(key for key, lines in self._memory.items() if lines)
+        return [path.stem for path in self.files() if KEY.fullmatch(path.stem)]
+
     def files(self) -> list[Path]:
         return sorted(self.folder.glob("*.jsonl")) if self.folder is not None else []
 

@@ -170,6 +170,13 @@ class PgDatabase:
     def table(self, name: str) -> PgTable[Any]:
         return PgTable(self._backend, self.store, name, "", (self.store,))
 
+    def table_names(self) -> set[str]:
+        """The names of the tables that hold records."""
+        with self._backend.connection() as conn:
+            rows = conn.execute("SELECT DISTINCT tbl FROM sts_records WHERE store = %s AND shard = ''",
+                                (self.store,)).fetchall()
+        return {str(row[0]) for row in rows}
+
     def locked(self) -> AbstractContextManager[None]:
         return self._backend.locked(self.store)
 
@@ -244,6 +251,13 @@ class PgAppendLog:
         with self._backend.connection() as conn:
             conn.execute("INSERT INTO sts_log (store, key, doc) VALUES (%s, %s, %s)",
                          (self.store, self._checked(key), _jsonb(record)))
+
+    def keys(self) -> list[str]:
+        """Every key with a record."""
+        with self._backend.connection() as conn:
+            rows = conn.execute("SELECT DISTINCT key FROM sts_log WHERE store = %s ORDER BY key",
+                                (self.store,)).fetchall()
+        return [str(row[0]) for row in rows]
 
     def read(self, key: str) -> list[dict[str, Any]]:
         with self._backend.connection() as conn:
