@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -220,6 +221,38 @@ def backup(data_dir: Path | None, output: Path | None, include_cache: bool) -> N
                f"{format_size(result.archive_bytes)} archive")
 
 
+def _distributed_checks(settings: Settings, url: str | None) -> list[Any]:
+    """verify in the distributed mode: the records read from PostgreSQL into a temporary folder (the database is
+    reached, and every record counted), checked there against the shared files; the node's own folder and log."""
+    from .app import layout_of
+    from .datadir import DataLayout
+    from .ops.migrate import MigrateError, export_records
+    from .ops.verify import Check, run_checks
+    from .store import StoreSetupError, StoreUnavailable
+    from .store.stores import Stores
+
+    node = layout_of(settings)
+    where = settings.database_url.rsplit("@", 1)[-1]  # never the password
+    try:
+        stores = Stores.on_postgres(settings.database_url)
+    except StoreSetupError as exc:
+        return [Check(False, "database reachable", str(exc))]
+    with tempfile.TemporaryDirectory(prefix="sts-verify-") as folder:
+        records = DataLayout(Path(folder) / "data")
+        try:
+            result = export_records(stores, records)
+        except (MigrateError, StoreUnavailable) as exc:
+            return [Check(False, "database reachable", f"{where}: {exc}")]
+        finally:
+            stores.close()
+        for shared in (node.documents, node.snapshots):  # the files are checked where they are, only read
+            copy = records.uploads / shared.name
+            shutil.rmtree(copy, ignore_errors=True)
+            copy.symlink_to(shared, target_is_directory=True)
+        first = Check(True, "database reachable", f"{where}: {result.total_records} records read")
+        return [first, *run_checks(records, min_free_mb=settings.min_free_disk_mb, url=url, node=node)]
+
+
 def _exported(settings: Settings, folder: Path) -> Any:
     """The distributed mode's stores, files and secrets exported into ``folder`` as a data folder; its layout."""
     from .app import layout_of
@@ -270,7 +303,10 @@ def verify(data_dir: Path | None, url: str | None) -> None:
     from .ops.verify import run_checks
 
     settings = load_settings(data_dir=data_dir)
-    checks = run_checks(DataLayout(settings.data_dir), min_free_mb=settings.min_free_disk_mb, url=url)
+    if settings.database_url:
+        checks = _distributed_checks(settings, url)
+    else:
+        checks = run_checks(DataLayout(settings.data_dir), min_free_mb=settings.min_free_disk_mb, url=url)
     for check in checks:
         mark = click.style("✓", fg="green") if check.passed else click.style("✗", fg="red")
         click.echo(f"{mark} {check.name}: {check.detail}")

@@ -8,6 +8,7 @@ import hashlib
 import stat
 from pathlib import Path
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 
@@ -90,6 +91,12 @@ def test_an_embedded_folder_migrates_into_postgresql_and_is_served_from_there(tm
                                       str(shared), "--secrets-dir", str(secrets)])
     assert again.exit_code != 0 and "already holds users" in again.output  # never into a database in use
 
+    # verify in the distributed mode: every check passes (and, at the end, an entry changed in the database fails it)
+    env = {"STS_DATABASE_URL": pg_url, "STS_FILES_DIR": str(shared), "STS_SECRETS_DIR": str(secrets)}
+    done = CliRunner().invoke(main, ["verify", "--data-dir", str(tmp_path / "node1")], env=env)
+    assert done.exit_code == 0, done.output
+    assert "database reachable" in done.output and "activity log chains intact" in done.output
+
     # backup in the distributed mode: an archive of its records, files and secrets, which restores as a data folder
     archive = tmp_path / "distributed.tar.gz"
     env = {"STS_DATABASE_URL": pg_url, "STS_FILES_DIR": str(shared), "STS_SECRETS_DIR": str(secrets)}
@@ -108,6 +115,12 @@ def test_an_embedded_folder_migrates_into_postgresql_and_is_served_from_there(tm
             (folder / "uploads" / "snapshots" / f"{snapshot_id}.pdf").read_bytes()
     finally:
         back.stores.close()
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("UPDATE sts_records SET doc = jsonb_set(doc, '{details}', '\"edited by hand\"') WHERE ctid = "
+                     "(SELECT ctid FROM sts_records WHERE store = 'activity' LIMIT 1)")
+    done = CliRunner().invoke(main, ["verify", "--data-dir", str(tmp_path / "node1")], env=env)
+    assert done.exit_code == 1 and "✗ activity log chains intact" in done.output, done.output
 
 
 def same(after: dict[str, object], before: dict[str, object]) -> None:

@@ -166,6 +166,17 @@ def migrate(source_dir: Path, target: Stores, files_dir: Path, secrets_dir: Path
         source.close()
 
 
+def export_records(stores: Stores, out: DataLayout) -> MigrateResult:
+    """Every record of ``stores`` into the TinyDB files of ``out`` (read in one transaction, counts checked)."""
+    out.prepare()
+    copy = Stores.open(out)
+    try:
+        with stores.transaction():
+            return MigrateResult(records=checked_copy(stores, copy))
+    finally:
+        copy.close()
+
+
 def export_folder(stores: Stores, layout: DataLayout, target: Path) -> MigrateResult:
     """The distributed mode's records, files and secrets as an embedded data folder ``target`` (what ``backup``
     archives in that mode; ``restore`` gives it back as a data folder, ``migrate`` moves it into a new database).
@@ -173,13 +184,7 @@ def export_folder(stores: Stores, layout: DataLayout, target: Path) -> MigrateRe
     The records are read in one transaction; the counts are checked after the copy.
     """
     out = DataLayout(target)
-    out.prepare()
-    copy = Stores.open(out)
-    try:
-        with stores.transaction():
-            result = MigrateResult(records=checked_copy(stores, copy))
-    finally:
-        copy.close()
+    result = export_records(stores, out)
     for path in sorted(layout.uploads.rglob("*")) if layout.uploads.is_dir() else []:
         relative = path.relative_to(layout.uploads)
         if path.is_file() and relative.parts[0] not in SKIPPED_UPLOADS and path.name not in STORE_FILES:

@@ -166,13 +166,18 @@ def check_health(url: str, timeout: float = 5) -> Check:
                  f"status {body.get('status')}, version {body.get('version')}, up {body.get('uptime_s')} s")
 
 
-def run_checks(layout: DataLayout, *, min_free_mb: int, url: str | None = None) -> list[Check]:
+def run_checks(layout: DataLayout, *, min_free_mb: int, url: str | None = None,
+               node: DataLayout | None = None) -> list[Check]:
+    """The checklist on ``layout``; ``node``: the node's own folder (its log), when ``layout`` is the distributed
+    mode's records exported into a temporary folder whose files are the shared folder."""
     if not layout.db.is_dir():
         return [Check(False, "data folder", f"{layout.root} is not an STS Snapshots data folder (no db/)")]
+    node = node or layout
     checks: list[Callable[[], Check]] = [
-        lambda: check_stores(layout), lambda: check_folders(layout), lambda: check_disk(layout, min_free_mb),
+        lambda: check_stores(layout), lambda: check_folders(node if node is not layout else layout),
+        lambda: check_disk(node, min_free_mb),
         lambda: check_snapshot_files(layout), lambda: check_activity_chains(layout), lambda: check_stuck(layout),
-        lambda: check_log(layout),
+        lambda: check_log(node),
     ]
     if url:
         checks.append(lambda: check_health(url))
