@@ -302,6 +302,14 @@ async def test_a_vessel_leaves_with_its_empty_checklists_but_not_with_entries(ha
         assert "part of the clearance record" in refused.json()["detail"]
     assert len(h.sts.checklists.book.of_room(room["id"])) == 6
     assert len(await checklists(h, room)) == 6
+    # a new role would make other pairs and hide these checklists: refused as well, for the same reason
+    turned = await h.client.patch(f"{room['base']}/vessels/{room['vessels']['daughter']}", json={"role": "mother"},
+                                  headers=h.admin)
+    assert turned.status_code == 409 and "cannot change its role" in turned.json()["detail"], turned.text
+    renamed = await h.client.patch(f"{room['base']}/vessels/{room['vessels']['daughter']}",
+                                   json={"name": "MT Daughter II"}, headers=h.admin)
+    assert renamed.status_code == 200  # a correction that keeps the pairs is fine
+    assert len(await checklists(h, room)) == 6
 
     url = f"{room['base']}/checklists/{first['id']}/items/1.1"
     cleared = await h.client.put(url, json={"answer": None}, headers=h.auth(PEOPLE["mother"]))

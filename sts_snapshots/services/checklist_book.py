@@ -128,8 +128,9 @@ class ChecklistBook:
         found = self.checklists.get(checklist_id)
         return upgraded(found) if found else None
 
-    def release_vessel(self, room_id: str, vessel: VesselRecord) -> int:
-        """Before ``vessel`` leaves the room: its transfer pairs' checklists go with it while nobody has entered
+    def release_vessel(self, room_id: str, vessel: VesselRecord, change: str = "be removed") -> int:
+        """Before ``vessel`` leaves the room (or its role changes, which makes other pairs, ``change`` saying so): its
+        transfer pairs' checklists go with it while nobody has entered
         anything in them (returns how many rounds went); refused while any holds an answer, a remark or a sign-off,
         which are part of the clearance record and must not vanish with the vessel.
 
@@ -141,7 +142,7 @@ class ChecklistBook:
             if kept:
                 names = ", ".join(dict.fromkeys(round_title(c) for c in kept))
                 raise Conflict(f"{vessel['name']}'s checklists hold answers or sign-offs ({names}): they are part of "
-                               "the clearance record, so the vessel cannot be removed")
+                               f"the clearance record, so the vessel cannot {change}")
             ids = {c["id"] for c in own}
             return self.checklists.remove_where(lambda c: c["id"] in ids)
 

@@ -43,8 +43,9 @@ ROOM_FIELDS = ("title", "location", "sts_eta", "cargo_type", "cargo_quantity", "
                "planned_hours")
 # (room id, its vessels) -> (checklists to sign off before transfer, of them signed off): the checklist service's
 ChecklistGate = Callable[[str, list[VesselRecord]], tuple[int, int]]
-# (room id, the vessel leaving) -> its pairs' empty checklists removed; Conflict while any holds entries
-VesselRelease = Callable[[str, VesselRecord], int]
+# (room id, the vessel leaving or changing role, what happens) -> its pairs' empty checklists removed; Conflict
+# while any holds entries
+VesselRelease = Callable[[str, VesselRecord, str], int]
 
 
 def _valid(build: Callable[[], Any]) -> Any:
@@ -182,6 +183,8 @@ class RoomService:
         changed = {k: merged[k] for k in VESSEL_FIELDS if merged[k] != current.get(k)}  # type: ignore[literal-required]
         if not changed:
             return current
+        if "role" in changed and self._release_vessel is not None:  # other pairs: its checklists would be hidden
+            self._release_vessel(room_id, current, "change its role")
         record = self._vessels.update(vessel_id, merged) or merged
         self.log(room_id, user.email, "vessel updated",
                  f"{vessel.name}: " + ", ".join(f"{k}={v}" for k, v in changed.items()))
@@ -198,7 +201,7 @@ class RoomService:
             raise Conflict(f"{vessel['name']} has {uploaded} uploaded document{'s' if uploaded != 1 else ''}: "
                            "a vessel whose documents hold files cannot be removed. Edit it instead.")
         if self._release_vessel is not None:
-            self._release_vessel(room_id, vessel)
+            self._release_vessel(room_id, vessel, "be removed")
         with self._db.locked():
             self._documents.remove_where(lambda d: d.get("vessel_id") == vessel_id)
             self._vessels.remove(vessel_id)
