@@ -132,7 +132,7 @@ def build(results: list[dict[str, Any]], quick: bool, machine: dict[str, str]) -
                      "vs 1 node", "CPU: render nodes / web node / PostgreSQL", "CPU busy (of 200 %)"], rows)
             + "\n\nThe machine has 2 cores, shared here with other work (see the load average), so four render "
               "nodes oversubscribe it: the numbers show that the queue spreads jobs over every node and what it "
-              "costs (the web node and PostgreSQL together use about a tenth of the render CPU), not what four "
+              "costs (the web node and PostgreSQL together use about a fifth of the render CPU), not what four "
               "machines would do (each node would bring its own cores). The bench client's own CPU is not counted.")
     targets = [Target("distributed: snapshots per minute with 1, 2, 4 render nodes (no numeric target)",
                       ", ".join(f"{r['nodes']} n: {r['per_minute']:.0f}/min" for r in results), "n/a",
