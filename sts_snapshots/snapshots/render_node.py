@@ -155,6 +155,8 @@ async def serve_jobs(database_url: str, handlers: Handlers, *, concurrency: int,
     app = worker_app(database_url, handlers, timings, pool_size=concurrency + 4)
     stopping = asyncio.Event()
     async with app.open_async():
+        # Plain asyncio tasks, not NiceGUI's background_tasks: a render node runs no NiceGUI, and this list holds
+        # the tasks (so they cannot be garbage-collected) until they end below.
         workers = [asyncio.create_task(app.run_worker_async(**worker_options(RENDERS, concurrency, timings))),
                    asyncio.create_task(app.run_worker_async(**worker_options(MAINTENANCE, 1, timings)))]
 
