@@ -23,8 +23,10 @@ from ..datadir.marker import last_start, since_start
 from ..domain.chain import first_break, heads
 from ..domain.ids import task_id_for
 from ..domain.urls import API_PREFIX
-from ..store import Database
+from ..store import Database, StoreSetupError, StoreUnavailable
+from ..store.stores import Stores
 from .backup import file_sha256, store_files
+from .migrate import MigrateError, export_records
 
 LIVE_TASK = ("pending", "running")
 
@@ -182,3 +184,29 @@ def run_checks(layout: DataLayout, *, min_free_mb: int, url: str | None = None,
     if url:
         checks.append(lambda: check_health(url))
     return [check() for check in checks]
+
+
+def run_distributed_checks(database_url: str, node: DataLayout, *, min_free_mb: int,
+                           url: str | None = None) -> list[Check]:
+    """The checklist of a node of the distributed mode: the records read from PostgreSQL into a temporary folder
+    (the database is reached, every record counted) and checked there, the snapshot files where they are in the
+    shared folder (linked, only read), and the node's own folders, disk and log."""
+    where = database_url.rsplit("@", 1)[-1]  # never the password
+    try:
+        stores = Stores.on_postgres(database_url)
+    except StoreSetupError as exc:
+        return [Check(False, "database reachable", str(exc))]
+    with tempfile.TemporaryDirectory(prefix="sts-verify-") as folder:
+        records = DataLayout(Path(folder) / "data")
+        try:
+            result = export_records(stores, records)
+        except (MigrateError, StoreUnavailable) as exc:
+            return [Check(False, "database reachable", f"{where}: {exc}")]
+        finally:
+            stores.close()
+        for shared in (node.documents, node.snapshots):
+            copy = records.uploads / shared.name
+            shutil.rmtree(copy, ignore_errors=True)
+            copy.symlink_to(shared, target_is_directory=True)
+        first = Check(True, "database reachable", f"{where}: {result.total_records} records read")
+        return [first, *run_checks(records, min_free_mb=min_free_mb, url=url, node=node)]
