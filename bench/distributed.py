@@ -11,7 +11,6 @@ process tree: the render nodes with their workers, the web node, PostgreSQL.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import tempfile
@@ -26,9 +25,9 @@ from .machine import describe_machine
 from .procs import _cpu_fields, children
 from .report import Section, Target, table
 from .stats import secs
+from .throughput import _churn  # the room changed every CHURN s, as item 5 does
 
 log = logging.getLogger("bench")
-CHURN = 0.2
 
 
 def _tree_cpu(pid: int) -> float:
@@ -57,13 +56,6 @@ def _finished(url: str, task_ids: set[str]) -> list[dict[str, Any]]:
         rows = conn.execute("SELECT doc FROM sts_records WHERE store = 'tasks' AND tbl = 'tasks' AND id = ANY(%s)",
                             (list(task_ids),)).fetchall()
     return [row[0] for row in rows if row[0]["status"] in ("completed", "failed", "cancelled")]
-
-
-async def _churn(api: Api, room: str, doc: str, stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        await api.touch(room, doc)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), CHURN)
 
 
 async def _measure(url: str, web: Any, renders: list[Any], pg_pid: int, count: int) -> dict[str, Any]:

@@ -14,7 +14,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,6 +28,7 @@ import pytest
 
 from sts_snapshots.demo import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.server_process import free_port, wait_healthy
+from tests.test_pg_queue import wait_for as pg_queue_wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.faults]
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,13 +36,8 @@ T = TypeVar("T")
 
 
 def wait_for(check: Callable[[], T | None], timeout: float, what: str) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.5)
-    raise AssertionError(f"not within {timeout} s: {what}")
+    """As the queue tests wait, asking less often: a check here is HTTP calls to real nodes."""
+    return pg_queue_wait_for(check, timeout, what, pause=0.5)
 
 
 @dataclass

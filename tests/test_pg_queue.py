@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -47,13 +48,14 @@ ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
 
 
-def wait_for(check: Callable[[], T | None], timeout: float = 60, what: str = "") -> T:
+def wait_for(check: Callable[[], T | None], timeout: float = 60, what: str = "", pause: float = 0.1) -> T:
+    """``check()``'s first true answer, asked every ``pause`` seconds for at most ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = check()
         if found:
             return found
-        time.sleep(0.1)
+        time.sleep(pause)
     raise AssertionError(f"timed out after {timeout} s waiting for {what or check}")
 
 
@@ -265,9 +267,12 @@ def test_a_job_whose_worker_was_killed_is_retried_then_failed_after_max_attempts
     def starts() -> int:
         return len(rows(pg_url, "SELECT 1 FROM ran WHERE snapshot_id = %s", view["id"]))
 
+    def started_times(n: int) -> bool:
+        return starts() == n
+
     for attempt in (1, 2):  # settings.max_task_attempts is 2 (the default), as in tests/pg_worker.py
         with worker(pg_url, web.layout.root, "block") as proc:
-            wait_for(lambda n=attempt: starts() == n, 120, f"start number {attempt}")
+            wait_for(partial(started_times, attempt), 120, f"start number {attempt}")
             task = web.tasks.get(view["task_id"])
             assert task is not None and task["status"] == "running" and task["attempts"] == attempt
             os.kill(proc.pid, signal.SIGKILL)

@@ -152,19 +152,20 @@ def test_locked_excludes_a_second_opener_until_it_is_released(backend: Backend) 
     assert done.is_set() and mine.rooms.table("rooms").get("r") == {"id": "r", "v": 11}
 
 
+def bump(stores: Stores, times: int) -> None:
+    """Check then act ``times`` times under the store's lock: read the counter, write it plus one."""
+    table = stores.users.table("counters")
+    for _ in range(times):
+        with stores.users.locked():
+            current = table.get("c")
+            assert current is not None
+            table.update("c", {"n": current["n"] + 1})
+
+
 def test_check_then_act_under_locked_loses_no_update(backend: Backend) -> None:
     openers = [backend.stores(), backend.stores()]
     openers[0].users.table("counters").insert({"id": "c", "n": 0})
-
-    def bump(stores: Stores) -> None:
-        table = stores.users.table("counters")
-        for _ in range(15):
-            with stores.users.locked():
-                current = table.get("c")
-                assert current is not None
-                table.update("c", {"n": current["n"] + 1})
-
-    threads = [threading.Thread(target=bump, args=(openers[i % 2],)) for i in range(4)]
+    threads = [threading.Thread(target=bump, args=(openers[i % 2], 15)) for i in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -195,14 +196,9 @@ def test_check_then_act_under_locked_loses_no_update_across_processes(backend: B
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [subprocess.Popen([sys.executable, "-c", BUMPER, backend.kind, backend.location], env=env)
              for _ in range(2)]
-    table = stores.users.table("counters")
-    for _ in range(40):
-        with stores.users.locked():
-            current = table.get("c")
-            assert current is not None
-            table.update("c", {"n": current["n"] + 1})
+    bump(stores, 40)
     assert [proc.wait(120) for proc in procs] == [0, 0]
-    assert table.get("c") == {"id": "c", "n": 120}
+    assert stores.users.table("counters").get("c") == {"id": "c", "n": 120}
 
 
 def test_nested_locked_joins_and_a_failure_inside_rolls_back_on_postgres(backend: Backend) -> None:
