@@ -9,6 +9,7 @@ embedded folder is only read. The per-node metrics stay behind (each node keeps 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Callable
@@ -95,8 +96,8 @@ def checked_copy(source: Stores, target: Stores) -> dict[str, int]:
     return expected
 
 
-def _uploads(layout: DataLayout) -> list[Path]:
-    root = layout.root / "uploads"
+def _uploads(root: Path) -> list[Path]:
+    """The files of an uploads folder ``root`` (documents, snapshot PDFs, cache bodies), not the stores in it."""
     found = []
     for path in sorted(root.rglob("*")) if root.is_dir() else []:
         relative = path.relative_to(root)
@@ -105,16 +106,18 @@ def _uploads(layout: DataLayout) -> list[Path]:
     return found
 
 
-def _copy_file(source: Path, target: Path) -> int:
+def _copy_file(source: Path, target: Path) -> tuple[int, str]:
+    """Write ``source``'s bytes to ``target`` atomically; their size and SHA-256."""
     data = source.read_bytes()
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(target, data)
-    return len(data)
+    return len(data), hashlib.sha256(data).hexdigest()
 
 
-def _secrets(layout: DataLayout) -> list[Path]:
-    found = [layout.root / "secret.key", layout.root / "installation.id"]
-    signing = layout.root / "signing"
+def _secrets(root: Path) -> list[Path]:
+    """The secret key, the installation id and the signing identity's files in the secrets folder ``root``."""
+    found = [root / "secret.key", root / "installation.id"]
+    signing = root / "signing"
     found += sorted(p for p in signing.rglob("*") if p.is_file()) if signing.is_dir() else []
     return [p for p in found if p.is_file()]
 
@@ -137,20 +140,22 @@ def migrate(source_dir: Path, target: Stores, files_dir: Path, secrets_dir: Path
         copied = checked_copy(source, target)
         result = MigrateResult(records=copied)
         uploads_root = layout.root / "uploads"
-        uploads = _uploads(layout)
+        uploads = _uploads(uploads_root)
         progress(f"{len(uploads)} files to {files_dir}")
+        digests = {}
         for path in uploads:
-            result.bytes += _copy_file(path, files_dir / path.relative_to(uploads_root))
+            size, digests[path] = _copy_file(path, files_dir / path.relative_to(uploads_root))
+            result.bytes += size
             result.files += 1
-        for path in uploads:
+        for path in uploads:  # read back once all are written
             copy = files_dir / path.relative_to(uploads_root)
-            if file_sha256(copy) != file_sha256(path):
+            if file_sha256(copy) != digests[path]:
                 raise MigrateError(f"{copy} does not have the SHA-256 of {path}: copy it again (migrate is safe to "
                                    "rerun into an empty database)")
         secrets_dir.mkdir(parents=True, exist_ok=True)
         if os.name == "posix":
             os.chmod(secrets_dir, 0o700)
-        for path in _secrets(layout):
+        for path in _secrets(layout.root):
             copy = secrets_dir / path.relative_to(layout.root)
             copy.parent.mkdir(parents=True, exist_ok=True)
             if os.name == "posix":
@@ -185,17 +190,11 @@ def export_folder(stores: Stores, layout: DataLayout, target: Path) -> MigrateRe
     """
     out = DataLayout(target)
     result = export_records(stores, out)
-    for path in sorted(layout.uploads.rglob("*")) if layout.uploads.is_dir() else []:
-        relative = path.relative_to(layout.uploads)
-        if path.is_file() and relative.parts[0] not in SKIPPED_UPLOADS and path.name not in STORE_FILES:
-            result.bytes += _copy_file(path, out.root / "uploads" / relative)
-            result.files += 1
-    for name in ("secret.key", "installation.id"):
-        if (layout.secrets / name).is_file():
-            _copy_file(layout.secrets / name, out.root / name)
-            result.secrets.append(name)
-    for path in sorted(layout.signing.rglob("*")) if layout.signing.is_dir() else []:
-        if path.is_file():
-            _copy_file(path, out.signing / path.relative_to(layout.signing))
-            result.secrets.append(str(Path("signing") / path.relative_to(layout.signing)))
+    for path in _uploads(layout.uploads):
+        result.bytes += _copy_file(path, out.root / "uploads" / path.relative_to(layout.uploads))[0]
+        result.files += 1
+    for path in _secrets(layout.secrets):
+        relative = path.relative_to(layout.secrets)
+        _copy_file(path, out.root / relative)
+        result.secrets.append(str(relative))
     return result
