@@ -256,9 +256,23 @@ def button(driver: Any, text: str, within: str = "") -> Any:
     return WebDriverWait(driver, 20).until(ec.element_to_be_clickable((By.XPATH, button_xpath(text, within))))
 
 
+CLICK_XPATH = """
+const node = document.evaluate(arguments[0], document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;
+if (!node || node.disabled || node.offsetParent === null) return false;
+node.click();
+return true;
+"""
+
+
 def click(driver: Any, text: str, within: str = "") -> None:
-    """A click as the page's script sees it (the sticky header may cover a button selenium would scroll to)."""
-    driver.execute_script("arguments[0].click()", button(driver, text, within))
+    """A click as the page's script sees it (the sticky header may cover a button selenium would scroll to).
+
+    The button is looked up and clicked in one script: a row the server has just re-rendered (after an
+    approval, say) would leave a reference selenium found a moment earlier stale."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    xpath = button_xpath(text, within)
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script(CLICK_XPATH, xpath))
 
 
 def timed(driver: Any, text: str, check: str, within: str = "") -> int:
