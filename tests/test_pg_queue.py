@@ -391,3 +391,36 @@ def test_a_create_that_fails_at_commit_leaves_no_job(web: StsApp, pg_url: str) -
     with pytest.raises(psycopg.Error, match="refused by the test"):
         create(web)
     assert rows(pg_url, "SELECT count(*) FROM procrastinate_jobs")[0][0] == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_render_node_waits_for_a_lost_database_and_takes_jobs_again(tmp_path: Path) -> None:
+    from tests.pgcluster import running_cluster
+
+    with running_cluster() as cluster:  # a cluster of its own: the session's must not stop under other tests
+        url = cluster.new_database()
+        make_tables(url)
+        settings = Settings.load({"data_dir": tmp_path / "data", "workers": 0, "open_browser": False,
+                                  "database_url": url}, env={})
+        sts = build_app(settings)
+        seed_if_empty(sts)
+        sts.start()
+        try:
+            with worker(url, sts.layout.root, "complete") as proc:
+                wait_for(lambda: listening(url, RENDERS), what="the worker to LISTEN")
+                cluster.stop()
+                try:
+                    time.sleep(4)  # its connections fail: the node must stay up, trying the database again
+                    assert proc.poll() is None, proc.communicate(timeout=10)[0]
+                finally:
+                    cluster.start()
+                wait_for(lambda: listening(url, RENDERS), 90, "the worker to LISTEN again", pause=0.5)
+                view = create(sts)
+                wait_for(lambda: (t := sts.tasks.get(view["task_id"])) and t["status"] == "completed", 60,
+                         "the job queued after the outage to complete", pause=0.5)
+                code, out = stop(proc)
+        finally:
+            sts.stop()
+    assert code == 0, out
+    assert "was lost" in out and "answers again" in out, out

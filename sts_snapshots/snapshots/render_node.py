@@ -141,52 +141,95 @@ def worker_options(queue: str, concurrency: int, timings: Timings) -> WorkerOpti
 
 
 async def serve_jobs(database_url: str, handlers: Handlers, *, concurrency: int, timings: Timings = Timings(),
-                     on_stop: Callable[[], object] = lambda: None) -> bool:
+                     on_stop: Callable[[], object] = lambda: None, retry_s: tuple[float, float] = (1.0, 30.0)) -> bool:
     """Run this node's workers until SIGINT or SIGTERM (in the main thread: its signal handlers are installed).
 
     At the first signal ``on_stop`` runs (the render pool's shutdown: queued renders are put back, and their jobs
     queued again for any node); the workers take no new job and wait for the running ones to finish.
 
-    :return: True when stopped by a signal; False when the workers stopped by themselves (the database was lost).
+    When the workers stop by themselves (their database connection failed: PostgreSQL went away), the node does not
+    exit: it says so, tries the database again every ``retry_s[0]`` seconds, doubling up to ``retry_s[1]``, and starts
+    its workers again once it answers (jobs that were running meanwhile are the stalled sweep's: retried on any node).
+
+    :return: True when stopped by a signal (the only way it returns).
     """
     loop = asyncio.get_running_loop()
     # Sync jobs run in the loop's default executor: enough threads that a render never waits for one.
     loop.set_default_executor(ThreadPoolExecutor(concurrency + 2, thread_name_prefix="sts-job"))
-    app = worker_app(database_url, handlers, timings, pool_size=concurrency + 4)
     stopping = asyncio.Event()
-    async with app.open_async():
-        # Plain asyncio tasks, not NiceGUI's background_tasks: a render node runs no NiceGUI, and this list holds
-        # the tasks (so they cannot be garbage-collected) until they end below.
-        workers = [asyncio.create_task(app.run_worker_async(**worker_options(RENDERS, concurrency, timings))),
-                   asyncio.create_task(app.run_worker_async(**worker_options(MAINTENANCE, 1, timings)))]
+    halt: Callable[[], None] = lambda: None  # noqa: E731 - replaced by each round's own
 
-        halted = False
+    def stop() -> None:
+        if stopping.is_set():
+            log.warning("Already stopping: waiting for the renders in progress to finish")
+            return
+        stopping.set()
+        log.info("Stopping: renders in progress finish; queued ones go back to the queue")
+        on_stop()
+        halt()
 
-        def halt() -> None:
-            # Procrastinate's worker stops gracefully when cancelled, once: a second cancel would interrupt its wait
-            # for the running jobs, and they would be cancelled with the loop.
-            nonlocal halted
-            if not halted:
-                halted = True
-                for worker in workers:
-                    worker.cancel()
-
-        def stop() -> None:
-            if stopping.is_set():
-                log.warning("Already stopping: waiting for the renders in progress to finish")
-                return
-            stopping.set()
-            log.info("Stopping: renders in progress finish; queued ones go back to the queue")
-            on_stop()
-            halt()
-
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop)
+    try:
+        while not stopping.is_set():
+            try:
+                app = worker_app(database_url, handlers, timings, pool_size=concurrency + 4)
+                async with app.open_async():
+                    # Plain asyncio tasks, not NiceGUI's background_tasks: a render node runs no NiceGUI, and this
+                    # list holds the tasks (so they cannot be garbage-collected) until they end below.
+                    workers = [asyncio.create_task(app.run_worker_async(**worker_options(RENDERS, concurrency,
+                                                                                         timings))),
+                               asyncio.create_task(app.run_worker_async(**worker_options(MAINTENANCE, 1, timings)))]
+                    halt = _halter(workers)
+                    if stopping.is_set():  # a signal came while the workers were starting
+                        halt()
+                    await asyncio.wait(workers, return_when=asyncio.FIRST_COMPLETED)
+                    halt()  # when one ended by itself (its database connection failed), the other stops too
+                    await asyncio.gather(*workers, return_exceptions=True)
+            except (exceptions.ConnectorException, OSError) as exc:
+                log.warning("The job queue's database cannot be reached: %s", exc.__cause__ or exc)
+            halt = lambda: None  # noqa: E731 - between rounds there is nothing to cancel
+            if not stopping.is_set():
+                await _wait_for_database(database_url, stopping, retry_s)
+    finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop)
+            loop.remove_signal_handler(sig)
+    return True
+
+
+def _halter(workers: list[asyncio.Task[None]]) -> Callable[[], None]:
+    """Stop ``workers`` once: Procrastinate's worker stops gracefully when cancelled, and a second cancel would
+    interrupt its wait for the running jobs (they would be cancelled with the loop)."""
+    halted = False
+
+    def halt() -> None:
+        nonlocal halted
+        if not halted:
+            halted = True
+            for worker in workers:
+                worker.cancel()
+
+    return halt
+
+
+async def _wait_for_database(database_url: str, stopping: asyncio.Event, retry_s: tuple[float, float]) -> None:
+    """Return once the database answers again, or a stop was asked for."""
+    from ..store.interface import StoreSetupError
+    from ..store.postgres_errors import check_reachable
+
+    pause, longest = retry_s
+    log.warning("Render node: the job queue's database was lost; trying again every %g s up to %g s", pause, longest)
+    while not stopping.is_set():
         try:
-            await asyncio.wait(workers, return_when=asyncio.FIRST_COMPLETED)
-            halt()  # when one ended by itself (its database connection failed), the node stops
-            await asyncio.gather(*workers, return_exceptions=True)
-        finally:
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.remove_signal_handler(sig)
-    return stopping.is_set()
+            await asyncio.wait_for(stopping.wait(), pause)
+            return
+        except TimeoutError:
+            pass
+        try:
+            target = await asyncio.to_thread(check_reachable, database_url, 5)
+        except StoreSetupError as exc:
+            log.info("Still waiting for the database: %s", exc)
+            pause = min(pause * 2, longest)
+            continue
+        log.warning("Render node: %s answers again; taking jobs", target)
+        return
