@@ -152,6 +152,9 @@ async def test_postgres_going_away_is_a_503_and_the_node_recovers_by_itself(tmp_
                 page = await h.client.get("/", headers={"Accept": BROWSER_ACCEPT})  # signed in: the page reads rooms
                 assert page.status_code == 503 and "database cannot be reached" in page.text
                 assert "Traceback" not in page.text
+                health = (await h.client.get(f"{API}/health")).json()  # what a load balancer or monitor asks
+                assert health["status"] == "degraded" and health["database_reachable"] is False, health
+                assert "127.0.0.1" in health["database_error"] and "sts:sts" not in str(health)
             finally:
                 cluster.start()
 
@@ -161,6 +164,8 @@ async def test_postgres_going_away_is_a_503_and_the_node_recovers_by_itself(tmp_
 
             rooms = await wait_until(rooms_again, 60, "the API answering again")
             assert "Before the outage" in {room["title"] for room in rooms.json()}
+            health = (await h.client.get(f"{API}/health")).json()
+            assert health["status"] == "ok" and health["database_reachable"] is True, health
             headers = await login(h.client)  # and writes work again: a whole clearance, with its snapshot
             with render_node(tmp_path, settings):  # rendered by a render node started once PostgreSQL is back
                 done = await clearance(h, headers)

@@ -1,4 +1,4 @@
-"""``/api/v1/health``: is the server up, its scheduler running, its data folder writable."""
+"""``/api/v1/health``: is the server up, its scheduler running, its data folder writable, its database reachable."""
 
 from __future__ import annotations
 
@@ -22,6 +22,12 @@ def health(sts: Sts) -> dict[str, Any]:
         writable = False
     running = sts.scheduler.running
     free_mb = shutil.disk_usage(sts.layout.root).free // (1024 * 1024)
-    return {"status": "ok" if running and writable else "degraded", "version": sts.version,
-            "uptime_s": sts.uptime_s(), "scheduler_running": running,
-            "data_dir_writable": writable, "disk_free_mb": free_mb}
+    answer: dict[str, Any] = {"status": "ok" if running and writable else "degraded", "version": sts.version,
+                              "uptime_s": sts.uptime_s(), "scheduler_running": running,
+                              "data_dir_writable": writable, "disk_free_mb": free_mb}
+    if sts.settings.database_url:  # the distributed mode: every store is in PostgreSQL
+        problem = sts.stores.backend.ping()
+        answer["database_reachable"] = problem is None
+        if problem is not None:
+            answer |= {"status": "degraded", "database_error": problem}
+    return answer

@@ -107,6 +107,9 @@ class StoreBackend(Protocol):
     def attempt_log(self, scope: str) -> AttemptLogLike | None:
         """The login throttle's shared attempts for ``scope`` ("login", "verify"); None: keep them in memory."""
 
+    def ping(self) -> str | None:
+        """None when the stores can be reached now; otherwise what failed, in one line (the health check's)."""
+
     def close(self) -> None: ...
 
 

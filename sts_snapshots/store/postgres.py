@@ -144,5 +144,14 @@ class PgBackend:
                                   f"started with {self.target}): copy the secrets folder of a node of the cluster "
                                   "to this one (see the README, Distributed mode)")
 
+    def ping(self) -> str | None:
+        """None when the database answers a query now; otherwise what failed (one line, no password)."""
+        try:
+            with self.connection() as conn:
+                conn.execute("SELECT 1")
+        except StoreUnavailable as exc:
+            return str(exc).removesuffix(" Try again in a moment.")
+        return None
+
     def close(self) -> None:
         self.pool.close()

@@ -64,5 +64,9 @@ class EmbeddedBackend:
     def attempt_log(self, scope: str) -> None:
         """Login attempts stay in the process's memory."""
 
+    def ping(self) -> str | None:
+        """The files are checked by the health check's write test: nothing else to reach."""
+        return None
+
     def close(self) -> None:
         pass
