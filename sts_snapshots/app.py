@@ -82,7 +82,7 @@ def build_app(settings: Settings, *, today: Callable[[], date] | None = None) ->
     pipeline = Pipeline(
         rooms=rooms, documents=documents, users=users, records=records, tasks=tasks,
         cache=PdfCache(layout.pdf_cache, stores.cache_index, settings.memory_cache_mb, settings.disk_cache_mb),
-        metrics=MetricsRecorder(layout.metrics),
+        metrics=MetricsRecorder(layout.metrics, cluster=layout.cluster_metrics),
         pool=RenderPool(settings.workers, settings.worker_recycle_after, str(fonts), niceness=settings.worker_priority),
         layout=layout, fonts_dir=fonts, include_limits=include_limits(settings),
         signer=SignerConfig.of(layout.root, settings.signing_p12, settings.timestamp_url, layout.secrets_dir),

@@ -167,6 +167,12 @@ def test_two_web_and_two_render_nodes_complete_every_snapshot_exactly_once(offic
     assert all(held[s["id"]][:2] == ("succeeded", 1) for s in created), [held[s["id"]] for s in created]
     workers = {held[s["id"]][2] for s in created}  # Procrastinate's worker ids: one per render node here
     assert len(workers) == 2, f"not both render nodes took jobs: {workers}"
+    def counted() -> dict[str, Any] | None:  # every node's metrics (flushed every 5 s) on either web node's dashboard
+        summary = call(web2.url, "/snapshots/metrics/summary?hours=1", tokens[web2.url])
+        return summary if summary["pdf_generation"]["total_generations"] >= 100 else None
+
+    summary = wait_for(counted, 60, "the render nodes' generations on a web node's dashboard")
+    assert summary["api_performance"]["routes"]["POST /api/v1/rooms/{room_id}/snapshots"]["count"] == 100
     for snapshot in created[:3]:  # the PDFs are in the shared folder, served by either web node
         for web in (web1, web2):
             request = urllib.request.Request(f"{web.url}/api/v1/rooms/{room}/snapshots/{snapshot['id']}/download",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import socket
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +56,29 @@ class DataLayout:
 
     @property
     def metrics(self) -> Path:
-        return self.root / "uploads" / ".metrics"  # this node's own metrics
+        """This node's own metrics: in its data folder; with ``files_dir``, its folder in :attr:`cluster_metrics`."""
+        if self.cluster_metrics is None:
+            return self.root / "uploads" / ".metrics"
+        return self.cluster_metrics / self.node_name
+
+    @property
+    def cluster_metrics(self) -> Path | None:
+        """With ``files_dir`` (the distributed mode's shared folder): one folder per node, so the dashboard of any web
+        node sums the requests of every web node and the generations of every render node. None without it."""
+        return self.files_dir / ".metrics" if self.files_dir is not None else None
+
+    @property
+    def node_name(self) -> str:
+        """This node among its cluster's: the host name and a digest of its data folder (two nodes may share a host),
+        the same at every start.
+
+        >>> a, b = DataLayout(Path("/srv/a")).node_name, DataLayout(Path("/srv/b")).node_name
+        >>> a != b and a == DataLayout(Path("/srv/a")).node_name and len(a) <= 64
+        True
+        """
+        host = re.sub(r"[^A-Za-z0-9_-]", "-", socket.gethostname())[:40] or "node"
+        digest = hashlib.sha256(str(self.root.resolve()).encode()).hexdigest()[:8]
+        return f"{host}-{digest}"
 
     @property
     def logs(self) -> Path:

@@ -88,8 +88,9 @@ class HourlyStore:
                 found += self._shards.shard(key).all()
         return found
 
-    def remove_before(self, cutoff: datetime) -> int:
-        """Delete the records from before ``cutoff``: older hours whole, ``cutoff``'s own hour record by record.
+    def remove_before(self, cutoff: datetime, *, whole_hours_only: bool = False) -> int:
+        """Delete the records from before ``cutoff``: older hours whole, ``cutoff``'s own hour record by record
+        (unless ``whole_hours_only``: another node's store, whose files only it may rewrite).
 
         :return: how many records went.
         """
@@ -101,6 +102,6 @@ class HourlyStore:
                 self._parts.pop(hour, None)
                 removed += self._shards.shard(key).count()
                 self._shards.drop(key)
-            elif hour == boundary:
+            elif hour == boundary and not whole_hours_only:
                 removed += self._shards.shard(key).remove_where(lambda r: parse_datetime(r["at"], "at") < cutoff)
         return removed

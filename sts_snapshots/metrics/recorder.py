@@ -32,12 +32,20 @@ def _now() -> str:
 
 
 class MetricsRecorder:
-    """The app's one recorder; with ``folder`` None everything stays in memory (``build_app(in_memory=True)``)."""
+    """The app's one recorder; with ``folder`` None everything stays in memory (``build_app(in_memory=True)``).
 
-    def __init__(self, folder: Path | None, flush_every: int = 200, part_records: int = PART_RECORDS) -> None:
+    :param cluster: the folder of every node's metrics folder (the distributed mode's, ``folder`` is one of them):
+        reads and summaries take in the other nodes' records too (as flushed: up to 5 s behind); each node writes
+        only its own folder.
+    """
+
+    def __init__(self, folder: Path | None, flush_every: int = 200, part_records: int = PART_RECORDS,
+                 cluster: Path | None = None) -> None:
         self.folder = folder
         self.flush_every = flush_every
         self.store = HourlyStore(folder, part_records)
+        self.cluster = cluster
+        self._peers: dict[Path, HourlyStore] = {}
         self._buffer: list[Metric] = []
         self._lock = threading.Lock()
         self._flush_lock = threading.Lock()
@@ -118,15 +126,35 @@ class MetricsRecorder:
         with self._lock:
             found = [*self._buffer, *self._writing]
         found += self.store.since(hour_of(since))
+        for peer in self.peers():
+            found += peer.since(hour_of(since))
         with self._lock:
             found += [*self._buffer, *self._writing]
         unique = {r["id"]: r for r in found}.values()
         return [r for r in unique if parse_datetime(r["at"], "at") >= since and (kind is None or r["kind"] == kind)]
 
+    def peers(self) -> list[HourlyStore]:
+        """The other nodes' stores (read only), one per folder in ``cluster``."""
+        if self.cluster is None or self.folder is None:
+            return []
+        try:
+            folders = sorted(p for p in self.cluster.iterdir() if p.is_dir() and p != self.folder)
+        except FileNotFoundError:
+            return []
+        for folder in folders:
+            if folder not in self._peers:
+                self._peers[folder] = HourlyStore(folder, self.store.part_records)
+        return [self._peers[folder] for folder in folders]
+
     def clear_old_metrics(self, hours: float = 168) -> int:
-        """Delete metrics older than ``hours``; returns how many records went."""
+        """Delete metrics older than ``hours``; returns how many records went. Of other nodes (one gone for good
+        leaves its folder behind), only whole hours: their current file is theirs to write."""
         self.flush()
-        return self.store.remove_before(utcnow() - timedelta(hours=hours))
+        cutoff = utcnow() - timedelta(hours=hours)
+        removed = self.store.remove_before(cutoff)
+        for peer in self.peers():
+            removed += peer.remove_before(cutoff, whole_hours_only=True)
+        return removed
 
     def summary(self, hours: float, cache: Mapping[str, Any], tasks: dict[str, int]) -> MetricsSummary:
         """The admin summary of the last ``hours`` (``GET /api/v1/snapshots/metrics/summary``)."""
