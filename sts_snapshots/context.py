@@ -67,9 +67,14 @@ class StsApp:
     pg_queue: ProcrastinateQueue | None = None  # ``queue`` itself in the distributed mode; None in the embedded one
 
     def cleanup(self) -> CleanupResult:
+        """The daily cleanup (and ``sts-snapshots cleanup``); in the distributed mode the queue's finished jobs older
+        than ``task_retention_hours`` go too."""
         s = self.settings
-        return run_cleanup(self.tasks, self.cache, self.metrics, task_hours=s.task_retention_hours,
-                           cache_hours=s.cache_retention_hours, metrics_hours=s.metrics_retention_hours)
+        result = run_cleanup(self.tasks, self.cache, self.metrics, task_hours=s.task_retention_hours,
+                             cache_hours=s.cache_retention_hours, metrics_hours=s.metrics_retention_hours)
+        if self.pg_queue is not None:
+            self.pg_queue.delete_old_jobs(s.task_retention_hours)
+        return result
 
     def start(self) -> None:
         """Start the scheduler and resume what a previous run left unfinished.
@@ -122,8 +127,7 @@ class StsApp:
         s = self.settings
         handlers = Handlers(generate=partial(generate_snapshot, self.pipeline), cleanup=self.cleanup,
                             records=self.pipeline.records, tasks=self.tasks, layout=self.layout,
-                            max_attempts=s.max_task_attempts, cleanup_hour=s.cleanup_hour,
-                            job_retention_hours=s.task_retention_hours)
+                            max_attempts=s.max_task_attempts, cleanup_hour=s.cleanup_hour)
         self.start()
         try:
             return asyncio.run(serve_jobs(self.pg_queue.database_url, handlers,

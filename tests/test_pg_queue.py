@@ -220,6 +220,27 @@ async def test_remove_cancels_a_job_that_has_not_started(pg_url: str, tmp_path: 
 
 
 @pytest.mark.postgres
+async def test_cleanup_removes_the_queues_jobs_finished_before_the_task_retention(pg_url: str, tmp_path: Path) -> None:
+    ensure_schema(pg_url)
+    queue = ProcrastinateQueue(pg_url)
+    try:
+        for snapshot_id in ("old", "recent", "waiting"):
+            queue.submit(snapshot_id)
+        await run_waiting_jobs(pg_url, handlers(tmp_path, []))  # takes all three
+        queue.submit("waiting")  # and one more that waits: never removed however old
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute("UPDATE procrastinate_events SET at = now() - interval '25 hours' WHERE job_id IN "
+                         "(SELECT id FROM procrastinate_jobs WHERE args->>'snapshot_id' IN ('old', 'waiting'))")
+    finally:
+        queue.stop()
+    result = CliRunner().invoke(main, ["cleanup", "--data-dir", str(tmp_path / "data")],
+                                env={"STS_DATABASE_URL": pg_url, "STS_TASK_RETENTION_HOURS": "24"})
+    assert result.exit_code == 0, result.output
+    assert jobs_of(pg_url, "old") == [] and jobs_of(pg_url, "recent") == ["succeeded"]
+    assert jobs_of(pg_url, "waiting") == ["todo"], "a job not finished is never removed"
+
+
+@pytest.mark.postgres
 async def test_a_web_node_queues_snapshots_in_postgresql_and_runs_no_worker(pg_url: str, tmp_path: Path) -> None:
     settings = Settings.load({"data_dir": tmp_path / "data", "workers": 0, "open_browser": False,
                               "database_url": pg_url}, env={})

@@ -14,7 +14,7 @@ from typing import Any
 
 import procrastinate
 import psycopg
-from procrastinate import exceptions
+from procrastinate import exceptions, jobs, sql
 from procrastinate.schema import SchemaManager
 from procrastinate.tasks import ConfigureTaskOptions
 from psycopg.conninfo import conninfo_to_dict
@@ -156,3 +156,15 @@ class ProcrastinateQueue:
             else:
                 with conn.transaction():
                     manager.cancel_job_by_id(job.id, connection=conn)
+
+    def delete_old_jobs(self, hours: int) -> None:
+        """Delete the queue's jobs finished (succeeded, failed, cancelled or aborted) more than ``hours`` ago: the
+        daily cleanup's part (Procrastinate keeps every job, with its events, until then). A database that cannot be
+        reached is logged, not raised: the rest of the cleanup is done, and the next one catches up."""
+        finished = [jobs.Status.SUCCEEDED, jobs.Status.FAILED, jobs.Status.CANCELLED, jobs.Status.ABORTED]
+        try:
+            self._open()
+            self._app.connector.execute_query(query=sql.queries["delete_old_jobs"], nb_hours=hours, queue=None,
+                                              statuses=[status.value for status in finished])
+        except (exceptions.ConnectorException, psycopg.Error) as exc:
+            log.warning("Old queue jobs not removed: %s", exc.__cause__ or exc)

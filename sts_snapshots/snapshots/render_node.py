@@ -58,7 +58,6 @@ class Handlers:
     layout: DataLayout
     max_attempts: int  # max_task_attempts: starts of a generation, counted in its task record
     cleanup_hour: int | None  # the local hour of the daily cleanup; None: at every tick (tests)
-    job_retention_hours: int = 24  # finished Procrastinate jobs older than this go with the daily cleanup
 
 
 def worker_app(database_url: str, handlers: Handlers, timings: Timings, *, pool_size: int,
@@ -82,12 +81,7 @@ def worker_app(database_url: str, handlers: Handlers, timings: Timings, *, pool_
         # Once per tick across all nodes: Procrastinate defers one job per (task, tick) in the database.
         if h.cleanup_hour is not None and datetime.fromtimestamp(timestamp).hour != h.cleanup_hour:
             return
-        await asyncio.to_thread(h.cleanup)
-        try:
-            await app.job_manager.delete_old_jobs(nb_hours=h.job_retention_hours, include_failed=True,
-                                                  include_cancelled=True, include_aborted=True)
-        except exceptions.ConnectorException as exc:
-            log.warning("Old queue jobs not removed: %s", exc.__cause__ or exc)
+        await asyncio.to_thread(h.cleanup)  # StsApp.cleanup: the queue's own finished jobs too
 
     # No `lock`: a sweep killed mid-way would hold it, and only a sweep can free it.
     @app.periodic(cron=timings.sweep_cron)
