@@ -89,6 +89,8 @@ def import_pack(sts: StsApp, user: User, source: Path | IO[bytes], *, trust: boo
         if not known:
             _trust(sts, user, pack.signer)
         for file_id in wanted:
+            for stale in sts.documents.files_dir.glob(f".{file_id}.*.tmp"):  # an atomic write a kill cut short
+                stale.unlink(missing_ok=True)
             atomic_write_bytes(sts.documents.files_dir / file_id, pack.read(document_entry(file_id)))
         with sts.stores.transaction():
             sts.checklists.book.import_room(bundle.room_id, bundle.checklist_set, bundle.checklists, user.email)
