@@ -32,7 +32,9 @@ def pack_limit(max_pack_mb: int) -> int:
 
 
 @router.post("/{room_id}/export", response_class=FileResponse)
-def export_room(sts: Sts, user: AdminUser, room_id: RoomId) -> FileResponse:
+def export_room(sts: Sts, user: AdminUser, room_id: RoomId,
+                snapshots: Annotated[bool, Query(description="carry its completed snapshot PDFs too")] = False,
+                ) -> FileResponse:
     """The room as a signed room pack (``.stsroom``) to carry to another installation."""
     room = sts.rooms.get(room_id)
     if room is None:
@@ -41,7 +43,7 @@ def export_room(sts: Sts, user: AdminUser, room_id: RoomId) -> FileResponse:
     os.close(handle)
     path = Path(name)
     try:
-        export_pack(sts, user, room_id, path)
+        export_pack(sts, user, room_id, path, snapshots=snapshots)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -62,5 +64,5 @@ def import_room(sts: Sts, user: AdminUser, file: Annotated[UploadFile, File(desc
     except PackRefused as exc:
         raise HTTPException(422, f"room pack refused: {exc}") from None
     return {"room_id": result.room_id, "title": result.title, "origin": result.origin,
-            "documents": result.documents, "files": result.files, "activity": result.activity,
-            "trusted_now": result.trusted_now}
+            "documents": result.documents, "snapshots": result.snapshots, "files": result.files,
+            "activity": result.activity, "trusted_now": result.trusted_now}

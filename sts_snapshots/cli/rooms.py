@@ -26,8 +26,9 @@ def _admin() -> Any:
 @click.argument("room_id")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="The pack's file (default: the room's title with .stsroom, here).")
+@click.option("--with-snapshots", is_flag=True, help="Carry the room's completed snapshot PDFs too.")
 @data_dir_option
-def room_export(room_id: str, output: Path | None, data_dir: Path | None) -> None:
+def room_export(room_id: str, output: Path | None, with_snapshots: bool, data_dir: Path | None) -> None:
     """Write the room ROOM_ID, every version's file and its activity log to a signed room pack."""
     from ..packs import export_pack
     from ..packs.export import pack_file_name
@@ -39,11 +40,11 @@ def room_export(room_id: str, output: Path | None, data_dir: Path | None) -> Non
         raise click.ClickException(f"no room {room_id}")
     target = output or Path(pack_file_name(found["title"]))
     try:
-        summary = export_pack(sts, _admin(), room_id, target)
+        summary = export_pack(sts, _admin(), room_id, target, snapshots=with_snapshots)
     except (NotFound, StorageFailed, OSError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"wrote {target}: {summary.title}, {summary.documents} documents, {summary.files} files, "
-               f"{summary.size} bytes")
+    click.echo(f"wrote {target}: {summary.title}, {summary.documents} documents, {summary.snapshots} snapshots, "
+               f"{summary.files} files, {summary.size} bytes")
 
 
 @room.command("import")
@@ -63,7 +64,8 @@ def room_import(file: Path, trust: bool, data_dir: Path | None) -> None:
         raise click.ClickException(f"{file.name} refused: {exc}") from None
     trusted = f"; installation {result.origin} is trusted from now on" if result.trusted_now else ""
     click.echo(f"imported room {result.room_id} ({result.title}) from installation {result.origin}: "
-               f"{result.documents} documents, {result.files} files, {result.activity} activity entries{trusted}")
+               f"{result.documents} documents, {result.snapshots} snapshots, {result.files} files, "
+               f"{result.activity} activity entries{trusted}")
 
 
 @room.command("trust")

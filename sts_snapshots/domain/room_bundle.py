@@ -14,11 +14,19 @@ from typing import Any, cast
 from .checklist_format import ChecklistSet
 from .checklists import ChecklistRecord
 from .ids import is_id
-from .records import ApprovalRecord, DocumentRecord, PartyRecord, RoomRecord, VersionRecord, VesselRecord
+from .records import (
+    ApprovalRecord,
+    DocumentRecord,
+    PartyRecord,
+    RoomRecord,
+    SnapshotRecord,
+    VersionRecord,
+    VesselRecord,
+)
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # the record lists of a bundle, each of one room (``room_id``)
-ROOM_LISTS = ("vessels", "parties", "documents", "approvals", "changes", "reads", "checklists")
+ROOM_LISTS = ("vessels", "parties", "documents", "approvals", "changes", "reads", "checklists", "snapshots")
 
 
 class BadBundle(ValueError):
@@ -36,6 +44,7 @@ class RoomBundle:
     reads: list[dict[str, Any]] = field(default_factory=list)  # the reads the audit log recorded (downloads)
     checklist_set: ChecklistSet | None = None  # the template set the room's checklists come from
     checklists: list[ChecklistRecord] = field(default_factory=list)
+    snapshots: list[SnapshotRecord] = field(default_factory=list)  # completed ones, if the pack carries their PDFs
 
     @property
     def room_id(self) -> str:
@@ -82,6 +91,9 @@ class RoomBundle:
                 _check_row(f"{name}[{index}]", row, room_id)
         for index, doc in enumerate(data.get("documents", [])):
             _check_versions(f"documents[{index}]", doc.get("versions"))
+        for index, snapshot in enumerate(data.get("snapshots", [])):
+            if snapshot.get("status") != "completed" or not SHA256.match(str(snapshot.get("sha256"))):
+                raise BadBundle(f"snapshots[{index}] is not a completed snapshot with its SHA-256")
         _check_set(data.get("checklist_set"))
         return cls(room=cast(RoomRecord, data["room"]), checklist_set=data.get("checklist_set"),
                    **{name: list(data.get(name, [])) for name in ROOM_LISTS})

@@ -27,6 +27,7 @@ from .format import (
     FileEntry,
     Manifest,
     document_entry,
+    snapshot_entry,
 )
 from .signature import sign_manifest, signer_of
 
@@ -38,6 +39,7 @@ class ExportSummary:
     room_id: str
     title: str
     documents: int
+    snapshots: int
     files: int
     size: int  # bytes of the pack's files (its entries), without the zip's own framing
 
@@ -51,8 +53,9 @@ def pack_file_name(title: str) -> str:
     return (re.sub(r"[^\w.-]+", "_", title).strip("._")[:120] or "room") + PACK_SUFFIX
 
 
-def bundle_of(sts: StsApp, room_id: str) -> RoomBundle:
-    """Every record of the room, as stored (read through the services that own them)."""
+def bundle_of(sts: StsApp, room_id: str, snapshots: bool = False) -> RoomBundle:
+    """Every record of the room, as stored (read through the services that own them); with ``snapshots``, the
+    records of its completed snapshots too."""
     room = sts.rooms.get(room_id)
     if room is None:
         raise NotFound("room not found")
@@ -61,7 +64,9 @@ def bundle_of(sts: StsApp, room_id: str) -> RoomBundle:
     return RoomBundle(room=room, vessels=sts.rooms.vessels_of(room_id), parties=sts.rooms.parties_of(room_id),
                       documents=sts.rooms.documents_of(room_id), approvals=sts.rooms.approvals_of(room_id),
                       changes=changes, reads=reads, checklist_set=book.room_set(room_id),
-                      checklists=book.of_room(room_id))
+                      checklists=book.of_room(room_id),
+                      snapshots=[r for r in sts.pipeline.records.of_room(room_id)
+                                 if r["status"] == "completed" and r["sha256"]] if snapshots else [])
 
 
 def _entry(name: str) -> zipfile.ZipInfo:
@@ -81,9 +86,18 @@ def _copy(archive: zipfile.ZipFile, name: str, source: Path) -> FileEntry:
     return FileEntry(name=name, sha256=digest.hexdigest(), size=size)
 
 
-def write_pack(sts: StsApp, user: User, room_id: str, target: IO[bytes]) -> ExportSummary:
+def files_of(sts: StsApp, bundle: RoomBundle) -> list[tuple[str, Path, str, str]]:
+    """(entry, stored file, its recorded SHA-256, what a person calls it) of every file the pack carries."""
+    found = [(document_entry(v["file_id"]), sts.documents.files_dir / v["file_id"], v["sha256"],
+              f"{v['file_name']} (v{v['number']})") for v in bundle.versions()]
+    return found + [(snapshot_entry(r["id"]), sts.layout.snapshot_pdf(r["id"]), r["sha256"] or "",
+                     f"the snapshot {r['title']}") for r in bundle.snapshots]
+
+
+def write_pack(sts: StsApp, user: User, room_id: str, target: IO[bytes], *, snapshots: bool = False) -> ExportSummary:
     """Write the room's pack to ``target``; the room's activity records the export (and the pack carries it).
 
+    :param snapshots: carry the room's completed snapshot PDFs too.
     :raises Forbidden: ``user`` is not an admin. :raises NotFound: no such room.
     :raises StorageFailed: a version's stored file is missing or differs from its recorded SHA-256.
     """
@@ -93,19 +107,18 @@ def write_pack(sts: StsApp, user: User, room_id: str, target: IO[bytes]) -> Expo
         raise NotFound("room not found")
     origin = installation_id(sts.layout)
     sts.rooms.audit(room_id, user.email, "room pack exported", f"by installation {origin}")
-    bundle = bundle_of(sts, room_id)
+    bundle = bundle_of(sts, room_id, snapshots)
     records = json.dumps(bundle.to_json(), ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
     files = [FileEntry(name=RECORDS, sha256=hashlib.sha256(records).hexdigest(), size=len(records))]
     with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as archive:
         archive.writestr(_entry(RECORDS), records)
-        for version in bundle.versions():
-            path = sts.documents.files_dir / version["file_id"]
+        for name, path, sha256, label in files_of(sts, bundle):
             if not path.is_file():
-                raise StorageFailed(f"the stored file of {version['file_name']} (v{version['number']}) is missing")
-            entry = _copy(archive, document_entry(version["file_id"]), path)
-            if entry["sha256"] != version["sha256"]:
-                raise StorageFailed(f"the stored file of {version['file_name']} (v{version['number']}) differs "
-                                    "from the SHA-256 recorded at its upload: run 'sts-snapshots verify'")
+                raise StorageFailed(f"the stored file of {label} is missing")
+            entry = _copy(archive, name, path)
+            if entry["sha256"] != sha256:
+                raise StorageFailed(f"the stored file of {label} differs from the SHA-256 recorded for it: "
+                                    "run 'sts-snapshots verify'")
             files.append(entry)
         manifest = Manifest(format=FORMAT, version=FORMAT_VERSION, room_id=room_id, room_title=bundle.room["title"],
                             exported_at=now_iso(), exported_by=user.email,
@@ -114,15 +127,15 @@ def write_pack(sts: StsApp, user: User, room_id: str, target: IO[bytes]) -> Expo
         archive.writestr(_entry(MANIFEST), manifest_bytes)
         archive.writestr(_entry(SIGNATURE), sign_manifest(sts.layout, manifest_bytes))
     return ExportSummary(room_id=room_id, title=bundle.room["title"], documents=len(bundle.documents),
-                         files=len(files) - 1, size=sum(f["size"] for f in files))
+                         snapshots=len(bundle.snapshots), files=len(files) - 1, size=sum(f["size"] for f in files))
 
 
-def export_pack(sts: StsApp, user: User, room_id: str, path: Path) -> ExportSummary:
+def export_pack(sts: StsApp, user: User, room_id: str, path: Path, *, snapshots: bool = False) -> ExportSummary:
     """Write the room's pack to the file ``path``, whole or not at all (a partial file is removed)."""
     partial = path.with_name(f".{path.name}.partial")
     try:
         with partial.open("wb") as handle:
-            summary = write_pack(sts, user, room_id, handle)
+            summary = write_pack(sts, user, room_id, handle, snapshots=snapshots)
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)

@@ -6,7 +6,8 @@ A pack is a zip of stored (uncompressed) entries:
   certificate and CA (PEM), and the SHA-256 and size of every other entry;
 - ``manifest.sig``: the signing key's ECDSA (SHA-256) signature over the bytes of ``manifest.json``;
 - ``room.json``: the room's records (:class:`~sts_snapshots.domain.room_bundle.RoomBundle`);
-- ``documents/<file id>``: every version's file, byte for byte.
+- ``documents/<file id>``: every version's file, byte for byte;
+- ``snapshots/<snapshot id>.pdf``: the room's completed snapshot PDFs, when the export was asked for them.
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ FORMAT_VERSION = 1
 PACK_SUFFIX = ".stsroom"
 MEDIA_TYPE = "application/vnd.sts-snapshots.room-pack+zip"
 MANIFEST, SIGNATURE, RECORDS = "manifest.json", "manifest.sig", "room.json"
-DOCUMENTS = "documents/"
+DOCUMENTS, SNAPSHOTS = "documents/", "snapshots/"
 MAX_ENTRIES = 20_000  # a room of 200 documents with ten versions each has 2 003
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 MAX_SIGNATURE_BYTES = 1024
-ENTRY_NAME = re.compile(r"^(?:manifest\.json|manifest\.sig|room\.json|documents/[A-Za-z0-9_-]{1,64})$")
+ENTRY_NAME = re.compile(r"^(?:manifest\.json|manifest\.sig|room\.json|documents/[A-Za-z0-9_-]{1,64}"
+                        r"|snapshots/[A-Za-z0-9_-]{1,64}\.pdf)$")
 S_IFMT, S_IFLNK, S_IFREG = 0o170000, 0o120000, 0o100000
 
 
@@ -66,6 +68,15 @@ def document_entry(file_id: str) -> str:
     'documents/3f2a'
     """
     return f"{DOCUMENTS}{file_id}"
+
+
+def snapshot_entry(snapshot_id: str) -> str:
+    """The entry of a snapshot's PDF.
+
+    >>> snapshot_entry("s1")
+    'snapshots/s1.pdf'
+    """
+    return f"{SNAPSHOTS}{snapshot_id}.pdf"
 
 
 def check_manifest(data: Any) -> Manifest:

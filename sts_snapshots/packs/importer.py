@@ -1,10 +1,11 @@
 """Bringing a room new to this installation in from a room pack, whole or not at all.
 
 Everything is checked first (:mod:`.reader`, then the signer's trust, then that the room and its files are new
-here). Then the writes, ordered so that a process killed at any point leaves the room absent: the files, each
-written atomically under its own id; the checklists; the activity log; the room's other records, one write per
-table; the room record last, in one write. Records of that room id left by a killed import are replaced by the
-next one. A room this installation already has is refused (409): merging is a later part of issue 19.
+here). Then the writes, ordered so that a process killed at any point leaves the room absent: the files
+(document versions, snapshot PDFs), each written atomically under its own id; the checklists; the snapshot
+records; the activity log; the room's other records, one write per table; the room record last, in one write.
+Records of that room id left by a killed import are replaced by the next one. A room this installation already
+has is refused (409): merging is a later part of issue 19.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ..services.errors import Conflict, Forbidden
 from ..services.peers import TrustedPeer, TrustedPeers
 from ..services.users import User
 from ..signing import load_identity
-from .format import PackLimits, PackRefused, document_entry
+from .format import PackLimits, PackRefused, document_entry, snapshot_entry
 from .reader import ReceivedPack, open_pack
 from .signature import Signer
 
@@ -31,6 +32,7 @@ class ImportResult:
     title: str
     origin: str  # the exporting installation's id
     documents: int
+    snapshots: int
     files: int
     activity: int
     trusted_now: bool  # the signer's CA was trusted by this import (--trust)
@@ -56,16 +58,19 @@ def unknown_signer(signer: Signer) -> PackRefused:
                        "then trust it once ('sts-snapshots room trust FILE', or import with --trust)")
 
 
-def _files_to_write(sts: StsApp, pack: ReceivedPack) -> list[str]:
-    """The file ids to write; refused when one is taken here by other bytes."""
+def _files_to_write(sts: StsApp, pack: ReceivedPack) -> list[tuple[str, Path]]:
+    """(entry, where it goes) of each file to write; refused when one's place is taken here by other bytes."""
     wanted = []
-    for version in pack.bundle.versions():
-        target = sts.documents.files_dir / version["file_id"]
+    places = [(document_entry(v["file_id"]), sts.documents.files_dir / v["file_id"], v["sha256"], v["file_id"])
+              for v in pack.bundle.versions()]
+    places += [(snapshot_entry(r["id"]), sts.layout.snapshot_pdf(r["id"]), r["sha256"] or "", f"snapshot {r['id']}")
+               for r in pack.bundle.snapshots]
+    for entry, target, sha256, label in places:
         if target.exists():
-            if hashlib.sha256(target.read_bytes()).hexdigest() == version["sha256"]:
+            if hashlib.sha256(target.read_bytes()).hexdigest() == sha256:
                 continue  # written by an import killed before it finished
-            raise PackRefused(f"file id {version['file_id']} is taken on this installation by another file")
-        wanted.append(version["file_id"])
+            raise PackRefused(f"the file of {label} is taken on this installation by another file")
+        wanted.append((entry, target))
     return wanted
 
 
@@ -88,17 +93,19 @@ def import_pack(sts: StsApp, user: User, source: Path | IO[bytes], *, trust: boo
         # every check is passed: from here on, writes
         if not known:
             _trust(sts, user, pack.signer)
-        for file_id in wanted:
-            for stale in sts.documents.files_dir.glob(f".{file_id}.*.tmp"):  # an atomic write a kill cut short
+        for entry, target in wanted:
+            for stale in target.parent.glob(f".{target.name}.*.tmp"):  # an atomic write a kill cut short
                 stale.unlink(missing_ok=True)
-            atomic_write_bytes(sts.documents.files_dir / file_id, pack.read(document_entry(file_id)))
+            atomic_write_bytes(target, pack.read(entry))
         with sts.stores.transaction():
             sts.checklists.book.import_room(bundle.room_id, bundle.checklist_set, bundle.checklists, user.email)
+            sts.pipeline.records.import_room(bundle.room_id, bundle.snapshots)
             sts.rooms.import_room(bundle)
         sts.rooms.log(bundle.room_id, user.email, "room imported",
                       f"from a room pack of installation {pack.signer.installation_id}")
         return ImportResult(room_id=bundle.room_id, title=bundle.room["title"], origin=pack.signer.installation_id,
-                            documents=len(bundle.documents), files=len(bundle.versions()),
+                            documents=len(bundle.documents), snapshots=len(bundle.snapshots),
+                            files=len(bundle.versions()) + len(bundle.snapshots),
                             activity=len(bundle.changes) + len(bundle.reads), trusted_now=not known)
 
 

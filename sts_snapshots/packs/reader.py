@@ -30,12 +30,14 @@ from .format import (
     S_IFMT,
     S_IFREG,
     SIGNATURE,
+    SNAPSHOTS,
     FileEntry,
     Manifest,
     PackLimits,
     PackRefused,
     check_manifest,
     document_entry,
+    snapshot_entry,
 )
 from .signature import Signer, check_signature
 
@@ -177,9 +179,15 @@ def _bundle(archive: zipfile.ZipFile, manifest: Manifest, entries: dict[str, Fil
             raise PackRefused(f"{version['file_name']} v{version['number']}: the pack lacks its file, or holds "
                               "another one")
         named.add(name)
-    stray = sorted(name for name in entries if name.startswith(DOCUMENTS) and name not in named)
+    for snapshot in bundle.snapshots:
+        name = snapshot_entry(snapshot["id"])
+        entry = entries.get(name)
+        if entry is None or entry["sha256"] != snapshot["sha256"]:
+            raise PackRefused(f"the snapshot {snapshot['title']}: the pack lacks its PDF, or holds another one")
+        named.add(name)
+    stray = sorted(name for name in entries if name.startswith((DOCUMENTS, SNAPSHOTS)) and name not in named)
     if stray:
-        raise PackRefused(f"entry {shown(stray[0])} is no document version's file")
+        raise PackRefused(f"entry {shown(stray[0])} is the file of no document version or snapshot")
     return bundle
 
 
