@@ -96,3 +96,23 @@ def test_kill_9_during_an_import_leaves_the_room_absent(tmp_path: Path) -> None:
     assert sts.rooms.readiness(room_id) == office.rooms.readiness(room_id)
     assert sts.rooms.documents_of(room_id) == office.rooms.documents_of(room_id)
     assert len(sts.rooms.vessels_of(room_id)) == len(office.rooms.vessels_of(room_id))
+
+
+def test_two_imports_of_one_pack_at_once_make_one_room(tmp_path: Path) -> None:
+    _room_id, pack = office_pack(tmp_path)
+    vessel = tmp_path / "vessel"
+    build_app(settings(vessel)).stores.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "NICEGUI_"))}
+    command = [sys.executable, "-m", "sts_snapshots", "room", "import", str(pack), "--trust", "--data-dir",
+               str(vessel)]
+    processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                 for _ in range(2)]
+    answers = [p.communicate(timeout=120)[0].decode() for p in processes]
+    outputs = sorted((p.returncode, answer) for p, answer in zip(processes, answers, strict=True))
+    assert [code for code, _ in outputs] == [0, 1], outputs
+    assert "merging room packs is not built yet" in outputs[1][1]
+    sts = build_app(settings(vessel))
+    office = build_app(settings(tmp_path / "office"))
+    room_id = office.rooms.room_ids()[0]
+    assert sts.rooms.documents_of(room_id) == office.rooms.documents_of(room_id)
+    assert len(sts.checklists.book.of_room(room_id)) == len(office.checklists.book.of_room(room_id))

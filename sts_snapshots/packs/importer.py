@@ -10,7 +10,9 @@ has is refused (409): merging is a later part of issue 19.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -21,6 +23,7 @@ from ..services.errors import Conflict, Forbidden
 from ..services.peers import TrustedPeer, TrustedPeers
 from ..services.users import User
 from ..signing import load_identity
+from ..store import Database
 from .format import PackLimits, PackRefused, document_entry, snapshot_entry
 from .reader import ReceivedPack, open_pack
 from .signature import Signer
@@ -87,26 +90,40 @@ def import_pack(sts: StsApp, user: User, source: Path | IO[bytes], *, trust: boo
         known = _is_known(sts, pack.signer)
         if not known and not trust:
             raise unknown_signer(pack.signer)
-        bundle = pack.bundle
-        sts.rooms.check_import(bundle)
-        wanted = _files_to_write(sts, pack)
-        # every check is passed: from here on, writes
-        if not known:
-            _trust(sts, user, pack.signer)
-        for entry, target in wanted:
-            for stale in target.parent.glob(f".{target.name}.*.tmp"):  # an atomic write a kill cut short
-                stale.unlink(missing_ok=True)
-            atomic_write_bytes(target, pack.read(entry))
-        with sts.stores.transaction():
-            sts.checklists.book.import_room(bundle.room_id, bundle.checklist_set, bundle.checklists, user.email)
-            sts.pipeline.records.import_room(bundle.room_id, bundle.snapshots)
-            sts.rooms.import_room(bundle)
-        sts.rooms.log(bundle.room_id, user.email, "room imported",
-                      f"from a room pack of installation {pack.signer.installation_id}")
-        return ImportResult(room_id=bundle.room_id, title=bundle.room["title"], origin=pack.signer.installation_id,
-                            documents=len(bundle.documents), snapshots=len(bundle.snapshots),
-                            files=len(bundle.versions()) + len(bundle.snapshots),
-                            activity=len(bundle.changes) + len(bundle.reads), trusted_now=not known)
+        with import_lock(sts):  # two imports of one room at once: the second is refused here, before it writes
+            return _write(sts, user, pack, known)
+
+
+@contextlib.contextmanager
+def import_lock(sts: StsApp) -> Iterator[None]:
+    """One import at a time on this installation (every thread and process: a lock file in the data folder; in the
+    distributed mode, per node only — nodes importing the same room at once are not excluded yet)."""
+    with Database.file_lock(sts.layout.db / "room-packs"):
+        yield
+
+
+def _write(sts: StsApp, user: User, pack: ReceivedPack, known: bool) -> ImportResult:
+    """Check that the room and its files are new here, then write: files, then records, the room's last."""
+    bundle = pack.bundle
+    sts.rooms.check_import(bundle)
+    wanted = _files_to_write(sts, pack)
+    # every check is passed: from here on, writes
+    if not known:
+        _trust(sts, user, pack.signer)
+    for entry, target in wanted:
+        for stale in target.parent.glob(f".{target.name}.*.tmp"):  # an atomic write a kill cut short
+            stale.unlink(missing_ok=True)
+        atomic_write_bytes(target, pack.read(entry))
+    with sts.stores.transaction():
+        sts.checklists.book.import_room(bundle.room_id, bundle.checklist_set, bundle.checklists, user.email)
+        sts.pipeline.records.import_room(bundle.room_id, bundle.snapshots)
+        sts.rooms.import_room(bundle)
+    sts.rooms.log(bundle.room_id, user.email, "room imported",
+                  f"from a room pack of installation {pack.signer.installation_id}")
+    return ImportResult(room_id=bundle.room_id, title=bundle.room["title"], origin=pack.signer.installation_id,
+                        documents=len(bundle.documents), snapshots=len(bundle.snapshots),
+                        files=len(bundle.versions()) + len(bundle.snapshots),
+                        activity=len(bundle.changes) + len(bundle.reads), trusted_now=not known)
 
 
 def _trust(sts: StsApp, user: User, signer: Signer) -> TrustedPeer:
