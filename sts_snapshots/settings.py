@@ -61,6 +61,8 @@ class Settings:
     memory_cache_mb: int = _setting(64, "Size limit of the in-memory PDF cache (LRU, by bytes).")
     disk_cache_mb: int = _setting(512, "Size limit of the on-disk PDF cache in uploads/.pdf_cache (oldest evicted).")
     max_upload_mb: int = _setting(50, "Largest document upload accepted; larger ones get 413.")
+    max_pack_mb: int = _setting(2048, "Largest room pack imported (its files together); each file in it may be at most "
+                                      "max_upload_mb.")
     include_max_file_pages: int = _setting(200, "A PDF included in a snapshot with more pages than this is listed "
                                                 "as not included (its pages are not appended).")
     include_max_total_pages: int = _setting(1000, "Pages of included documents one snapshot appends at most; files "
@@ -163,7 +165,8 @@ class Settings:
         for name in ("workers", "max_task_attempts", "memory_cache_mb", "disk_cache_mb", "min_free_disk_mb"):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must not be negative")
-        for name in ("max_concurrent_generations", "worker_recycle_after", "max_upload_mb", "token_ttl_minutes",
+        for name in ("max_concurrent_generations", "worker_recycle_after", "max_upload_mb", "max_pack_mb",
+                     "token_ttl_minutes",
                      "include_max_file_pages", "include_max_total_pages", "include_max_file_mb",
                      "include_max_file_seconds", "report_activity_limit"):
             if getattr(self, name) < 1:

@@ -59,6 +59,10 @@ MATRIX: list[tuple[str, str, dict[str, Any], list[int]]] = [
     ("POST", "/rooms/{room}/checklists/{checklist}/rounds", {}, [*UNAUTH, 404, 409, 409]),
     ("PUT", "/rooms/{room}/checklists/set", {"json": {"set_id": "generic-sample"}}, [*UNAUTH, 404, 403, 409]),
     ("GET", "/checklist-sets", {}, [*UNAUTH, 403, 403, 200]),
+    # room packs: admins only, whether or not the caller may see the room (a member may not carry it away)
+    ("POST", "/rooms/{room}/export", {}, [*UNAUTH, 403, 403, 200]),
+    ("POST", "/rooms/import", {"files": {"file": ("room.stsroom", b"not a zip", "application/zip")}},
+     [*UNAUTH, 403, 403, 422]),
     ("POST", "/rooms/{room}/snapshots", {"json": {}}, [*UNAUTH, 404, 200, 200]),
     ("GET", "/rooms/{room}/snapshots", {}, [*UNAUTH, 404, 200, 200]),
     ("GET", "/rooms/{room}/snapshots/{snapshot}", {}, [*UNAUTH, 404, 200, 200]),

@@ -18,6 +18,7 @@ LAYERS: list[set[str]] = [
     {"services", "report", "signing"},
     {"snapshots", "metrics"},
     {"context"},
+    {"packs"},
     {"api", "ui", "ops", "demo"},
     {"app"},
     {"server"},

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from ..context import StsApp
 from ..domain.urls import API_PREFIX
 from ..metrics.prometheus import PrometheusExporter
-from . import auth, checklists, documents, health, rooms, snapshots, verify
+from . import auth, checklists, documents, health, packs, rooms, snapshots, verify
 from .errors import install_error_handlers
 from .limits import JSON_LIMIT, strict_json, upload_limit
 from .middleware import ApiMiddleware
@@ -28,8 +28,11 @@ def register_api(app: FastAPI, sts: StsApp) -> None:
     api.include_router(checklists.sets)
     api.include_router(documents.uploads, max_body_size=uploads)
     api.include_router(verify.router, max_body_size=uploads)
+    room_packs = packs.pack_limit(sts.settings.max_pack_mb)
+    api.include_router(packs.router, max_body_size=room_packs)
     app.include_router(api)
     install_error_handlers(app)
     exporter = PrometheusExporter(sts.metrics, cache_stats=sts.cache.stats, task_counts=sts.task_counts,
                                   uptime_s=sts.uptime_s)
-    app.add_middleware(ApiMiddleware, sts=sts, exporter=exporter, max_body_size=uploads)
+    app.add_middleware(ApiMiddleware, sts=sts, exporter=exporter, max_body_size=uploads,
+                       larger={f"{API_PREFIX}{packs.IMPORT_PATH}": room_packs})

@@ -29,11 +29,13 @@ TOO_LARGE = b'{"detail":"the request body is larger than this route accepts"}'
 
 
 class ApiMiddleware:
-    def __init__(self, app: ASGIApp, sts: StsApp, exporter: PrometheusExporter, max_body_size: int) -> None:
+    def __init__(self, app: ASGIApp, sts: StsApp, exporter: PrometheusExporter, max_body_size: int,
+                 larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.sts = sts
         self.exporter = exporter
         self.max_body_size = max_body_size
+        self.larger = larger or {}  # paths whose route takes more (a room pack's import)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,9 +46,10 @@ class ApiMiddleware:
         if path == PATH and scope["method"] in ("GET", "HEAD") and not wants_page(Request(scope)):
             await Response(self.exporter.exposition(), media_type=CONTENT_TYPE_LATEST)(scope, receive, send)
             return
-        if _declared_length(scope) > self.max_body_size:
+        limit = self.larger.get(path, self.max_body_size)
+        if _declared_length(scope) > limit:
             # refused before routing: no route takes this much
-            await JSONResponse({"detail": f"the request body is larger than the {self.max_body_size} byte limit"},
+            await JSONResponse({"detail": f"the request body is larger than the {limit} byte limit"},
                                status_code=413)(scope, receive, send)
             return
         if not path.startswith(API_PREFIX):

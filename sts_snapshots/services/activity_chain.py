@@ -49,6 +49,23 @@ class ActivityChain:
         with self._room_lock(room_id):
             write(seal(record, self.origin, head_of(self.entries(room_id), self.origin)))
 
+    # -- a room brought whole from a room pack (sts_snapshots.packs) ------------------------------------
+    def stored_entries(self, room_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The room's entries as stored, apart: (the changes in its activity shard, the reads in its audit log)."""
+        with self._room_lock(room_id):
+            return self._activity.shard(room_id).all(), self._audit.read(room_id)
+
+    def adopt(self, room_id: str, changes: list[dict[str, Any]], reads: list[dict[str, Any]]) -> None:
+        """Write a room's entries brought from another installation as they are: each keeps its origin, seq and
+        hash, so every origin's chain stays checkable. They replace what the room's id has here, which for a room
+        new to this installation is nothing, or what an import killed half way left."""
+        with self._room_lock(room_id):
+            self._activity.drop(room_id)
+            if changes:
+                self._activity.shard(room_id).insert_many(changes)
+            self._audit.rewrite(room_id, reads)
+    # -- end of room packs ----------------------------------------------------------------------------------
+
     def chain_heads(self, room_id: str) -> list[ChainHead]:
         """Every origin's chain head of the room, for the cover (count, hash, when it started, how many migrated)."""
         return heads(self.entries(room_id))

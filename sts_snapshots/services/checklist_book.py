@@ -150,6 +150,24 @@ class ChecklistBook:
         saved = self.checklists.update(checklist["id"], changes)
         return upgraded(saved) if saved else checklist
 
+    # -- a room brought whole from a room pack (sts_snapshots.packs) ------------------------------------
+    def import_room(self, room_id: str, document: ChecklistSet | None, checklists: list[ChecklistRecord],
+                    actor: str) -> None:
+        """Give a room new to this installation the checklists a room pack brought, as they are, and attach the set
+        they come from (installed as it is stored there, if this installation lacks it). What a killed import of the
+        same room left is replaced."""
+        with self._db.locked():
+            key = f"{document['id']}@{document['version']}" if document is not None else ""
+            if document is not None and self._sets.get(key) is None:
+                self._sets.insert(_SetRow(id=key, set_id=document["id"], version=document["version"],
+                                          document=document, installed_by=actor, installed_at=now_iso()))
+            self.checklists.remove_where(lambda c: c["room_id"] == room_id)
+            if checklists:
+                self.checklists.insert_many(checklists)
+            if document is not None:
+                self.attach(room_id, document, actor)
+    # -- end of room packs ----------------------------------------------------------------------------------
+
     def gate(self, room_id: str, vessels: list[VesselRecord]) -> tuple[int, int]:
         """(checklists to sign off before transfer, of them signed off), over every transfer pair of the room."""
         document = self.room_set(room_id)

@@ -72,5 +72,19 @@ class SnapshotRecords:
     def of_room(self, room_id: str) -> list[SnapshotRecord]:
         return self._shard(room_id).all()
 
+    # -- a room brought whole from a room pack (sts_snapshots.packs) ------------------------------------
+    def import_room(self, room_id: str, records: list[SnapshotRecord]) -> None:
+        """Give a room new to this installation the snapshot records a room pack brought (their PDFs are written
+        first), in place of what a killed import of the same room left."""
+        self._shards.drop(room_id)
+        if records:
+            self._shard(room_id).insert_many(records)
+        index = self._index()
+        with self._lock:
+            for stale in [k for k, room in index.items() if room == room_id]:
+                index.pop(stale)
+            index.update({r["id"]: room_id for r in records})
+    # -- end of room packs ----------------------------------------------------------------------------------
+
     def with_status(self, status: str) -> list[SnapshotRecord]:
         return [r for room in self._shards.keys() for r in self._shard(room).find(status=status)]

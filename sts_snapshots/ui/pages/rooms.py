@@ -11,6 +11,7 @@ from ...domain.records import RoomView, VesselRecord
 from ...services.users import User
 from ..shell import formatting, session, theme, threads, widgets
 from .new_room_dialog import open_new_room_dialog
+from .packs import open_import_dialog
 
 
 class ListedRoom(RoomView):
@@ -132,6 +133,10 @@ def register(sts: StsApp) -> None:
                     .classes("w-80 sts-search").mark("search")
                 with search.add_slot("prepend"):
                     ui.icon("search")
+                if user.is_admin:
+                    ui.button("Import room pack", icon="move_to_inbox",
+                              on_click=lambda: open_import_dialog(sts, user)) \
+                        .props("outline color=primary").classes("h-10").mark("import-room")
                 ui.button("New room", icon="add", on_click=lambda: open_new_room_dialog(sts, user)) \
                     .props("unelevated color=primary").classes("h-10").mark("new-room")
             if rooms:

@@ -9,6 +9,7 @@ from nicegui import ui
 from ...domain.labels import status_label
 from ...domain.models import ROOM_STATUSES
 from ...domain.records import ReadinessView, RoomRecord, VesselRecord
+from ..pages.packs import send_to_button
 from ..shell import formatting, threads, widgets
 from ..shell.live import LiveSection
 from .context import RoomContext
@@ -122,6 +123,8 @@ def build_header(ctx: RoomContext, data: HeaderData, readiness: ReadinessBox) ->
                         status_menu(ctx, room.get("status") or "draft")
                         ui.button("Edit room", icon="edit", on_click=lambda: open_edit_room_dialog(ctx, room)) \
                             .props("flat dense no-caps color=secondary size=sm").mark("edit-room")
+                    if ctx.user.is_admin:
+                        send_to_button(ctx.room_id)
                     if ctx.party:
                         ui.label(f"You: {widgets.role_label(ctx.party['role'])}").classes("sts-muted text-[13px]")
                 widgets.heading(room["title"]).mark("room-title")

@@ -1,0 +1,83 @@
+"""The room pack commands: ``room export``, ``room import`` and ``room trust`` (see ``sts_snapshots.packs``)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import data_dir_option, main, open_app
+
+
+@main.group()
+def room() -> None:
+    """Room packs: carry a room to another installation (a laptop on board) and bring it in there."""
+
+
+def _admin() -> Any:
+    from ..services.users import LOCAL_ADMIN
+
+    return dataclasses.replace(LOCAL_ADMIN, email="sts-snapshots (command line)")  # what the activity log names
+
+
+@room.command("export")
+@click.argument("room_id")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The pack's file (default: the room's title with .stsroom, here).")
+@click.option("--with-snapshots", is_flag=True, help="Carry the room's completed snapshot PDFs too.")
+@data_dir_option
+def room_export(room_id: str, output: Path | None, with_snapshots: bool, data_dir: Path | None) -> None:
+    """Write the room ROOM_ID, every version's file and its activity log to a signed room pack."""
+    from ..packs import export_pack
+    from ..packs.export import pack_file_name
+    from ..services.errors import NotFound, StorageFailed
+
+    sts = open_app(data_dir)
+    found = sts.rooms.get(room_id)
+    if found is None:
+        raise click.ClickException(f"no room {room_id}")
+    target = output or Path(pack_file_name(found["title"]))
+    try:
+        summary = export_pack(sts, _admin(), room_id, target, snapshots=with_snapshots)
+    except (NotFound, StorageFailed, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {target}: {summary.title}, {summary.documents} documents, {summary.snapshots} snapshots, "
+               f"{summary.files} files, {summary.size} bytes")
+
+
+@room.command("import")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--trust", is_flag=True, help="Trust the installation that signed the pack, if not yet (check its "
+                                            "CA fingerprint with its admin first).")
+@data_dir_option
+def room_import(file: Path, trust: bool, data_dir: Path | None) -> None:
+    """Bring the room in the pack FILE in: a room new to this installation is created as it is."""
+    from ..packs import PackRefused, import_pack
+    from ..services.errors import Conflict
+
+    sts = open_app(data_dir)
+    try:
+        result = import_pack(sts, _admin(), file, trust=trust)
+    except (PackRefused, Conflict) as exc:
+        raise click.ClickException(f"{file.name} refused: {exc}") from None
+    trusted = f"; installation {result.origin} is trusted from now on" if result.trusted_now else ""
+    click.echo(f"imported room {result.room_id} ({result.title}) from installation {result.origin}: "
+               f"{result.documents} documents, {result.snapshots} snapshots, {result.files} files, "
+               f"{result.activity} activity entries{trusted}")
+
+
+@room.command("trust")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@data_dir_option
+def room_trust(file: Path, data_dir: Path | None) -> None:
+    """Trust the installation that signed the pack FILE (its CA): its packs import from then on."""
+    from ..packs import PackRefused, trust_pack
+
+    sts = open_app(data_dir)
+    try:
+        peer = trust_pack(sts, _admin(), file)
+    except PackRefused as exc:
+        raise click.ClickException(f"{file.name} refused: {exc}") from None
+    click.echo(f"trusted installation {peer['installation_id']}: {peer['subject']}\n  CA SHA-256 {peer['fingerprint']}")
