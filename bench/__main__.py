@@ -16,12 +16,13 @@ log = logging.getLogger("bench")
 
 
 def _runner(item: str) -> Callable[[Workspace, bool], Section]:
-    from . import cache, distributed, generation, latency, memory, scripts, store, throughput
+    from . import cache, distributed, generation, latency, memory, packs, scripts, store, throughput
 
     runners: dict[str, Callable[[Workspace, bool], Section]] = {
         "latency": latency.run, "generation": generation.run, "cache": cache.run,
         "store": lambda _ws, quick: store.run(quick), "throughput": throughput.run, "memory": memory.run,
-        "scripts": scripts.run, "distributed": distributed.run}
+        "scripts": scripts.run, "distributed": distributed.run,
+        "packs": packs.run}
     return runners[item]
 
 
