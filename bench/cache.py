@@ -124,6 +124,10 @@ def run(ws: Workspace, quick: bool = False) -> Section:
         targets.append(Target(f"a hit ≥ 10× faster than a miss (include_documents={str(include).lower()})",
                               f"×{ratio:.1f} ({secs(miss)} → {secs(hit)})", "met" if ratio >= 10 else "**missed**",
                               "" if ratio >= 10 else why))
+        if not include:  # issue 18's figure: the demo room as a user asks for it, signing included
+            targets.append(Target("a hit of the demo room ≤ 100 ms end to end, signing included (issue 18)",
+                                  f"{secs(hit)} (miss {secs(miss)})", "met" if hit <= 0.100 else "**missed**",
+                                  "" if hit <= 0.100 else why))
     body = (
         f"The demo room (34 documents), server defaults ({ServerOptions().describe()}), after one warm-up "
         f"generation. A *miss* follows a change of one document's notes (new content key); a *hit* is the next "

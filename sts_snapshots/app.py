@@ -160,6 +160,7 @@ def create_app(settings: Settings, *, today: Callable[[], date] | None = None) -
 
     from .api import register_api
     from .api.docs import register_docs
+    from .api.fastlane import put_in_front
     from .ui import register_pages
 
     sts = build_app(settings, today=today)
@@ -170,15 +171,10 @@ def create_app(settings: Settings, *, today: Callable[[], date] | None = None) -
     core.sio.eio.cors_allowed_origins = None
     refused_origins_are_warnings()  # a refused visitor must not turn `verify` red
     seed_if_empty(sts)
-    register_api(app, sts)
-    register_docs(app, "STS Snapshots", sts.version)  # NiceGUI's fastapi_docs is off: its pages need a CDN
-    if settings.cors_origin_list:  # a web client on another origin; bearer tokens, so no cookies cross
-        from fastapi.middleware.cors import CORSMiddleware
-
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_credentials=False,
-                           allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-                           allow_headers=["Authorization", "Content-Type"], expose_headers=["Content-Disposition"])
+    api = register_api(app, sts)
+    register_docs(app, api, "STS Snapshots", sts.version)  # NiceGUI's fastapi_docs is off: its pages need a CDN
     register_pages(sts)
+    app.on_startup(partial(put_in_front, app, api))  # once NiceGUI's middleware is in place, before any request
     app.on_startup(sts.start)
     app.on_shutdown(sts.stop)
     app.on_shutdown(sts.stores.backend.close)  # the PostgreSQL pool (nothing for TinyDB)

@@ -18,6 +18,7 @@ from .resources import static_dir
 from .settings import Settings
 
 log = logging.getLogger(__name__)
+KEEP_ALIVE_S = 30
 
 def native_available() -> bool:
     try:
@@ -145,6 +146,11 @@ def ui_run_options(sts: Any) -> dict[str, Any]:
             "favicon": str(icon) if icon.exists() else None,
             # uvicorn would take X-Forwarded-For and -Proto from any loopback peer: only the proxies the
             # trusted_proxies setting names may say who the client is (the login throttle counts by it)
-            "forwarded_allow_ips": sts.settings.trusted_proxies or ""}
+            "forwarded_allow_ips": sts.settings.trusted_proxies or "",
+            # uvicorn closes an idle keep-alive connection after 5 s, as long as httpx keeps one for reuse: a
+            # client sending on it just then gets the connection closed instead of an answer (seen at 100
+            # requests in flight, when a busy event loop runs the close before reading the request). Longer than
+            # the clients' own expiry, the client always lets go first.
+            "timeout_keep_alive": KEEP_ALIVE_S}
 
 

@@ -41,18 +41,18 @@ def with_lang(page: HTMLResponse, head: str = "") -> HTMLResponse:
     return HTMLResponse(text.replace("</head>", f"{head}</head>", 1) if head else text)
 
 
-def register_docs(app: FastAPI, title: str, version: str) -> None:
-    """Serve the OpenAPI schema and both documentation pages from local assets."""
+def register_docs(app: FastAPI, api: FastAPI, title: str, version: str) -> None:
+    """Serve ``api``'s OpenAPI schema and both documentation pages, from local assets, on ``app``."""
     app.mount(f"{ASSETS}/swagger-ui", StaticFiles(directory=static_dir() / "api-docs" / "swagger-ui"),
               name="swagger-ui-assets")
     app.mount(f"{ASSETS}/redoc", StaticFiles(directory=static_dir() / "api-docs" / "redoc"), name="redoc-assets")
-    app.title, app.version = title, version
+    api.title, api.version = title, version
     app.openapi_url = OPENAPI  # Swagger's "Try it out" and the schema link read it
     oauth2_redirect = "/docs/oauth2-redirect"
 
     @app.get(OPENAPI, include_in_schema=False)
     def openapi() -> JSONResponse:
-        return JSONResponse(app.openapi())
+        return JSONResponse(api.openapi())
 
     @app.get("/docs", include_in_schema=False)
     def swagger() -> HTMLResponse:

@@ -26,6 +26,7 @@ class ActivityChain:
         self._activity = activity
         self._audit = audit
         self._lock = threading.Lock()
+        self._last: dict[str, int] = {}  # room id -> the seq this process sealed last (see _head)
 
     @contextlib.contextmanager
     def _room_lock(self, room_id: str) -> Iterator[None]:
@@ -47,7 +48,31 @@ class ActivityChain:
         """Seal ``record`` as the next link of this installation's chain for the room, and ``write`` it, under the
         room's lock."""
         with self._room_lock(room_id):
-            write(seal(record, self.origin, head_of(self.entries(room_id), self.origin)))
+            sealed = seal(record, self.origin, self._head(room_id))
+            write(sealed)
+            self._last[room_id] = int(sealed["seq"])
+
+    def _head(self, room_id: str) -> tuple[int, str]:
+        """The chain head, as :func:`head_of` over all the room's entries finds it, from the entries from the last
+        seq this process wrote on: the head's seq is the largest, so it is among them whenever any are left.
+
+        Copying only those (not the room's whole history, as ``entries`` does) keeps a write's cost flat as the
+        log grows. The seq is only where to start looking: another process or node writing the room, a restore
+        or a migration change nothing in the result, and when none are left the whole log is read.
+        """
+        since = self._last.get(room_id, 0)
+        if since:
+            newer = self._entries_from(room_id, since)
+            if newer:
+                return head_of(newer, self.origin)
+        return head_of(self.entries(room_id), self.origin)
+
+    def _entries_from(self, room_id: str, seq: int) -> list[dict[str, Any]]:
+        def ours(entry: dict[str, Any]) -> bool:
+            found = entry.get("seq")
+            return entry.get("origin") == self.origin and isinstance(found, int) and found >= seq
+
+        return [*self._activity.shard(room_id).search(ours), *filter(ours, self._audit.read(room_id))]
 
     # -- a room brought whole from a room pack (sts_snapshots.packs) ------------------------------------
     def stored_entries(self, room_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
