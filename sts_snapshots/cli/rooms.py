@@ -53,7 +53,8 @@ def room_export(room_id: str, output: Path | None, with_snapshots: bool, data_di
                                             "CA fingerprint with its admin first).")
 @data_dir_option
 def room_import(file: Path, trust: bool, data_dir: Path | None) -> None:
-    """Bring the room in the pack FILE in: a room new to this installation is created as it is."""
+    """Bring the room in the pack FILE in: a room new to this installation is created as it is; one it has is
+    merged (a field both sides changed is a conflict, shown on the room page)."""
     from ..packs import PackRefused, import_pack
     from ..services.errors import Conflict
 
@@ -63,6 +64,13 @@ def room_import(file: Path, trust: bool, data_dir: Path | None) -> None:
     except (PackRefused, Conflict) as exc:
         raise click.ClickException(f"{file.name} refused: {exc}") from None
     trusted = f"; installation {result.origin} is trusted from now on" if result.trusted_now else ""
+    if result.merged:
+        click.echo(f"merged room {result.room_id} ({result.title}) with installation {result.origin}'s pack: "
+                   f"{result.taken} fields taken, {result.files} new files, {result.activity} activity entries, "
+                   f"{result.conflicts} conflicts{trusted}")
+        if result.conflicts:
+            click.echo("  the conflicts keep both values: an admin chooses one on the room page")
+        return
     click.echo(f"imported room {result.room_id} ({result.title}) from installation {result.origin}: "
                f"{result.documents} documents, {result.snapshots} snapshots, {result.files} files, "
                f"{result.activity} activity entries{trusted}")
