@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from ..context import StsApp
 from ..domain.urls import API_PREFIX
 from ..metrics.prometheus import PrometheusExporter
-from . import auth, checklists, documents, health, packs, rooms, snapshots, verify
+from . import auth, checklists, conflicts, documents, health, packs, rooms, snapshots, verify
 from .errors import install_error_handlers
 from .limits import JSON_LIMIT, strict_json, upload_limit
 from .middleware import ApiMiddleware
@@ -23,7 +23,7 @@ def register_api(app: FastAPI, sts: StsApp) -> None:
     # Not the app-wide ``app.max_body_size``: that one answers in plain text, even over our JSON 413.
     app.router.max_body_size = uploads
     api = APIRouter(prefix=API_PREFIX, max_body_size=JSON_LIMIT, dependencies=[Depends(strict_json)])
-    for module in (auth, rooms, documents, checklists, snapshots, health):
+    for module in (auth, rooms, documents, checklists, snapshots, health, conflicts):
         api.include_router(module.router)
     api.include_router(checklists.sets)
     api.include_router(documents.uploads, max_body_size=uploads)

@@ -1,0 +1,128 @@
+"""Merging room packs between two installations (CLI on two data folders): one-sided changes travel, a field both
+sides changed is a conflict on both until an admin keeps one, and the choice travels with the next pack."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sts_snapshots.app import build_app, seed_if_empty
+from sts_snapshots.cli import main
+from sts_snapshots.context import StsApp
+from sts_snapshots.domain.chain import first_break
+from sts_snapshots.packs.merge import resolve
+from sts_snapshots.services.sync_state import SyncState
+from sts_snapshots.services.users import LOCAL_ADMIN
+from sts_snapshots.settings import Settings
+from sts_snapshots.snapshots.pipeline import generate_snapshot
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def app(data: Path) -> StsApp:
+    return build_app(Settings.load({"data_dir": data, "workers": 0}, env={}))
+
+
+def carry(source: Path, target: Path, room_id: str, pack: Path) -> str:
+    """Export the room on ``source``, import the pack on ``target`` (trusting it): the import's line."""
+    run("room", "export", room_id, "-o", str(pack), "--data-dir", str(source))
+    return run("room", "import", str(pack), "--trust", "--data-dir", str(target))
+
+
+def conflicts(sts: StsApp, room_id: str) -> list[str]:
+    return [c["key"] for c in SyncState(sts.stores.rooms).conflicts(room_id)]
+
+
+@pytest.fixture()
+def two(tmp_path: Path) -> tuple[Path, Path, str]:
+    """The office (A) with the demo room, and the vessel's laptop (B) that imported it."""
+    a, b = tmp_path / "office", tmp_path / "vessel"
+    sts = app(a)
+    seed_if_empty(sts)
+    room_id = sts.rooms.room_ids()[0]
+    sts.stores.close()
+    assert "imported room" in carry(a, b, room_id, tmp_path / "first.stsroom")
+    return a, b, room_id
+
+
+def test_both_sides_converge_and_a_field_changed_on_both_is_a_conflict_until_resolved(
+        two: tuple[Path, Path, str], tmp_path: Path) -> None:
+    a, b, room_id = two
+    office, vessel = app(a), app(b)
+    office.rooms.update_room(LOCAL_ADMIN, room_id, {"location": "Skaw anchorage, berth 4"})  # only A
+    mother = office.rooms.vessels_of(room_id)[0]
+    vessel.rooms.update_vessel(LOCAL_ADMIN, room_id, mother["id"], {"flag": "Malta"})  # only B
+    office.rooms.update_room(LOCAL_ADMIN, room_id, {"cargo_quantity": "96 100 t"})  # both, differently
+    vessel.rooms.update_room(LOCAL_ADMIN, room_id, {"cargo_quantity": "94 500 t"})
+    office.stores.close()
+    vessel.stores.close()
+
+    run("room", "export", room_id, "-o", str(tmp_path / "a.stsroom"), "--data-dir", str(a))
+    run("room", "export", room_id, "-o", str(tmp_path / "b.stsroom"), "--data-dir", str(b))
+    out_b = run("room", "import", str(tmp_path / "a.stsroom"), "--data-dir", str(b))
+    out_a = run("room", "import", str(tmp_path / "b.stsroom"), "--trust", "--data-dir", str(a))  # B's first
+    assert "merged" in out_a and "1 conflicts" in out_a, out_a
+    assert "merged" in out_b and "1 conflicts" in out_b, out_b
+
+    office, vessel = app(a), app(b)
+    for sts, own in ((office, "96 100 t"), (vessel, "94 500 t")):
+        room = sts.rooms.get(room_id)
+        assert room is not None
+        assert room["location"] == "Skaw anchorage, berth 4"
+        assert sts.rooms.vessels_of(room_id)[0]["flag"] == "Malta"
+        assert room["cargo_quantity"] == own  # each side's value stays in force until an admin chooses
+        assert conflicts(sts, room_id) == [f"room:{room_id}:cargo_quantity"]
+        entries = sts.rooms.chain.entries(room_id)
+        assert first_break(entries) is None  # every origin's chain checks
+        assert {e["origin"] for e in entries} == {office.rooms.chain.origin, vessel.rooms.chain.origin}
+    assert {e["id"] for e in office.rooms.chain.entries(room_id)} <= {e["id"] for e in vessel.rooms.chain.entries(
+        room_id)} | {e["id"] for e in office.rooms.chain.entries(room_id)}
+
+    # a snapshot made while the conflict is open says so on its cover
+    created = vessel.snapshots.create(LOCAL_ADMIN, room_id, "During the conflict", "pdf", False)
+    generate_snapshot(vessel.pipeline, created["id"])
+    text = subprocess.run(["pdftotext", "-l", "1", str(vessel.layout.snapshot_pdf(created["id"])), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "OPEN MERGE CONFLICT" in text.upper() and "94 500" in text, text
+
+    # the office keeps the vessel's value; its next pack settles the conflict on the vessel too
+    [conflict] = SyncState(office.stores.rooms).conflicts(room_id)
+    resolved = resolve(office, LOCAL_ADMIN, room_id, conflict["id"], "remote")
+    assert resolved["status"] == "resolved" and resolved["kept"] == "remote"
+    assert office.rooms.get(room_id)["cargo_quantity"] == "94 500 t"  # type: ignore[index]
+    assert "merge conflict resolved" in [e["action"] for e in office.rooms.activity_for(room_id, limit=500)]
+    office.stores.close()
+    vessel.stores.close()
+    out = carry(a, b, room_id, tmp_path / "a2.stsroom")
+    assert "0 conflicts" in out, out
+    vessel = app(b)
+    assert conflicts(vessel, room_id) == []
+    assert vessel.rooms.get(room_id)["cargo_quantity"] == "94 500 t"  # type: ignore[index]
+    # and back: nothing new, nothing reopened
+    vessel.stores.close()
+    out = carry(b, a, room_id, tmp_path / "b2.stsroom")
+    assert "0 conflicts" in out, out
+    assert conflicts(app(a), room_id) == []
+
+
+def test_importing_the_same_pack_twice_converges(two: tuple[Path, Path, str], tmp_path: Path) -> None:
+    a, b, room_id = two
+    office, vessel = app(a), app(b)
+    office.rooms.update_room(LOCAL_ADMIN, room_id, {"description": "from the office"})
+    vessel.rooms.update_room(LOCAL_ADMIN, room_id, {"description": "from the vessel"})
+    office.stores.close()
+    vessel.stores.close()
+    run("room", "export", room_id, "-o", str(tmp_path / "a.stsroom"), "--data-dir", str(a))
+    first = run("room", "import", str(tmp_path / "a.stsroom"), "--data-dir", str(b))
+    again = run("room", "import", str(tmp_path / "a.stsroom"), "--data-dir", str(b))
+    assert "1 conflicts" in first and "0 conflicts" in again, (first, again)
+    vessel = app(b)
+    assert len(conflicts(vessel, room_id)) == 1
+    assert vessel.rooms.get(room_id)["description"] == "from the vessel"  # type: ignore[index]
