@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -38,6 +39,17 @@ def carry(source: Path, target: Path, room_id: str, pack: Path) -> str:
 
 def conflicts(sts: StsApp, room_id: str) -> list[str]:
     return [c["key"] for c in SyncState(sts.stores.rooms).conflicts(room_id)]
+
+
+def sign_run_in(sts: StsApp, room_id: str) -> dict[str, Any]:
+    """Answer and sign off the demo room's third checklist (run-in); returns it as it was before."""
+    run_in = sts.checklists.list(LOCAL_ADMIN, room_id)["pairs"][0]["checklists"][2]
+    for item in run_in["items"]:
+        sts.checklists.answer(LOCAL_ADMIN, room_id, run_in["id"], item["id"], "95000" if item["kind"] == "number"
+                              else "yes" if item["kind"].startswith("yes") else "agreed")
+    for side in run_in["sign_off"]:
+        sts.checklists.sign_off(LOCAL_ADMIN, room_id, run_in["id"], side, "Someone", "Master")
+    return dict(run_in)
 
 
 @pytest.fixture()
@@ -126,3 +138,67 @@ def test_importing_the_same_pack_twice_converges(two: tuple[Path, Path, str], tm
     vessel = app(b)
     assert len(conflicts(vessel, room_id)) == 1
     assert vessel.rooms.get(room_id)["description"] == "from the vessel"  # type: ignore[index]
+
+
+def test_versions_of_both_sides_are_kept_and_a_state_the_checklist_rules_forbid_is_a_conflict(
+        two: tuple[Path, Path, str], tmp_path: Path) -> None:
+    a, b, room_id = two
+    office, vessel = app(a), app(b)
+    doc = next(d for d in office.rooms.documents_of(room_id) if d["versions"])
+    office.documents.upload(LOCAL_ADMIN, room_id, doc["id"], "office.pdf", b"%PDF-1.4 office copy\n")
+    vessel.documents.upload(LOCAL_ADMIN, room_id, doc["id"], "vessel.pdf", b"%PDF-1.4 vessel copy\n")
+    pair = office.checklists.list(LOCAL_ADMIN, room_id)["pairs"][0]["checklists"]
+    office.checklists.reopen(LOCAL_ADMIN, room_id, pair[1]["id"], "the pilot's details changed")
+    run_in = sign_run_in(vessel, room_id)
+    office.stores.close()
+    vessel.stores.close()
+
+    run("room", "export", room_id, "-o", str(tmp_path / "a.stsroom"), "--data-dir", str(a))
+    run("room", "export", room_id, "-o", str(tmp_path / "b.stsroom"), "--data-dir", str(b))
+    run("room", "import", str(tmp_path / "a.stsroom"), "--data-dir", str(b))
+    run("room", "import", str(tmp_path / "b.stsroom"), "--trust", "--data-dir", str(a))
+    office, vessel = app(a), app(b)
+    for sts in (office, vessel):
+        versions = next(d for d in sts.rooms.documents_of(room_id) if d["id"] == doc["id"])["versions"]
+        assert len(versions) == len(doc["versions"]) + 2
+        assert {v["file_name"] for v in versions} >= {"office.pdf", "vessel.pdf"}
+        assert [v["number"] for v in versions] == list(range(1, len(versions) + 1))
+        for version in versions:
+            assert (sts.documents.files_dir / version["file_id"]).is_file()
+        [rule] = [c for c in SyncState(sts.stores.rooms).conflicts(room_id) if c["rule"]]
+        assert rule["key"] == f"checklist:{run_in['id']}:signoffs" and "earlier checklist" in rule["rule"]
+    assert office.rooms.documents_of(room_id) == vessel.rooms.documents_of(room_id)
+
+    [rule] = [c for c in SyncState(office.stores.rooms).conflicts(room_id) if c["rule"]]
+    resolve(office, LOCAL_ADMIN, room_id, rule["id"], "remote")  # re-open the run-in checklist as the rules want
+    assert office.checklists.book.get(run_in["id"])["signoffs"] == []  # type: ignore[index]
+    office.stores.close()
+    vessel.stores.close()
+    carry(a, b, room_id, tmp_path / "a2.stsroom")
+    vessel = app(b)
+    assert vessel.checklists.book.get(run_in["id"])["signoffs"] == []  # type: ignore[index]
+    assert not [c for c in SyncState(vessel.stores.rooms).conflicts(room_id) if c["rule"]]
+    code = CliRunner().invoke(main, ["verify", "--data-dir", str(b)], catch_exceptions=False)
+    assert code.exit_code == 0, code.output
+
+
+def test_a_broken_checklist_rule_accepted_by_an_admin_stays_accepted(two: tuple[Path, Path, str],
+                                                                      tmp_path: Path) -> None:
+    a, b, room_id = two
+    office, vessel = app(a), app(b)
+    pair = office.checklists.list(LOCAL_ADMIN, room_id)["pairs"][0]["checklists"]
+    office.checklists.reopen(LOCAL_ADMIN, room_id, pair[1]["id"], "re-checked")
+    run_in = sign_run_in(vessel, room_id)
+    office.stores.close()
+    vessel.stores.close()
+    run("room", "export", room_id, "-o", str(tmp_path / "a.stsroom"), "--data-dir", str(a))
+    run("room", "import", str(tmp_path / "a.stsroom"), "--data-dir", str(b))
+    vessel = app(b)
+    [rule] = SyncState(vessel.stores.rooms).conflicts(room_id)
+    assert rule["key"] == f"checklist:{run_in['id']}:signoffs"
+    resolve(vessel, LOCAL_ADMIN, room_id, rule["id"], "local")
+    vessel.stores.close()
+    out = run("room", "import", str(tmp_path / "a.stsroom"), "--data-dir", str(b))
+    assert "0 conflicts" in out, out
+    assert "0 conflicts" in carry(b, a, room_id, tmp_path / "b.stsroom")
+    assert conflicts(app(a), room_id) == [] and conflicts(app(b), room_id) == []

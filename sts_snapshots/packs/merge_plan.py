@@ -104,7 +104,9 @@ def plan_merge(local: RoomBundle, remote: RoomBundle, states: dict[str, FieldSta
                 plan.conflicts.append(PlannedConflict(key, slot.label, slot.carry(out),
                                                       remote_slot.carry(remote_records), ours["vv"],
                                                       theirs_state["vv"]))
-    plan.conflicts += rule_conflicts(out, plan.states)
+    # only what the merge made: a state either side reached alone was allowed there (a re-opening is)
+    before = {c.key for side in (records_of(local), remote_records) for c in rule_conflicts(side, {})}
+    plan.conflicts += [c for c in rule_conflicts(out, plan.states) if c.key not in before]
     known_changes = {e["id"] for e in local.changes}
     known_reads = {e["id"] for e in local.reads}
     plan.changes = [e for e in remote.changes if e["id"] not in known_changes]
@@ -115,8 +117,8 @@ def plan_merge(local: RoomBundle, remote: RoomBundle, states: dict[str, FieldSta
 
 
 def rule_conflicts(records: Records, states: dict[str, FieldState]) -> list[PlannedConflict]:
-    """The merged checklists' states the checklist rules forbid: signed off while an earlier checklist of the same
-    transfer is not (one side re-opened it), or while a required item is unanswered (one side cleared it)."""
+    """The checklists' states the checklist rules forbid: signed off while an earlier checklist of the same transfer
+    is not (one side re-opened it), or while a required item is unanswered (one side cleared it)."""
     found = []
     latest = latest_rounds(list(records["checklists"].values()))  # type: ignore[arg-type]
     for checklist in latest.values():
@@ -130,6 +132,7 @@ def rule_conflicts(records: Records, states: dict[str, FieldState]) -> list[Plan
         if rule:
             key = f"checklist:{checklist['id']}:signoffs"
             vv = states.get(key, FieldState(value={}, vv={}))["vv"]
-            found.append(PlannedConflict(key, f"{round_title(checklist)}: sign-offs", {"state": "signed off"},
-                                         {"state": "re-opened"}, vv, vv, rule))
+            # keeping "remote" re-opens the checklist (its sign-offs set aside); "local" accepts it as signed
+            found.append(PlannedConflict(key, f"{round_title(checklist)}: sign-offs",
+                                         {"signoffs": checklist["signoffs"]}, {"signoffs": []}, vv, vv, rule))
     return found

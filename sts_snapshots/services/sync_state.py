@@ -106,9 +106,11 @@ class SyncState:
 
     def open_conflict(self, room_id: str, key: str, label: str, local: dict[str, Any], remote: dict[str, Any],
                       origins: tuple[str, str], vvs: tuple[VersionVector, VersionVector], rule: str = "") -> bool:
-        """Record a conflict, unless the same one (field, both values) is open already; True when recorded."""
-        for c in self._conflicts.find(room_id=room_id, key=key, status="open"):
-            if c["local"] == local and c["remote"] == remote:
+        """Record a conflict, unless the same one (field, both values) is open already, or, for a broken checklist
+        rule, was decided already for these same sign-offs; True when recorded."""
+        for c in self._conflicts.find(room_id=room_id, key=key):
+            decided = bool(rule) and c["rule"] == rule
+            if c["local"] == local and c["remote"] == remote and (c["status"] == "open" or decided):
                 return False
         self._conflicts.insert(ConflictRecord(
             id=new_id(), room_id=room_id, key=key, label=label, local=local, remote=remote, local_origin=origins[0],
