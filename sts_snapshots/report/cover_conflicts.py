@@ -1,4 +1,6 @@
-"""The cover's note of open merge conflicts (issue 19): a snapshot made while one is open says so, under the banner."""
+"""The cover's line on open merge conflicts (issue 19): a snapshot made while one is open says so under the banner;
+the conflicts themselves head the "Requires attention" list, as far as it has room
+(:func:`.cover_parts.attention`)."""
 
 from __future__ import annotations
 
@@ -8,20 +10,13 @@ from sts_snapshots.report.canvas import PageCanvas, Style, wrap
 from sts_snapshots.report.cover_parts import clip
 from sts_snapshots.report.styles import Styles
 
-MAX_LINES = 4
-
 
 def conflicts_note(canvas: PageCanvas, styles: Styles, top: float, model: ReportModel) -> float:
-    """Print the open merge conflicts of the room (none: nothing) from ``top`` down; returns where it ended."""
+    """One red line when the room has open merge conflicts (none: nothing); returns where it ended."""
     found = model.get("conflicts") or []
     if not found:
         return top
-    x, w = theme.MARGIN_X, theme.CONTENT_W
-    heading = (f"{len(found)} OPEN MERGE CONFLICT{'S' if len(found) != 1 else ''}: two installations changed the "
-               "same field differently; the value below is this installation's until an admin chooses")
-    y = canvas.lines(x, top - 10, clip(wrap(heading, Style(styles.fonts[1], 8.5, theme.RED), w), 2), w)
-    text = Style(styles.fonts[0], 8, theme.RED)
-    lines = [line for entry in found[:MAX_LINES] for line in clip(wrap(f"• {entry}", text, w), 2)]
-    if len(found) > MAX_LINES:
-        lines += wrap(f"+ {len(found) - MAX_LINES} more: see the room page", text, w)
-    return canvas.lines(x, y - 1, lines, w)
+    text = (f"{len(found)} OPEN MERGE CONFLICT{'S' if len(found) != 1 else ''} between installations: this "
+            "installation's values are shown until an admin chooses on the room page")
+    lines = clip(wrap(text, Style(styles.fonts[1], 8, theme.RED), theme.CONTENT_W), 2)
+    return canvas.lines(theme.MARGIN_X, top - 9, lines, theme.CONTENT_W)
