@@ -202,3 +202,35 @@ def test_a_broken_checklist_rule_accepted_by_an_admin_stays_accepted(two: tuple[
     assert "0 conflicts" in out, out
     assert "0 conflicts" in carry(b, a, room_id, tmp_path / "b.stsroom")
     assert conflicts(app(a), room_id) == [] and conflicts(app(b), room_id) == []
+
+
+def test_a_pack_from_before_merging_brings_a_new_room_but_is_refused_for_one_this_installation_has(
+        two: tuple[Path, Path, str], tmp_path: Path) -> None:
+    import hashlib
+    import json
+
+    from sts_snapshots.packs.signature import sign_manifest
+    from tests.pack_files import entries, rezip, tree_digest
+
+    a, b, room_id = two
+    run("room", "export", room_id, "-o", str(tmp_path / "a.stsroom"), "--data-dir", str(a))
+    files = entries((tmp_path / "a.stsroom").read_bytes())
+    records = json.loads(files["room.json"])
+    del records["sync"]  # as a pack of the version before merging has it
+    files["room.json"] = raw = json.dumps(records).encode()
+    manifest = json.loads(files["manifest.json"])
+    for entry in manifest["files"]:
+        if entry["name"] == "room.json":
+            entry.update(sha256=hashlib.sha256(raw).hexdigest(), size=len(raw))
+    files["manifest.json"] = signed = json.dumps(manifest).encode()
+    office = app(a)
+    files["manifest.sig"] = sign_manifest(office.layout, signed)  # signed by the office, as it was then
+    office.stores.close()
+    (tmp_path / "old.stsroom").write_bytes(rezip(files))
+
+    before = tree_digest(b)
+    result = CliRunner().invoke(main, ["room", "import", str(tmp_path / "old.stsroom"), "--data-dir", str(b)])
+    assert result.exit_code == 1 and "cannot be merged" in result.output, result.output
+    assert tree_digest(b) == before
+    fresh = run("room", "import", str(tmp_path / "old.stsroom"), "--trust", "--data-dir", str(tmp_path / "new"))
+    assert "imported room" in fresh, fresh
