@@ -10,6 +10,8 @@ last. A rerun finds the values it took already in place (they merge as equal) an
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -47,26 +49,35 @@ def merge_pack(sts: StsApp, user: User, pack: ReceivedPack,
                        "merged (it carries no field versions): export it again with this version")
     sts.rooms.check_ids(remote)
     room_id = remote.room_id
-    local = local_bundle(sts, room_id)
-    plan = plan_merge(local, remote, caught_up(sts, room_id, local))
-    # every check is passed: from here on, writes
+    # every check is passed: from here on, writes. The files first: content-addressed, new ones only
     for entry, target in files:
         for stale in target.parent.glob(f".{target.name}.*.tmp"):
             stale.unlink(missing_ok=True)
         atomic_write_bytes(target, pack.read(entry))
-    changed = changed_records(records_of(local), plan.records)
-    with sts.stores.transaction():
-        sts.checklists.book.put_checklists(room_id, changed["checklists"])  # type: ignore[arg-type]
-        for record in plan.snapshots:
-            sts.pipeline.records.insert(record)  # type: ignore[arg-type]
-        sts.rooms.chain.add_entries(room_id, plan.changes, plan.reads)
-        sts.rooms.put_records(room_id, changed)
-    opened = record_conflicts(sts, room_id, plan, pack.signer.installation_id)
+    # the room as it is now, planned and written under its stores' locks: an edit made meanwhile is not overwritten
+    with room_locks(sts):
+        local = local_bundle(sts, room_id)
+        plan = plan_merge(local, remote, caught_up(sts, room_id, local))
+        changed = changed_records(records_of(local), plan.records)
+        with sts.stores.transaction():
+            sts.checklists.book.put_checklists(room_id, changed["checklists"])  # type: ignore[arg-type]
+            for record in plan.snapshots:
+                sts.pipeline.records.insert(record)  # type: ignore[arg-type]
+            sts.rooms.chain.add_entries(room_id, plan.changes, plan.reads)
+            sts.rooms.put_records(room_id, changed)
+        opened = record_conflicts(sts, room_id, plan, pack.signer.installation_id)
     sts.rooms.log(room_id, user.email, "room merged",
                   f"from a room pack of installation {pack.signer.installation_id}: {len(plan.taken)} fields taken, "
                   f"{plan.new_versions} new versions, {len(plan.changes) + len(plan.reads)} activity entries, "
                   f"{opened} conflicts opened")
     return plan, opened
+
+
+@contextlib.contextmanager
+def room_locks(sts: StsApp) -> Iterator[None]:
+    """The rooms store's lock, then the checklists' (the order every holder of both takes them in)."""
+    with sts.stores.rooms.locked(), sts.stores.checklists.locked():
+        yield
 
 
 def record_conflicts(sts: StsApp, room_id: str, plan: MergePlan, origin: str) -> int:
@@ -101,6 +112,12 @@ def resolve(sts: StsApp, user: User, room_id: str, conflict_id: str, keep: Liter
         raise Forbidden("only an admin may resolve a merge conflict")
     if keep not in ("local", "remote"):
         raise Invalid("keep must be local or remote")
+    with room_locks(sts):
+        return _resolve(sts, user, room_id, conflict_id, keep)
+
+
+def _resolve(sts: StsApp, user: User, room_id: str, conflict_id: str, keep: Literal["local", "remote"]) \
+        -> ConflictRecord:
     state = sync_state(sts)
     conflict = state.conflict(room_id, conflict_id)
     if conflict is None or conflict["status"] != "open":
