@@ -234,3 +234,26 @@ def test_a_pack_from_before_merging_brings_a_new_room_but_is_refused_for_one_thi
     assert tree_digest(b) == before
     fresh = run("room", "import", str(tmp_path / "old.stsroom"), "--trust", "--data-dir", str(tmp_path / "new"))
     assert "imported room" in fresh, fresh
+
+
+def test_keeping_this_installation_s_value_travels_to_the_other(two: tuple[Path, Path, str], tmp_path: Path) -> None:
+    a, b, room_id = two
+    office, vessel = app(a), app(b)
+    office.rooms.update_room(LOCAL_ADMIN, room_id, {"description": "from the office"})
+    vessel.rooms.update_room(LOCAL_ADMIN, room_id, {"description": "from the vessel"})
+    office.stores.close()
+    vessel.stores.close()
+    run("room", "export", room_id, "-o", str(tmp_path / "a.stsroom"), "--data-dir", str(a))
+    run("room", "export", room_id, "-o", str(tmp_path / "b.stsroom"), "--data-dir", str(b))
+    run("room", "import", str(tmp_path / "a.stsroom"), "--data-dir", str(b))
+    run("room", "import", str(tmp_path / "b.stsroom"), "--trust", "--data-dir", str(a))
+    vessel = app(b)
+    [conflict] = SyncState(vessel.stores.rooms).conflicts(room_id)
+    resolve(vessel, LOCAL_ADMIN, room_id, conflict["id"], "local")
+    vessel.stores.close()
+    assert "0 conflicts" in carry(b, a, room_id, tmp_path / "b2.stsroom")
+    office = app(a)
+    assert office.rooms.get(room_id)["description"] == "from the vessel"  # type: ignore[index]
+    assert conflicts(office, room_id) == []  # settled by the vessel's choice
+    [settled] = SyncState(office.stores.rooms).conflicts(room_id, open_only=False)
+    assert settled["status"] == "settled"
