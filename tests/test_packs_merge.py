@@ -14,7 +14,6 @@ from sts_snapshots.app import build_app, seed_if_empty
 from sts_snapshots.cli import main
 from sts_snapshots.context import StsApp
 from sts_snapshots.domain.chain import first_break
-from sts_snapshots.packs.merge import resolve
 from sts_snapshots.services.sync_state import SyncState
 from sts_snapshots.services.users import LOCAL_ADMIN
 from sts_snapshots.settings import Settings
@@ -106,9 +105,14 @@ def test_both_sides_converge_and_a_field_changed_on_both_is_a_conflict_until_res
 
     # the office keeps the vessel's value; its next pack settles the conflict on the vessel too
     [conflict] = SyncState(office.stores.rooms).conflicts(room_id)
-    resolved = resolve(office, LOCAL_ADMIN, room_id, conflict["id"], "remote")
-    assert resolved["status"] == "resolved" and resolved["kept"] == "remote"
+    office.stores.close()
+    listed = run("room", "conflicts", room_id, "--data-dir", str(a))
+    assert conflict["id"] in listed and "94 500 t" in listed and "96 100 t" in listed, listed
+    assert "resolved" in run("room", "resolve", room_id, conflict["id"], "--keep", "remote", "--data-dir", str(a))
+    office = app(a)
     assert office.rooms.get(room_id)["cargo_quantity"] == "94 500 t"  # type: ignore[index]
+    [closed] = SyncState(office.stores.rooms).conflicts(room_id, open_only=False)
+    assert closed["status"] == "resolved" and closed["kept"] == "remote"
     assert "merge conflict resolved" in [e["action"] for e in office.rooms.activity_for(room_id, limit=500)]
     office.stores.close()
     vessel.stores.close()
@@ -170,7 +174,9 @@ def test_versions_of_both_sides_are_kept_and_a_state_the_checklist_rules_forbid_
     assert office.rooms.documents_of(room_id) == vessel.rooms.documents_of(room_id)
 
     [rule] = [c for c in SyncState(office.stores.rooms).conflicts(room_id) if c["rule"]]
-    resolve(office, LOCAL_ADMIN, room_id, rule["id"], "remote")  # re-open the run-in checklist as the rules want
+    office.stores.close()
+    run("room", "resolve", room_id, rule["id"], "--keep", "remote", "--data-dir", str(a))  # re-open the run-in
+    office = app(a)
     assert office.checklists.book.get(run_in["id"])["signoffs"] == []  # type: ignore[index]
     office.stores.close()
     vessel.stores.close()
@@ -196,8 +202,8 @@ def test_a_broken_checklist_rule_accepted_by_an_admin_stays_accepted(two: tuple[
     vessel = app(b)
     [rule] = SyncState(vessel.stores.rooms).conflicts(room_id)
     assert rule["key"] == f"checklist:{run_in['id']}:signoffs"
-    resolve(vessel, LOCAL_ADMIN, room_id, rule["id"], "local")
     vessel.stores.close()
+    run("room", "resolve", room_id, rule["id"], "--keep", "local", "--data-dir", str(b))
     out = run("room", "import", str(tmp_path / "a.stsroom"), "--data-dir", str(b))
     assert "0 conflicts" in out, out
     assert "0 conflicts" in carry(b, a, room_id, tmp_path / "b.stsroom")
@@ -249,8 +255,8 @@ def test_keeping_this_installation_s_value_travels_to_the_other(two: tuple[Path,
     run("room", "import", str(tmp_path / "b.stsroom"), "--trust", "--data-dir", str(a))
     vessel = app(b)
     [conflict] = SyncState(vessel.stores.rooms).conflicts(room_id)
-    resolve(vessel, LOCAL_ADMIN, room_id, conflict["id"], "local")
     vessel.stores.close()
+    run("room", "resolve", room_id, conflict["id"], "--keep", "local", "--data-dir", str(b))
     assert "0 conflicts" in carry(b, a, room_id, tmp_path / "b2.stsroom")
     office = app(a)
     assert office.rooms.get(room_id)["description"] == "from the vessel"  # type: ignore[index]

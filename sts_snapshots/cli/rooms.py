@@ -89,3 +89,41 @@ def room_trust(file: Path, data_dir: Path | None) -> None:
     except PackRefused as exc:
         raise click.ClickException(f"{file.name} refused: {exc}") from None
     click.echo(f"trusted installation {peer['installation_id']}: {peer['subject']}\n  CA SHA-256 {peer['fingerprint']}")
+
+
+@room.command("conflicts")
+@click.argument("room_id")
+@data_dir_option
+def room_conflicts(room_id: str, data_dir: Path | None) -> None:
+    """List the open merge conflicts of the room ROOM_ID: the field, both values, where each comes from."""
+    from ..packs.states import sync_state
+    from ..services.sync_state import conflict_view
+
+    sts = open_app(data_dir)
+    if sts.rooms.get(room_id) is None:
+        raise click.ClickException(f"no room {room_id}")
+    found = [conflict_view(c) for c in sync_state(sts).conflicts(room_id)]
+    for c in found:
+        rule = f"\n  rule: {c['rule']}" if c["rule"] else ""
+        click.echo(f"{c['id']}  {c['label']}\n  local (this installation): {c['local_text']}\n"
+                   f"  remote (installation {c['remote_origin']}): {c['remote_text']}{rule}")
+    click.echo(f"{len(found)} open conflicts")
+
+
+@room.command("resolve")
+@click.argument("room_id")
+@click.argument("conflict_id")
+@click.option("--keep", type=click.Choice(["local", "remote"]), required=True,
+              help="Keep this installation's value (local) or the other installation's (remote).")
+@data_dir_option
+def room_resolve(room_id: str, conflict_id: str, keep: str, data_dir: Path | None) -> None:
+    """Resolve the merge conflict CONFLICT_ID of the room ROOM_ID: the choice travels with the next pack."""
+    from ..packs.merge import resolve
+    from ..services.errors import NotFound
+
+    sts = open_app(data_dir)
+    try:
+        done = resolve(sts, _admin(), room_id, conflict_id, "local" if keep == "local" else "remote")
+    except NotFound as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"resolved {done['label']}: kept the {keep} value")
