@@ -17,6 +17,7 @@ from sts_snapshots.domain.chain import first_break
 from sts_snapshots.services.sync_state import SyncState
 from sts_snapshots.services.users import LOCAL_ADMIN
 from sts_snapshots.settings import Settings
+from sts_snapshots.snapshots.model import gather
 from sts_snapshots.snapshots.pipeline import generate_snapshot
 
 
@@ -121,6 +122,15 @@ def test_both_sides_converge_and_a_field_changed_on_both_is_a_conflict_until_res
     vessel = app(b)
     assert conflicts(vessel, room_id) == []
     assert vessel.rooms.get(room_id)["cargo_quantity"] == "94 500 t"  # type: ignore[index]
+    after = vessel.snapshots.create(LOCAL_ADMIN, room_id, "After the conflict", "pdf", False)
+    generate_snapshot(vessel.pipeline, after["id"])
+    text = subprocess.run(["pdftotext", "-l", "1", str(vessel.layout.snapshot_pdf(after["id"])), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "MERGE CONFLICT" not in text.upper()
+    plain = gather(vessel.rooms, vessel.documents, room_id, False, checklists=vessel.checklists)
+    noted = gather(vessel.rooms, vessel.documents, room_id, False, checklists=vessel.checklists,
+                   conflicts=["room cargo_quantity: …"])
+    assert "conflicts" not in plain and plain["content_key"] != noted["content_key"]  # the key covers them
     # and back: nothing new, nothing reopened
     vessel.stores.close()
     out = carry(b, a, room_id, tmp_path / "b2.stsroom")
