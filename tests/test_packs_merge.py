@@ -41,13 +41,15 @@ def conflicts(sts: StsApp, room_id: str) -> list[str]:
     return [c["key"] for c in SyncState(sts.stores.rooms).conflicts(room_id)]
 
 
-def sign_run_in(sts: StsApp, room_id: str) -> dict[str, Any]:
-    """Answer and sign off the demo room's third checklist (run-in); returns it as it was before."""
+def sign_run_in(sts: StsApp, room_id: str, sides: list[str] | None = None) -> dict[str, Any]:
+    """Answer and sign off (by ``sides``, default all) the demo room's third checklist (run-in); returns it as it
+    was before."""
     run_in = sts.checklists.list(LOCAL_ADMIN, room_id)["pairs"][0]["checklists"][2]
     for item in run_in["items"]:
-        sts.checklists.answer(LOCAL_ADMIN, room_id, run_in["id"], item["id"], "95000" if item["kind"] == "number"
-                              else "yes" if item["kind"].startswith("yes") else "agreed")
-    for side in run_in["sign_off"]:
+        if item["answer"] is None:
+            sts.checklists.answer(LOCAL_ADMIN, room_id, run_in["id"], item["id"], "95000" if item["kind"] == "number"
+                                  else "yes" if item["kind"].startswith("yes") else "agreed")
+    for side in sides or run_in["sign_off"]:
         sts.checklists.sign_off(LOCAL_ADMIN, room_id, run_in["id"], side, "Someone", "Master")
     return dict(run_in)
 
@@ -273,3 +275,23 @@ def test_keeping_this_installation_s_value_travels_to_the_other(two: tuple[Path,
     assert conflicts(office, room_id) == []  # settled by the vessel's choice
     [settled] = SyncState(office.stores.rooms).conflicts(room_id, open_only=False)
     assert settled["status"] == "settled"
+
+
+def test_the_two_ships_signing_one_checklist_apart_merge_into_one_signed_off_checklist(
+        two: tuple[Path, Path, str], tmp_path: Path) -> None:
+    a, b, room_id = two
+    office, vessel = app(a), app(b)
+    run_in = sign_run_in(office, room_id, ["mother"])
+    sign_run_in(vessel, room_id, ["daughter"])
+    office.stores.close()
+    vessel.stores.close()
+    run("room", "export", room_id, "-o", str(tmp_path / "a.stsroom"), "--data-dir", str(a))
+    run("room", "export", room_id, "-o", str(tmp_path / "b.stsroom"), "--data-dir", str(b))
+    assert "0 conflicts" in run("room", "import", str(tmp_path / "a.stsroom"), "--data-dir", str(b))
+    assert "0 conflicts" in run("room", "import", str(tmp_path / "b.stsroom"), "--trust", "--data-dir", str(a))
+    for data in (a, b):
+        sts = app(data)
+        signed = sts.checklists.book.get(run_in["id"])
+        assert signed is not None and [s["side"] for s in signed["signoffs"]] == run_in["sign_off"]
+        assert conflicts(sts, room_id) == []
+        sts.stores.close()

@@ -41,6 +41,7 @@ class Slot:
     carried: tuple[str, ...] = ()
     item_id: str | None = None
     label: str = ""  # what a person calls the field
+    side: str | None = None  # a checklist's sign-off by this side: its one entry of the checklist's ``signoffs``
 
     def holder(self, records: Records) -> dict[str, Any] | None:
         """The record (or checklist item) holding the field in ``records``, or None."""
@@ -51,9 +52,15 @@ class Slot:
 
     def read(self, records: Records) -> dict[str, Any] | None:
         holder = self.holder(records)
-        return None if holder is None else {a: holder.get(a) for a in self.attrs}
+        if holder is None:
+            return None
+        if self.side is not None:
+            return {"signoff": next((s for s in holder.get("signoffs", []) if s.get("side") == self.side), None)}
+        return {a: holder.get(a) for a in self.attrs}
 
     def carry(self, records: Records) -> dict[str, Any]:
+        if self.side is not None:
+            return self.read(records) or {"signoff": None}
         holder = self.holder(records) or {}
         return {a: holder.get(a) for a in (*self.attrs, *self.carried)}
 
@@ -62,6 +69,14 @@ class Slot:
         holder = self.holder(records)
         if holder is None:
             return False
+        if self.side is not None:
+            if "signoff" in values:
+                order = list(holder.get("sign_off", []))
+                kept = [s for s in holder.get("signoffs", []) if s.get("side") != self.side]
+                signoffs = [*kept, *([values["signoff"]] if values["signoff"] else [])]
+                holder["signoffs"] = sorted(signoffs, key=lambda s: order.index(s["side"]) if s["side"] in order
+                                            else len(order))
+            return True
         holder.update({a: values[a] for a in (*self.attrs, *self.carried) if a in values})
         return True
 
@@ -127,8 +142,12 @@ def slots_of(records: Records) -> dict[str, Slot]:
             found[f"checklist:{checklist['id']}:item:{item['id']}"] = Slot(
                 "checklists", checklist["id"], ("answer", "remarks"), ("answered_by", "answered_at"),
                 item_id=str(item["id"]), label=f"{title} item {item['id']}")
-        found[f"checklist:{checklist['id']}:signoffs"] = Slot("checklists", checklist["id"], ("signoffs",),
-                                                              ("reopenings",), label=f"{title}: sign-offs")
+        # one field per side, so that the two ships signing apart merge; a re-opening clears them all
+        for side in checklist.get("sign_off", []):
+            found[f"checklist:{checklist['id']}:signoff:{side}"] = Slot(
+                "checklists", checklist["id"], (), side=side, label=f"{title}: sign-off ({side})")
+        found[f"checklist:{checklist['id']}:reopenings"] = Slot("checklists", checklist["id"], ("reopenings",),
+                                                                label=f"{title}: re-openings")
     return found
 
 
@@ -153,13 +172,15 @@ def describe(value: dict[str, Any]) -> str:
 
     >>> describe({"status": "approved", "comment": ""})
     'status=approved, comment=—'
-    >>> describe({"signoffs": [{"side": "mother"}], "reopenings": []})
-    'signoffs=1 sign-off(s)'
+    >>> describe({"signoffs": [{"side": "mother"}]}), describe({"signoff": {"name": "Ana Ribeiro", "rank": "Master"}})
+    ('signoffs=1 sign-off(s)', 'signoff=Ana Ribeiro, Master')
     """
     def one(name: str, item: Any) -> str:
         if isinstance(item, list):
             return f"{len(item)} sign-off(s)" if name == "signoffs" else f"{len(item)} entries"
+        if isinstance(item, dict):
+            return ", ".join(str(item[k]) for k in ("name", "rank", "at") if item.get(k))
         return "—" if item in (None, "") else str(item)
-    shown = {k: v for k, v in value.items() if k not in ("reopenings", "reviewed_at", "answered_at", "updated_at",
-                                                         "answered_by", "updated_by")}
+    shown = {k: v for k, v in value.items() if k not in ("reviewed_at", "answered_at", "updated_at", "answered_by",
+                                                         "updated_by")}
     return ", ".join(f"{k}={one(k, v)}" for k, v in shown.items())

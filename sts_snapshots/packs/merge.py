@@ -86,6 +86,9 @@ def record_conflicts(sts: StsApp, room_id: str, plan: MergePlan, origin: str) ->
     opened = 0
     for key in plan.settled:
         state.close_open(room_id, key, f"installation {origin}")
+    for stored in state.conflicts(room_id):
+        if stored["rule"] and stored["key"] not in plan.rules_broken:  # the merged checklists keep the rules again
+            state.close(stored["id"], "settled", f"installation {origin}", None)
     for c in plan.conflicts:
         opened += state.open_conflict(room_id, c.key, c.label, c.local, c.remote, (me, origin),
                                       (c.local_vv, c.remote_vv), c.rule)
@@ -135,10 +138,13 @@ def _resolve(sts: StsApp, user: User, room_id: str, conflict_id: str, keep: Lite
     _store_records(sts, room_id, bundle, records)
     me = installation_id(sts.layout)
     states = state.catch_up(room_id, me, records)
-    if key in states:
-        states[key] = FieldState(value=states[key]["value"],
-                                 vv=bumped(merged(states[key]["vv"], conflict["remote_vv"]), me))
-        state.store(room_id, states)
+    # a broken rule's decision travels as the checklist's sign-off fields, counted up here
+    keys = [k for k in states if k.startswith(key.removesuffix("signoffs"))
+            and (k.split(":")[2] in ("signoff", "reopenings"))] if conflict["rule"] else [key]
+    for field_key in (k for k in keys if k in states):
+        states[field_key] = FieldState(value=states[field_key]["value"],
+                                       vv=bumped(merged(states[field_key]["vv"], conflict["remote_vv"]), me))
+    state.store(room_id, states)
     for other in state.conflicts(room_id):
         if other["key"] == key:
             state.close(other["id"], "resolved", user.email, keep if other["id"] == conflict_id else None)

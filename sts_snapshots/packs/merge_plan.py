@@ -43,6 +43,7 @@ class MergePlan:
     reads: list[dict[str, Any]] = field(default_factory=list)
     snapshots: list[dict[str, Any]] = field(default_factory=list)  # snapshot records new here
     new_versions: int = 0
+    rules_broken: set[str] = field(default_factory=set)  # keys of the checklists whose merged state breaks a rule
 
 
 def records_of(bundle: RoomBundle) -> Records:
@@ -105,8 +106,14 @@ def plan_merge(local: RoomBundle, remote: RoomBundle, states: dict[str, FieldSta
                                                       remote_slot.carry(remote_records), ours["vv"],
                                                       theirs_state["vv"]))
     # only what the merge made: a state either side reached alone was allowed there (a re-opening is)
-    before = {c.key for side in (records_of(local), remote_records) for c in rule_conflicts(side, {})}
-    plan.conflicts += [c for c in rule_conflicts(out, plan.states) if c.key not in before]
+    broken = rule_conflicts(out)
+    broken_there = {c.key for c in rule_conflicts(remote_records)}
+    before = {c.key for c in rule_conflicts(records_of(local))} | broken_there
+    plan.conflicts += [c for c in broken if c.key not in before]
+    plan.rules_broken = {c.key for c in broken}
+    # the other side has the state too, and its sign-offs came from there: decided there (an admin accepted it)
+    plan.settled += [key for key in broken_there & plan.rules_broken
+                     if any(t.startswith(key.removesuffix("signoffs") + "signoff:") for t in plan.taken)]
     known_changes = {e["id"] for e in local.changes}
     known_reads = {e["id"] for e in local.reads}
     plan.changes = [e for e in remote.changes if e["id"] not in known_changes]
@@ -116,7 +123,7 @@ def plan_merge(local: RoomBundle, remote: RoomBundle, states: dict[str, FieldSta
     return plan
 
 
-def rule_conflicts(records: Records, states: dict[str, FieldState]) -> list[PlannedConflict]:
+def rule_conflicts(records: Records) -> list[PlannedConflict]:
     """The checklists' states the checklist rules forbid: signed off while an earlier checklist of the same transfer
     is not (one side re-opened it), or while a required item is unanswered (one side cleared it)."""
     found = []
@@ -130,9 +137,9 @@ def rule_conflicts(records: Records, states: dict[str, FieldState]) -> list[Plan
         rule = f"{RULE_ORDER} ({round_title(earlier[0])})" if earlier else \
             RULE_REQUIRED if unanswered_required(checklist) else ""
         if rule:
-            key = f"checklist:{checklist['id']}:signoffs"
-            vv = states.get(key, FieldState(value={}, vv={}))["vv"]
-            # keeping "remote" re-opens the checklist (its sign-offs set aside); "local" accepts it as signed
-            found.append(PlannedConflict(key, f"{round_title(checklist)}: sign-offs",
-                                         {"signoffs": checklist["signoffs"]}, {"signoffs": []}, vv, vv, rule))
+            # not a field's key: keeping "remote" re-opens the checklist (its sign-offs set aside), "local"
+            # accepts it as signed
+            found.append(PlannedConflict(f"checklist:{checklist['id']}:signoffs",
+                                         f"{round_title(checklist)}: sign-offs", {"signoffs": checklist["signoffs"]},
+                                         {"signoffs": []}, {}, {}, rule))
     return found
