@@ -338,9 +338,10 @@ class RoomService:
     def import_room(self, bundle: RoomBundle) -> None:
         """Insert a room new to this installation exactly as ``bundle`` holds it: same ids, same activity chains.
 
-        Only a room new here: merging a pack into a room this installation has (issue 19, part 2) is not built
-        yet, so that is a Conflict. Records of the room's id that an import killed half way left behind are
-        replaced; the room record itself goes in last, in one write, so until then the room does not exist.
+        Only a room new here: a pack of a room this installation has is merged (``sts_snapshots.packs.merge``,
+        through :meth:`put_records`), so that is a Conflict here. Records of the room's id that an import killed
+        half way left behind are replaced; the room record itself goes in last, in one write, so until then the
+        room does not exist.
 
         :raises Conflict: see :meth:`check_import`.
         """
