@@ -30,6 +30,7 @@ from .services.documents import DocumentService
 from .services.rooms import RoomService
 from .services.snapshot_records import SnapshotRecords
 from .services.snapshots import JobQueue, SnapshotService
+from .services.sync_state import SyncState
 from .services.tasks import TaskStore
 from .services.throttle import LoginThrottle, SharedLoginThrottle, Throttle
 from .services.users import UserService
@@ -86,7 +87,7 @@ def build_app(settings: Settings, *, today: Callable[[], date] | None = None) ->
         pool=RenderPool(settings.workers, settings.worker_recycle_after, str(fonts), niceness=settings.worker_priority),
         layout=layout, fonts_dir=fonts, include_limits=include_limits(settings),
         signer=SignerConfig.of(layout.root, settings.signing_p12, settings.timestamp_url, layout.secrets_dir),
-        checklists=checklists)
+        checklists=checklists, sync=SyncState(stores.rooms))
     queue, scheduler, pg_queue = build_queue(settings, pipeline)
     return StsApp(
         settings=settings, layout=layout, secret=secret, stores=stores, users=users, rooms=rooms,

@@ -64,3 +64,34 @@ async def test_a_member_has_no_import_button(harness: Harness) -> None:
     await sign_in(harness.user, MEMBER_EMAIL, "/")
     await harness.user.should_see(marker="new-room")
     assert not elements(harness.user, "import-room")
+
+
+async def test_the_room_page_shows_open_conflicts_and_admins_keep_one(harness: Harness, tmp_path: Path) -> None:
+    from sts_snapshots.packs import import_pack
+    from sts_snapshots.services.sync_state import SyncState
+
+    room_id, sts, user = harness.demo_room_id(), harness.sts, harness.user
+    out = io.BytesIO()
+    write_pack(sts, LOCAL_ADMIN, room_id, out)
+    vessel = build_app(Settings.load({"data_dir": tmp_path / "vessel", "workers": 0}, env={}))
+    import_pack(vessel, LOCAL_ADMIN, io.BytesIO(out.getvalue()), trust=True)
+    vessel.rooms.update_room(LOCAL_ADMIN, room_id, {"description": "as the vessel has it"})
+    back = io.BytesIO()
+    write_pack(vessel, LOCAL_ADMIN, room_id, back)
+    vessel.stores.close()
+    sts.rooms.update_room(LOCAL_ADMIN, room_id, {"description": "as the office has it"})
+    result = import_pack(sts, LOCAL_ADMIN, io.BytesIO(back.getvalue()), trust=True)
+    assert result.merged and result.conflicts == 1
+
+    await sign_in(user, MEMBER_EMAIL, f"/rooms/{room_id}")
+    await user.should_see(marker="conflicts-card", retries=50)
+    await user.should_see("as the vessel has it")
+    assert not [e for e in elements(user, "conflicts-card")[0].descendants() if isinstance(e, ui.button)]
+    await sign_out(user)
+    await sign_in(user, ADMIN_EMAIL, f"/rooms/{room_id}")
+    await user.should_see(marker="conflicts-card", retries=50)
+    [conflict] = SyncState(sts.stores.rooms).conflicts(room_id)
+    user.find(marker=f"keep-remote-{conflict['id']}").click()
+    await wait_for(lambda: (sts.rooms.get(room_id) or {}).get("description") == "as the vessel has it",
+                   what="the resolution")
+    await user.should_not_see(marker="conflicts-card", retries=50)

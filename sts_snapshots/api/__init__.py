@@ -9,7 +9,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from ..context import StsApp
 from ..domain.urls import API_PREFIX
 from ..metrics.prometheus import PrometheusExporter
-from . import auth, checklists, documents, health, packs, rooms, snapshots, verify
+from . import auth, checklists, conflicts, documents, health, packs, rooms, snapshots, verify
 from .errors import install_error_handlers
 from .limits import JSON_LIMIT, strict_json, upload_limit
 from .middleware import ApiMiddleware
@@ -43,7 +43,7 @@ def build_api_app(sts: StsApp, exporter: PrometheusExporter) -> FastAPI:
     api_app.router.max_body_size = uploads
     # The API's JSON bodies get far less than an upload, its upload routes the upload limit.
     api = APIRouter(prefix=API_PREFIX, max_body_size=JSON_LIMIT, dependencies=[Depends(strict_json)])
-    for module in (auth, rooms, documents, checklists, snapshots, health):
+    for module in (auth, rooms, documents, checklists, snapshots, health, conflicts):
         api.include_router(module.router)
     api.include_router(checklists.sets)
     api.include_router(documents.uploads, max_body_size=uploads)

@@ -57,12 +57,15 @@ def export_room(sts: Sts, user: AdminUser, room_id: RoomId,
 def import_room(sts: Sts, user: AdminUser, file: Annotated[UploadFile, File(description="the .stsroom file")],
                 trust: Annotated[bool, Query(description="trust the installation that signed it, if not yet")] = False,
                 ) -> dict[str, Any]:
-    """Bring in the room of a pack: a room new here is created as it is; one this installation has is refused
-    (409: merging is not built yet); a pack that fails a check is refused (422, one line) and nothing changes."""
+    """Bring in the room of a pack: a room new here is created as it is; one this installation has is merged
+    (``merged``; a field both sides changed is a conflict, ``conflicts`` of them opened: see
+    ``/rooms/{id}/conflicts``); a pack that fails a check is refused (422, one line) and nothing changes; a pack
+    from before merging into a room this installation has is refused (409)."""
     try:
         result = import_pack(sts, user, file.file, trust=trust)
     except PackRefused as exc:
         raise HTTPException(422, f"room pack refused: {exc}") from None
     return {"room_id": result.room_id, "title": result.title, "origin": result.origin,
             "documents": result.documents, "snapshots": result.snapshots, "files": result.files,
-            "activity": result.activity, "trusted_now": result.trusted_now}
+            "activity": result.activity, "trusted_now": result.trusted_now, "merged": result.merged,
+            "taken": result.taken, "conflicts": result.conflicts}

@@ -53,7 +53,8 @@ def room_export(room_id: str, output: Path | None, with_snapshots: bool, data_di
                                             "CA fingerprint with its admin first).")
 @data_dir_option
 def room_import(file: Path, trust: bool, data_dir: Path | None) -> None:
-    """Bring the room in the pack FILE in: a room new to this installation is created as it is."""
+    """Bring the room in the pack FILE in: a room new to this installation is created as it is; one it has is
+    merged (a field both sides changed is a conflict, shown on the room page)."""
     from ..packs import PackRefused, import_pack
     from ..services.errors import Conflict
 
@@ -63,6 +64,13 @@ def room_import(file: Path, trust: bool, data_dir: Path | None) -> None:
     except (PackRefused, Conflict) as exc:
         raise click.ClickException(f"{file.name} refused: {exc}") from None
     trusted = f"; installation {result.origin} is trusted from now on" if result.trusted_now else ""
+    if result.merged:
+        click.echo(f"merged room {result.room_id} ({result.title}) with installation {result.origin}'s pack: "
+                   f"{result.taken} fields taken, {result.files} new files, {result.activity} activity entries, "
+                   f"{result.conflicts} conflicts{trusted}")
+        if result.conflicts:
+            click.echo("  the conflicts keep both values: an admin chooses one on the room page")
+        return
     click.echo(f"imported room {result.room_id} ({result.title}) from installation {result.origin}: "
                f"{result.documents} documents, {result.snapshots} snapshots, {result.files} files, "
                f"{result.activity} activity entries{trusted}")
@@ -81,3 +89,41 @@ def room_trust(file: Path, data_dir: Path | None) -> None:
     except PackRefused as exc:
         raise click.ClickException(f"{file.name} refused: {exc}") from None
     click.echo(f"trusted installation {peer['installation_id']}: {peer['subject']}\n  CA SHA-256 {peer['fingerprint']}")
+
+
+@room.command("conflicts")
+@click.argument("room_id")
+@data_dir_option
+def room_conflicts(room_id: str, data_dir: Path | None) -> None:
+    """List the open merge conflicts of the room ROOM_ID: the field, both values, where each comes from."""
+    from ..packs.states import sync_state
+    from ..services.sync_state import conflict_view
+
+    sts = open_app(data_dir)
+    if sts.rooms.get(room_id) is None:
+        raise click.ClickException(f"no room {room_id}")
+    found = [conflict_view(c) for c in sync_state(sts).conflicts(room_id)]
+    for c in found:
+        rule = f"\n  rule: {c['rule']}" if c["rule"] else ""
+        click.echo(f"{c['id']}  {c['label']}\n  local (this installation): {c['local_text']}\n"
+                   f"  remote (installation {c['remote_origin']}): {c['remote_text']}{rule}")
+    click.echo(f"{len(found)} open conflicts")
+
+
+@room.command("resolve")
+@click.argument("room_id")
+@click.argument("conflict_id")
+@click.option("--keep", type=click.Choice(["local", "remote"]), required=True,
+              help="Keep this installation's value (local) or the other installation's (remote).")
+@data_dir_option
+def room_resolve(room_id: str, conflict_id: str, keep: str, data_dir: Path | None) -> None:
+    """Resolve the merge conflict CONFLICT_ID of the room ROOM_ID: the choice travels with the next pack."""
+    from ..packs.merge import resolve
+    from ..services.errors import NotFound
+
+    sts = open_app(data_dir)
+    try:
+        done = resolve(sts, _admin(), room_id, conflict_id, "local" if keep == "local" else "remote")
+    except NotFound as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"resolved {done['label']}: kept the {keep} value")

@@ -280,6 +280,9 @@ class ReportModel(TypedDict):
     checklists: list[ReportChecklist]
     included_files: list[IncludedFile]
     content_key: str
+    # the room's open merge conflicts, one line each (issue 19); absent when none, so other rooms' keys stay as they
+    # were. The content key covers them: resolving one gives a new key
+    conflicts: NotRequired[list[str]]
 
 
 class SnapshotFacts(TypedDict):

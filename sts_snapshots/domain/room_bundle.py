@@ -23,6 +23,7 @@ from .records import (
     VersionRecord,
     VesselRecord,
 )
+from .sync_fields import FieldState, check_states
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # the record lists of a bundle, each of one room (``room_id``)
@@ -45,6 +46,8 @@ class RoomBundle:
     checklist_set: ChecklistSet | None = None  # the template set the room's checklists come from
     checklists: list[ChecklistRecord] = field(default_factory=list)
     snapshots: list[SnapshotRecord] = field(default_factory=list)  # completed ones, if the pack carries their PDFs
+    # the exporter's mergeable fields with their version vectors (None: a pack from before merging, new rooms only)
+    sync: dict[str, FieldState] | None = None
 
     @property
     def room_id(self) -> str:
@@ -80,7 +83,7 @@ class RoomBundle:
         room_id = data["room"].get("id")
         if not isinstance(room_id, str) or not is_id(room_id):
             raise BadBundle("the room's id is not a plain id")
-        unknown = set(data) - {"room", "checklist_set", *ROOM_LISTS}
+        unknown = set(data) - {"room", "checklist_set", "sync", *ROOM_LISTS}
         if unknown:
             raise BadBundle(f"unknown part(s) {', '.join(sorted(unknown))}")
         for name in ROOM_LISTS:
@@ -95,7 +98,11 @@ class RoomBundle:
             if snapshot.get("status") != "completed" or not SHA256.match(str(snapshot.get("sha256"))):
                 raise BadBundle(f"snapshots[{index}] is not a completed snapshot with its SHA-256")
         _check_set(data.get("checklist_set"))
-        return cls(room=cast(RoomRecord, data["room"]), checklist_set=data.get("checklist_set"),
+        try:
+            sync = None if data.get("sync") is None else check_states(data["sync"])
+        except ValueError as exc:
+            raise BadBundle(str(exc)) from None
+        return cls(room=cast(RoomRecord, data["room"]), checklist_set=data.get("checklist_set"), sync=sync,
                    **{name: list(data.get(name, [])) for name in ROOM_LISTS})
 
 

@@ -2,8 +2,9 @@
 
 ``format`` says what a pack holds and what limits a received one must keep; ``signature`` signs and checks the
 manifest with the installation's signing key; ``export`` writes a pack; ``reader`` checks a received one
-completely before anything is written; ``importer`` brings a room new to this installation in. Merging a pack into
-a room this installation has, conflicts and sync between paired installations are later parts of issue 19.
+completely before anything is written; ``importer`` brings a room new to this installation in, or hands a room it
+has to ``merge`` (``merge_plan`` decides field by field with the version vectors ``states`` keeps; a field both
+sides changed is a conflict for an admin). Sync between paired installations is a later part of issue 19.
 """
 
 from .export import export_pack, pack_file_name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -30,6 +31,7 @@ from .format import (
     snapshot_entry,
 )
 from .signature import sign_manifest, signer_of
+from .states import caught_up
 
 CHUNK = 1024 * 1024
 
@@ -108,6 +110,7 @@ def write_pack(sts: StsApp, user: User, room_id: str, target: IO[bytes], *, snap
     origin = installation_id(sts.layout)
     sts.rooms.audit(room_id, user.email, "room pack exported", f"by installation {origin}")
     bundle = bundle_of(sts, room_id, snapshots)
+    bundle = dataclasses.replace(bundle, sync=caught_up(sts, room_id, bundle))  # what a merge on the other side needs
     records = json.dumps(bundle.to_json(), ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
     files = [FileEntry(name=RECORDS, sha256=hashlib.sha256(records).hexdigest(), size=len(records))]
     with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as archive:

@@ -5,7 +5,7 @@ here). Then the writes, ordered so that a process killed at any point leaves the
 (document versions, snapshot PDFs), each written atomically under its own id; the checklists; the snapshot
 records; the activity log; the room's other records, one write per table; the room record last, in one write.
 Records of that room id left by a killed import are replaced by the next one. A room this installation already
-has is refused (409): merging is a later part of issue 19.
+has is merged instead (:mod:`.merge`).
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ from ..services.users import User
 from ..signing import load_identity
 from ..store import Database
 from .format import PackLimits, PackRefused, document_entry, snapshot_entry
+from .merge import merge_pack
 from .reader import ReceivedPack, open_pack
 from .signature import Signer
+from .states import adopt_states
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ class ImportResult:
     files: int
     activity: int
     trusted_now: bool  # the signer's CA was trusted by this import (--trust)
+    merged: bool = False  # the room was here already: the pack was merged into it
+    taken: int = 0  # merged: fields that took the other side's value
+    conflicts: int = 0  # merged: conflicts opened (both values kept, for an admin to choose)
 
 
 def peers(sts: StsApp) -> TrustedPeers:
@@ -82,7 +87,8 @@ def import_pack(sts: StsApp, user: User, source: Path | IO[bytes], *, trust: boo
 
     :param trust: trust the signer's CA first, if this installation does not (an admin who checked it).
     :raises PackRefused: a check failed (one line; nothing changed).
-    :raises Conflict: the room exists here already (merging is not built yet), or a record id is taken.
+    :raises Conflict: the room exists here and the pack cannot be merged (no field versions), or a record id is
+        taken.
     :raises Forbidden: ``user`` is not an admin.
     """
     _admin(user, "import a room pack")
@@ -105,6 +111,16 @@ def import_lock(sts: StsApp) -> Iterator[None]:
 def _write(sts: StsApp, user: User, pack: ReceivedPack, known: bool) -> ImportResult:
     """Check that the room and its files are new here, then write: files, then records, the room's last."""
     bundle = pack.bundle
+    # -- a room this installation has: merged (sts_snapshots.packs.merge) -----------------------------
+    if sts.rooms.get(bundle.room_id) is not None:
+        plan, opened = merge_pack(sts, user, pack, _files_to_write(sts, pack))
+        if not known:
+            _trust(sts, user, pack.signer)
+        return ImportResult(room_id=bundle.room_id, title=bundle.room["title"], origin=pack.signer.installation_id,
+                            documents=len(bundle.documents), snapshots=len(plan.snapshots), files=plan.new_versions,
+                            activity=len(plan.changes) + len(plan.reads), trusted_now=not known, merged=True,
+                            taken=len(plan.taken), conflicts=opened)
+    # -- end of merging -------------------------------------------------------------------------------
     sts.rooms.check_import(bundle)
     wanted = _files_to_write(sts, pack)
     # every check is passed: from here on, writes
@@ -118,6 +134,7 @@ def _write(sts: StsApp, user: User, pack: ReceivedPack, known: bool) -> ImportRe
         sts.checklists.book.import_room(bundle.room_id, bundle.checklist_set, bundle.checklists, user.email)
         sts.pipeline.records.import_room(bundle.room_id, bundle.snapshots)
         sts.rooms.import_room(bundle)
+    adopt_states(sts, bundle)  # after the room: a room killed half way has none, and the next import sets them
     sts.rooms.log(bundle.room_id, user.email, "room imported",
                   f"from a room pack of installation {pack.signer.installation_id}")
     return ImportResult(room_id=bundle.room_id, title=bundle.room["title"], origin=pack.signer.installation_id,

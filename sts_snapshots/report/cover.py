@@ -12,6 +12,7 @@ from sts_snapshots.domain.window import window_text
 from sts_snapshots.report import contents, theme
 from sts_snapshots.report.borb_setup import clear_borb_caches, new_document, write_document
 from sts_snapshots.report.canvas import Line, PageCanvas, Style, wrap
+from sts_snapshots.report.cover_conflicts import conflicts_note
 from sts_snapshots.report.cover_parts import (
     attention,
     banner,
@@ -89,6 +90,7 @@ def render_cover(model: ReportModel, facts: SnapshotFacts, fonts_dir: Path | Non
     y = canvas.lines(theme.MARGIN_X, y - 2, clip(wrap(where, Style(regular, 10, theme.MUTED), w), 2, more), w)
 
     y = banner(canvas, styles, y - 16, readiness)
+    y = conflicts_note(canvas, styles, y, model)  # merge conflicts still open (issue 19): nothing when none
     y = tiles(canvas, styles, y - 8, readiness)
 
     column = (w - 24) / 2

@@ -89,6 +89,21 @@ class ActivityChain:
             if changes:
                 self._activity.shard(room_id).insert_many(changes)
             self._audit.rewrite(room_id, reads)
+
+    def add_entries(self, room_id: str, changes: list[dict[str, Any]], reads: list[dict[str, Any]]) -> int:
+        """Add the entries of a merged room pack that the room lacks here (by id), as they are: appended, nothing
+        rewritten, so every origin's chain stays checkable. Returns how many were added."""
+        with self._room_lock(room_id):
+            table = self._activity.shard(room_id)
+            have = {e["id"] for e in table.all()}
+            new_changes = [e for e in changes if e["id"] not in have]
+            if new_changes:
+                table.insert_many(new_changes)
+            have_reads = {e.get("id") for e in self._audit.read(room_id)}
+            new_reads = [e for e in reads if e.get("id") not in have_reads]
+            for entry in new_reads:
+                self._audit.append(room_id, entry)
+            return len(new_changes) + len(new_reads)
     # -- end of room packs ----------------------------------------------------------------------------------
 
     def chain_heads(self, room_id: str) -> list[ChainHead]:

@@ -166,6 +166,13 @@ class ChecklistBook:
                 self.checklists.insert_many(checklists)
             if document is not None:
                 self.attach(room_id, document, actor)
+
+    def put_checklists(self, room_id: str, checklists: list[ChecklistRecord]) -> None:
+        """Store the checklists a merge of a room pack changed or added, each replaced whole in one step."""
+        with self._db.locked():
+            for checklist in checklists:
+                if checklist["room_id"] == room_id:
+                    self.checklists.upsert(checklist)
     # -- end of room packs ----------------------------------------------------------------------------------
 
     def gate(self, room_id: str, vessels: list[VesselRecord]) -> tuple[int, int]:

@@ -321,9 +321,13 @@ class RoomService:
     # -- a room brought whole from a room pack (sts_snapshots.packs) ------------------------------------
     def check_import(self, bundle: RoomBundle) -> None:
         """Whether :meth:`import_room` would take ``bundle``; :raises Conflict: saying why not."""
+        if self._rooms.get(bundle.room_id) is not None:
+            raise Conflict("this installation has this room already: its pack is merged into it instead")
+        self.check_ids(bundle)
+
+    def check_ids(self, bundle: RoomBundle) -> None:
+        """:raises Conflict: a record id of ``bundle`` belongs to another room here."""
         room_id = bundle.room_id
-        if self._rooms.get(room_id) is not None:
-            raise Conflict("this installation has this room already: merging room packs is not built yet")
         for name, ids in bundle.record_ids().items():
             table: TableLike[Any] = self._db.table(name)
             for record_id in ids:
@@ -334,9 +338,10 @@ class RoomService:
     def import_room(self, bundle: RoomBundle) -> None:
         """Insert a room new to this installation exactly as ``bundle`` holds it: same ids, same activity chains.
 
-        Only a room new here: merging a pack into a room this installation has (issue 19, part 2) is not built
-        yet, so that is a Conflict. Records of the room's id that an import killed half way left behind are
-        replaced; the room record itself goes in last, in one write, so until then the room does not exist.
+        Only a room new here: a pack of a room this installation has is merged (``sts_snapshots.packs.merge``,
+        through :meth:`put_records`), so that is a Conflict here. Records of the room's id that an import killed
+        half way left behind are replaced; the room record itself goes in last, in one write, so until then the
+        room does not exist.
 
         :raises Conflict: see :meth:`check_import`.
         """
@@ -350,6 +355,20 @@ class RoomService:
                 if rows:
                     table.insert_many(list(rows))  # type: ignore[arg-type]
             self._rooms.insert(bundle.room)
+
+    def put_records(self, room_id: str, changed: dict[str, list[dict[str, Any]]]) -> None:
+        """Store the records a merge of a room pack changed or added (``changed`` by table: ``room`` and the
+        room's ``vessels``, ``parties``, ``documents``, ``approvals``), each replaced whole in one step; the room
+        record last."""
+        with self._db.locked():
+            for name in ("vessels", "parties", "documents", "approvals"):
+                table: TableLike[Any] = self._db.table(name)
+                for record in changed.get(name, []):
+                    if record["room_id"] == room_id:
+                        table.upsert(record)
+            for record in changed.get("room", []):
+                if record["id"] == room_id:
+                    self._rooms.upsert(record)  # type: ignore[arg-type]
     # -- end of room packs ----------------------------------------------------------------------------------
 
     def document(self, room_id: str, doc_id: str) -> Document:

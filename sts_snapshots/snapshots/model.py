@@ -98,7 +98,8 @@ def _checklists(checklists: ChecklistService | None, room_id: str) -> list[Repor
 
 
 def gather_snapshot(rooms: RoomService, documents: DocumentService, snapshot: SnapshotRecord,
-                    checklists: ChecklistService | None = None, limits: Limits = DEFAULT_LIMITS) -> ReportModel:
+                    checklists: ChecklistService | None = None, limits: Limits = DEFAULT_LIMITS,
+                    conflicts: list[str] | None = None) -> ReportModel:
     """The report model of ``snapshot``'s room as it is now, with the options the snapshot was requested with.
 
     :raises LookupError: the room no longer exists.
@@ -106,19 +107,20 @@ def gather_snapshot(rooms: RoomService, documents: DocumentService, snapshot: Sn
     o = options_of(snapshot)
     return gather(rooms, documents, snapshot["room_id"], o["include_documents"], include_activity=o["include_activity"],
                   include_approvals=o["include_approvals"], activity_limit=o["activity_limit"], checklists=checklists,
-                  limits=limits)
+                  limits=limits, conflicts=conflicts)
 
 
 def gather(rooms: RoomService, documents: DocumentService, room_id: str, include_documents: bool, *,
            include_activity: bool = True, include_approvals: bool = True,
            activity_limit: int = DEFAULT_ACTIVITY_LIMIT, checklists: ChecklistService | None = None,
-           limits: Limits = DEFAULT_LIMITS) -> ReportModel:
+           limits: Limits = DEFAULT_LIMITS, conflicts: list[str] | None = None) -> ReportModel:
     """The report model of a room as it is now (the format: :mod:`sts_snapshots.domain.report_model`).
 
     :param include_activity: print the activity log (the newest ``activity_limit`` entries).
     :param include_approvals: print the parties' approvals.
     :param checklists: the checklist service, for the room's checklists (without it the report has none).
     :param limits: what an included file may cost (the settings ``include_max_*``).
+    :param conflicts: the room's open merge conflicts, one line each (the cover names them).
     :raises LookupError: the room no longer exists.
     """
     room = rooms.get(room_id)
@@ -177,5 +179,7 @@ def gather(rooms: RoomService, documents: DocumentService, room_id: str, include
         included_files=included,
         content_key="",  # the key covers every other field: computed last, below
     )
+    if conflicts:
+        model["conflicts"] = list(conflicts)
     model["content_key"] = content_key(model)
     return model

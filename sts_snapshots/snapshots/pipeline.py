@@ -20,6 +20,7 @@ from ..services.checklists import ChecklistService
 from ..services.documents import DocumentService
 from ..services.rooms import RoomService
 from ..services.snapshot_records import SnapshotRecords
+from ..services.sync_state import SyncState
 from ..services.tasks import TaskStore
 from ..services.users import UserService
 from ..settings import Settings
@@ -52,6 +53,7 @@ class Pipeline:
     include_limits: Limits = Limits()
     signer: SignerConfig | None = None  # None: snapshots are not signed (bench and tests of the render alone)
     checklists: ChecklistService | None = None  # None: the report has no checklists (bench)
+    sync: SyncState | None = None  # the rooms' open merge conflicts, for the cover (None: none, as in the bench)
 
 
 def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | None:
@@ -68,7 +70,8 @@ def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | 
     output = p.layout.snapshot_pdf(snapshot_id)
     started = time.perf_counter()
     try:
-        model = gather_snapshot(p.rooms, p.documents, snapshot, p.checklists, limits=p.include_limits)
+        model = gather_snapshot(p.rooms, p.documents, snapshot, p.checklists, limits=p.include_limits,
+                                conflicts=p.sync.open_lines(snapshot["room_id"]) if p.sync else None)
         p.tasks.progress(task_id, GATHERED)
         key = model["content_key"]
         hit = p.cache.get(key)

@@ -86,7 +86,11 @@ def open_import_dialog(sts: StsApp, user: User) -> None:
                         .props("unelevated no-caps color=primary").mark("pack-trust")
             return
         dialog.close()
-        widgets.notify_ok(f"Imported {result.title} ({result.documents} documents, {result.files} files)")
+        if result.merged:
+            widgets.notify_ok(f"Merged into {result.title}: {result.taken} fields taken, {result.files} new files, "
+                              f"{result.conflicts} conflicts (shown on the room page)")
+        else:
+            widgets.notify_ok(f"Imported {result.title} ({result.documents} documents, {result.files} files)")
         ui.navigate.to(f"/rooms/{result.room_id}")
 
     async def received(event: events.UploadEventArguments) -> None:
@@ -101,8 +105,8 @@ def open_import_dialog(sts: StsApp, user: User) -> None:
                           f"Larger than {limit_mb} MB: import it with 'sts-snapshots room import FILE'"))) \
                 .props("accept=.stsroom flat color=white text-color=primary").classes("sts-upload") \
                 .mark("pack-upload")
-            ui.label("A room new to this installation is created as it is. Merging into a room this installation "
-                     "has is not built yet.").classes("sts-muted text-[13px]")
+            ui.label("A room new to this installation is created as it is; one it has is merged: a field both "
+                     "installations changed is a conflict, shown on the room page.").classes("sts-muted text-[13px]")
             message = ui.label("").classes("text-negative text-[14px] break-all").mark("pack-message")
             trust_row = ui.row()
         with ui.row().classes("sts-dialog-actions"):

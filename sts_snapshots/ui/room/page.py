@@ -12,6 +12,7 @@ from ...services.errors import NotFound
 from ..shell import session, theme, threads, widgets
 from .activity import ActivitySection
 from .checklists import ChecklistsSection
+from .conflicts import ConflictsSection
 from .context import RoomContext
 from .documents import DocumentsSection
 from .header import room_header
@@ -46,6 +47,7 @@ def register(sts: StsApp) -> None:
                 ui.button("All rooms", icon="arrow_back", on_click=lambda: ui.navigate.to("/")) \
                     .props("flat dense no-caps color=secondary").mark("back-to-rooms")
             header = room_header(ctx)
+            conflicts = ConflictsSection(ctx)  # merge conflicts of room packs: shown only while one is open
             with ui.element("div").classes("grid grid-cols-1 xl:grid-cols-3 gap-6 w-full items-start"):
                 with ui.column().classes("xl:col-span-2 gap-4 min-w-0"):
                     documents = DocumentsSection(ctx)
@@ -54,7 +56,7 @@ def register(sts: StsApp) -> None:
                     snapshots = SnapshotsSection(ctx)
                     parties = PartiesSection(ctx)
                     activity = ActivitySection(ctx)
-            for section in (header, documents, checklists, snapshots, parties, activity):
+            for section in (header, conflicts, documents, checklists, snapshots, parties, activity):
                 await section.reload()
             snapshots.start_polling()
         return None

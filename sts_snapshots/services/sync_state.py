@@ -1,0 +1,136 @@
+"""Per room, what this installation last saw of each mergeable field, and the merge conflicts still open.
+
+Its own two tables in the rooms store: ``sync_fields`` (one record per room: every field's last seen value and
+version vector, :mod:`..domain.sync_fields`) and ``merge_conflicts`` (one record per conflict: both values, both
+origins, until an admin keeps one).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from typing_extensions import TypedDict
+
+from ..domain.ids import new_id
+from ..domain.sync_fields import FieldState, Records, VersionVector, bumped, describe, slots_of
+from ..domain.time import now_iso
+from ..store import DatabaseLike, TableLike
+
+
+class _FieldsRow(TypedDict):
+    id: str  # the room's id
+    fields: dict[str, FieldState]
+
+
+class ConflictRecord(TypedDict):
+    id: str
+    room_id: str
+    key: str  # the field's key, e.g. document:<id>:status
+    label: str  # what a person calls the field
+    local: dict[str, Any]  # this installation's value (in force until resolved), with what it carries
+    remote: dict[str, Any]  # the other installation's value, with what it carries
+    local_origin: str
+    remote_origin: str
+    local_vv: VersionVector
+    remote_vv: VersionVector
+    rule: str  # empty for two values; else the checklist rule the merged state breaks
+    opened_at: str
+    status: str  # open | resolved | settled (the other side's resolution came in a pack)
+    resolved_by: str | None
+    resolved_at: str | None
+    kept: str | None  # local | remote
+
+
+class ConflictView(TypedDict):
+    """An open conflict as the API answers it and the room page shows it: the values also in words."""
+
+    id: str
+    key: str
+    label: str
+    local: dict[str, Any]
+    remote: dict[str, Any]
+    local_text: str
+    remote_text: str
+    local_origin: str
+    remote_origin: str
+    rule: str
+    opened_at: str
+
+
+def conflict_view(c: ConflictRecord) -> ConflictView:
+    return ConflictView(id=c["id"], key=c["key"], label=c["label"], local=c["local"], remote=c["remote"],
+                        local_text=describe(c["local"]), remote_text=describe(c["remote"]),
+                        local_origin=c["local_origin"], remote_origin=c["remote_origin"], rule=c["rule"],
+                        opened_at=c["opened_at"])
+
+
+class SyncState:
+    def __init__(self, db: DatabaseLike) -> None:
+        self._db = db
+        self._fields: TableLike[_FieldsRow] = db.table("sync_fields")
+        self._conflicts: TableLike[ConflictRecord] = db.table("merge_conflicts")
+
+    def fields(self, room_id: str) -> dict[str, FieldState]:
+        row = self._fields.get(room_id)
+        return dict(row["fields"]) if row else {}
+
+    def store(self, room_id: str, fields: dict[str, FieldState]) -> None:
+        self._fields.upsert(_FieldsRow(id=room_id, fields=fields))
+
+    def catch_up(self, room_id: str, origin: str, records: Records) -> dict[str, FieldState]:
+        """Bump ``origin``'s counter of every field whose value in ``records`` differs from the one last seen (a
+        field seen for the first time starts at 1), store and return the states."""
+        with self._db.locked():
+            states = self.fields(room_id)
+            changed = False
+            for key, slot in slots_of(records).items():
+                value = slot.read(records)
+                if value is None:
+                    continue
+                known = states.get(key)
+                if known is None or known["value"] != value:
+                    states[key] = FieldState(value=value, vv=bumped(known["vv"] if known else {}, origin))
+                    changed = True
+            if changed or self._fields.get(room_id) is None:
+                self.store(room_id, states)
+            return states
+
+    # -- conflicts ---------------------------------------------------------------------------------
+    def conflicts(self, room_id: str, *, open_only: bool = True) -> list[ConflictRecord]:
+        found = self._conflicts.find(room_id=room_id)
+        return sorted((c for c in found if c["status"] == "open" or not open_only), key=lambda c: c["opened_at"])
+
+    def conflict(self, room_id: str, conflict_id: str) -> ConflictRecord | None:
+        found = self._conflicts.get(conflict_id)
+        return found if found is not None and found["room_id"] == room_id else None
+
+    def open_conflict(self, room_id: str, key: str, label: str, local: dict[str, Any], remote: dict[str, Any],
+                      origins: tuple[str, str], vvs: tuple[VersionVector, VersionVector], rule: str = "") -> bool:
+        """Record a conflict, unless the same one (field, both values) is open already, or, for a broken checklist
+        rule, was decided already for these same sign-offs; True when recorded."""
+        for c in self._conflicts.find(room_id=room_id, key=key):
+            decided = bool(rule) and c["rule"] == rule
+            if c["local"] == local and c["remote"] == remote and (c["status"] == "open" or decided):
+                return False
+        self._conflicts.insert(ConflictRecord(
+            id=new_id(), room_id=room_id, key=key, label=label, local=local, remote=remote, local_origin=origins[0],
+            remote_origin=origins[1], local_vv=vvs[0], remote_vv=vvs[1], rule=rule, opened_at=now_iso(),
+            status="open", resolved_by=None, resolved_at=None, kept=None))
+        return True
+
+    def close(self, conflict_id: str, status: str, by: str, kept: str | None) -> None:
+        self._conflicts.update(conflict_id, {"status": status, "resolved_by": by, "resolved_at": now_iso(),
+                                             "kept": kept})
+
+    def close_open(self, room_id: str, key: str, by: str) -> int:
+        """Close the open conflicts of ``key`` that a value from the other side settled; how many."""
+        found = self._conflicts.find(room_id=room_id, key=key, status="open")
+        for c in found:
+            self.close(c["id"], "settled", by, None)
+        return len(found)
+
+    def open_lines(self, room_id: str) -> list[str]:
+        """One line per open conflict of the room (the snapshot cover prints them)."""
+        return [f"{c['label']}: {describe(c['local'])} here, {describe(c['remote'])} at installation "
+                f"{c['remote_origin']}" + (f" ({c['rule']})" if c["rule"] else "")
+                for c in self.conflicts(room_id)]
