@@ -16,7 +16,7 @@ from .machine import machine_line
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.json"
 BENCHMARKS = REPO / "BENCHMARKS.md"
-ORDER = ("latency", "generation", "cache", "store", "throughput", "memory", "scripts", "distributed")
+ORDER = ("latency", "generation", "cache", "store", "throughput", "memory", "scripts", "distributed", "fleet")
 
 
 @dataclass
@@ -70,7 +70,8 @@ def render(sections: dict[str, Section]) -> str:
         "Measured by `python -m bench` (see `bench/`): the real server runs as a subprocess on a free loopback "
         "port with its own temporary data folder, and an HTTP client (httpx, async) drives it. Rerun everything "
         "with `.venv/bin/python -m bench`, or one item with `.venv/bin/python -m bench "
-        "latency|generation|cache|store|throughput|memory|scripts`; each run replaces its own section below. The "
+        "latency|generation|cache|store|throughput|memory|scripts|distributed|fleet`; each run replaces its own "
+        "section below. The "
         "client runs on the same machine as the server and its workers, so it competes with them for the cores. "
         "Timings are noisy on a small shared machine (each section gives the load average when it finished): "
         "read the ratios and the orders of magnitude, not the last digit.\n",
