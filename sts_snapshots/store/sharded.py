@@ -66,6 +66,10 @@ class ShardedTable:
                 return key
         return None
 
+    def check(self) -> int:
+        """See :meth:`ShardedDatabase.check`."""
+        return self._shards.check()
+
     def drop(self, key: str) -> None:
         """Remove ``key``'s shard whole: its file and lock file, or its in-memory table (gone already is fine)."""
         self._shards.drop(key)

@@ -19,7 +19,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .database import Database
+from .database import Database, StoreCorruptError
+from .storage import AtomicJSONStorage, StorageFormatError
 
 log = logging.getLogger(__name__)
 KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -105,6 +106,22 @@ class ShardedDatabase:
         with self._lock:
             database = self._databases.get(key)
         return database is not None and bool(database.table_names())
+
+    def check(self) -> int:
+        """Read every shard file once, as a start does with a single-file store, so that a damaged one stops the
+        start (naming it) instead of failing its room's requests later; nothing is kept. Returns how many.
+
+        :raises StoreCorruptError: a file that is not a TinyDB JSON document.
+        """
+        files = self.files()
+        for path in files:
+            try:
+                AtomicJSONStorage(path).read()
+            except StorageFormatError as exc:
+                raise StoreCorruptError(path, str(exc)) from None
+            except FileNotFoundError:
+                continue  # dropped meanwhile
+        return len(files)
 
     def drop(self, key: str) -> None:
         """Remove ``key``'s shard whole: its file and lock file, or its in-memory tables (gone already is fine)."""

@@ -57,6 +57,8 @@ class Stores:
         tasks.migrate_hashed(layout.tasks / "tasks.json")
         checklists = Database(layout.db / "checklists.json")
         move_room_checklists(checklists, room_checklists)
+        for sharded in (rooms, room_checklists, tasks):  # as the single files were read at start (~0.2 s per 1,000)
+            sharded.check()
         return cls(
             users=Database(layout.db / "users.json"),
             rooms=rooms,
