@@ -393,3 +393,35 @@ def test_many_threads_write_at_once_without_loss(backend: Backend) -> None:
     for thread in threads:
         thread.join(60)
     assert table.count() == 100 and time.monotonic() - start < 60
+
+
+@pytest.mark.postgres
+def test_schema_2_moves_the_records_of_a_database_of_the_single_shard_layout(pg_url: str) -> None:
+    import psycopg
+    from psycopg.types.json import Jsonb
+
+    from sts_snapshots.services.tasks import TaskStore
+    from sts_snapshots.store.postgres_schema import ensure_schema
+
+    stores = Stores.on_postgres(pg_url)
+    try:
+        with psycopg.connect(pg_url, autocommit=True) as conn:  # back to what version 1 wrote
+            conn.execute("DROP INDEX sts_records_shard")
+            conn.execute("DELETE FROM sts_schema WHERE version = 2")
+            for store, table, doc in (("rooms", "rooms", {"id": "r1"}),
+                                      ("rooms", "documents", {"id": "d1", "room_id": "r1"}),
+                                      ("checklists", "template_sets", {"id": "generic@1"}),
+                                      ("checklists", "room_sets", {"id": "r1"}),
+                                      ("checklists", "checklists", {"id": "c1", "room_id": "r1"}),
+                                      ("tasks", "tasks", {"id": "snapshot-x", "status": "pending"})):
+                conn.execute("INSERT INTO sts_records (store, tbl, shard, id, doc) VALUES (%s, %s, '', %s, %s)",
+                             (store, table, doc["id"], Jsonb(doc)))
+            assert ensure_schema(conn, "the test database") == 1
+        assert stores.rooms.keys() == ["r1"] and stores.rooms.database("r1").table("documents").get("d1") is not None
+        assert stores.rooms.database("r1").table("rooms").get("r1") == {"id": "r1"}
+        assert stores.checklists.table_names() == {"template_sets"}
+        assert stores.room_checklists.database("r1").table("checklists").get("c1") is not None
+        assert stores.room_checklists.database("r1").table("room_sets").get("r1") == {"id": "r1"}
+        assert TaskStore(stores.tasks).get("snapshot-x") == {"id": "snapshot-x", "status": "pending"}
+    finally:
+        stores.close()
