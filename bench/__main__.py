@@ -16,19 +16,19 @@ log = logging.getLogger("bench")
 
 
 def _runner(item: str) -> Callable[[Workspace, bool], Section]:
-    from . import cache, distributed, generation, latency, memory, packs, scripts, store, throughput
+    from . import cache, distributed, fleet, generation, latency, memory, packs, scripts, store, throughput
 
     runners: dict[str, Callable[[Workspace, bool], Section]] = {
         "latency": latency.run, "generation": generation.run, "cache": cache.run,
         "store": lambda _ws, quick: store.run(quick), "throughput": throughput.run, "memory": memory.run,
-        "scripts": scripts.run, "distributed": distributed.run,
+        "scripts": scripts.run, "distributed": distributed.run, "fleet": fleet.run,
         "packs": packs.run}
     return runners[item]
 
 
 def rerender(output: Path) -> int:
     """Rebuild the sections that know how to from their stored data, then BENCHMARKS.md."""
-    from . import latency, memory, throughput
+    from . import fleet, latency, memory, throughput
 
     stored = load_results()
     fresh = []
@@ -38,6 +38,9 @@ def rerender(output: Path) -> int:
     if "memory" in stored:
         old = stored["memory"]
         fresh.append(memory.build(old.data["rows"], old.quick, old.machine))
+    if "fleet" in stored:
+        old = stored["fleet"]
+        fresh.append(fleet.build(old.data, old.quick, old.machine))
     if "throughput" in stored:
         old = stored["throughput"]
         fresh.append(throughput.build(old.data["results"], old.quick, old.machine))

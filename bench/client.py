@@ -90,15 +90,17 @@ async def gather_limited(count: int, concurrency: int, job: Callable[[int], Awai
 
 
 def read_tasks(data_dir: Path) -> list[dict[str, Any]]:
-    """The server's task records, read from its TinyDB file (atomically replaced, so always whole).
+    """The server's task records, read from its TinyDB files (atomically replaced, so always whole).
 
     Reading the file puts no load on the server, unlike polling a hundred tasks over HTTP.
     """
-    path = data_dir / "uploads" / ".tasks" / "tasks.json"
-    try:
-        return list(json.loads(path.read_bytes()).get("tasks", {}).values())
-    except (OSError, ValueError):
-        return []
+    found = []
+    for path in sorted((data_dir / "uploads" / ".tasks" / "by-id").glob("*.json")):  # spread over files by id
+        try:
+            found += json.loads(path.read_bytes()).get("tasks", {}).values()
+        except (OSError, ValueError):
+            continue
+    return found
 
 
 def task_counts(data_dir: Path) -> dict[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 from typing import Any
 
 from .client import Api, drain, gather_limited
@@ -18,15 +19,20 @@ from .workspace import Workspace
 log = logging.getLogger("bench")
 
 
+def _kb(folder: Path) -> float:
+    """The task records' size on disk (every shard file)."""
+    return sum(f.stat().st_size for f in folder.glob("*.json")) / 1024
+
+
 async def _run(ws: Workspace, total: int, batch: int) -> list[dict[str, Any]]:
     with ws.server(ServerOptions()) as server:
-        tasks_file = server.data_dir / "uploads" / ".tasks" / "tasks.json"
+        tasks_dir = server.data_dir / "uploads" / ".tasks" / "by-id"
         async with Api(server.base_url) as api:
             room = ws.rooms["demo"]
             first = await timed_generation(api, room, False, None)
             rows = [{"snapshots": 1, "server_kb": rss_kb(server.pid),
                      "workers_kb": sum(worker_rss(server.pid).values()),
-                     "tasks_kb": tasks_file.stat().st_size / 1024, "seconds": first["e2e"], "create": None, "hits": 0}]
+                     "tasks_kb": _kb(tasks_dir), "seconds": first["e2e"], "create": None, "hits": 0}]
             done = 1
             while done < total:
                 size = min(batch, total - done)
@@ -44,7 +50,7 @@ async def _run(ws: Workspace, total: int, batch: int) -> list[dict[str, Any]]:
                 hits = sum(1 for t in finished if (t.get("result") or {}).get("was_cached"))
                 rows.append({"snapshots": done, "server_kb": rss_kb(server.pid),
                              "workers_kb": sum(worker_rss(server.pid).values()),
-                             "tasks_kb": tasks_file.stat().st_size / 1024,
+                             "tasks_kb": _kb(tasks_dir),
                              "seconds": asyncio.get_running_loop().time() - started,
                              "create": summary(creates)["p50"], "hits": hits, "batch": size})
                 log.info("server memory: %s", rows[-1])

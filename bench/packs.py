@@ -75,5 +75,5 @@ def run(ws: Workspace, quick: bool = False) -> Section:
         " whole pack first (entry names, sizes, every SHA-256, the signature and the signer), then writes the files "
         f"and the records into an empty installation. Median of {reps}. (No numeric target in the issue.)\n\n"
         + table(["Room", "Documents", "Files", "Pack", "Export", "Import"], rows))
-    return Section("packs", "10. Room packs: export, import, size", body, describe_machine(), [], quick,
+    return Section("packs", "11. Room packs: export, import, size", body, describe_machine(), [], quick,
                    {"results": r})

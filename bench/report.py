@@ -16,7 +16,8 @@ from .machine import machine_line
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.json"
 BENCHMARKS = REPO / "BENCHMARKS.md"
-ORDER = ("latency", "generation", "cache", "store", "throughput", "memory", "scripts", "distributed", "packs")
+ORDER = ("latency", "generation", "cache", "store", "throughput", "memory", "scripts", "distributed", "fleet",
+         "packs")
 
 
 @dataclass

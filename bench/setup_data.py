@@ -25,7 +25,6 @@ from sts_snapshots.domain.documents import Document
 from sts_snapshots.domain.records import DocumentRecord
 from sts_snapshots.domain.time import utcnow
 from sts_snapshots.settings import Settings
-from sts_snapshots.store import Database
 
 log = logging.getLogger("bench")
 ROOMS_FILE = "bench-rooms.json"
@@ -61,7 +60,7 @@ def make_room(sts: StsApp, documents: int) -> str:
         raise ValueError(f"a room has at least {have} documents, not {documents}")
     kinds = [t.code for t in types_for("operation")]
     # more documents than a room requires: written to the store file, as a room grown over years would hold them
-    Database(sts.layout.db / "rooms.json").table("documents").insert_many([
+    sts.stores.rooms.database(room_id).table("documents").insert_many([
         Document(room_id=room_id, type_code=kinds[i % len(kinds)],
                  notes=f"Additional {BY_CODE[kinds[i % len(kinds)]].name.lower()} no. {i + 1} for this operation, "
                        "kept with the clearance record.").to_record()

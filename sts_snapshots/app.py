@@ -71,7 +71,7 @@ def build_app(settings: Settings, *, today: Callable[[], date] | None = None) ->
     users = UserService(stores.users, throttle=throttle_of(stores, "login"))
     chain = ActivityChain(installation, stores.activity, stores.audit)
     chain.migrate()  # logs written before chains existed get theirs, once
-    book = ChecklistBook(stores.checklists, settings.checklist_set)
+    book = ChecklistBook(stores.checklists, stores.room_checklists, settings.checklist_set)
     book.install(sample_checklist_set().read_text(encoding="utf-8"), "sts-snapshots", if_missing=True)
     rooms = RoomService(stores.rooms, stores.activity, stores.audit, chain=chain, today=today,
                         checklist_gate=book.gate, release_vessel=book.release_vessel)

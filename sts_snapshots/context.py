@@ -18,6 +18,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from . import __version__
 from .datadir import DataLayout
 from .datadir.marker import write_start_marker
+from .domain.time import now_iso
 from .metrics.recorder import MetricsRecorder
 from .services.auth import TokenIssuer
 from .services.checklists import ChecklistService
@@ -32,7 +33,7 @@ from .snapshots.cache import PdfCache
 from .snapshots.cleanup import CleanupResult, run_cleanup
 from .snapshots.pipeline import Pipeline, generate_snapshot
 from .snapshots.queue import add_maintenance, add_metrics_flush
-from .snapshots.recovery import recover
+from .snapshots.recovery import fail_orphans, recover
 from .store.stores import Stores
 
 if TYPE_CHECKING:  # imported at run time only in the distributed mode: it loads procrastinate and psycopg
@@ -96,12 +97,20 @@ class StsApp:
         self.scheduler.start()
         write_start_marker(self.layout)
         log.info("Registered PDF generation background task handler")
-        for snapshot_id in self.recover():
+        started = now_iso()
+        for snapshot_id in self.recover(orphans=False):
             self.queue.submit(snapshot_id)
+        # reads every room's snapshot records: once serving, in the maintenance thread, not before the first answer
+        self.scheduler.add_job(fail_orphans, args=(self.pipeline.records, self.tasks, self.layout, started),
+                               executor="maintenance", id="fail-orphans", replace_existing=True)
 
-    def recover(self) -> list[str]:
-        """Put right what a previous run left unfinished (:func:`~.snapshots.recovery.recover`); the ids to run."""
-        return recover(self.pipeline.records, self.tasks, self.layout, self.settings.max_task_attempts)
+    def recover(self, orphans: bool = True) -> list[str]:
+        """Put right what a previous run left unfinished (:func:`~.snapshots.recovery.recover`, and with ``orphans``
+        :func:`~.snapshots.recovery.fail_orphans`); the ids to run."""
+        again = recover(self.pipeline.records, self.tasks, self.layout, self.settings.max_task_attempts)
+        if orphans:
+            fail_orphans(self.pipeline.records, self.tasks, self.layout)
+        return again
 
     def stop(self) -> None:
         if self.scheduler.running:

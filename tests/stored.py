@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from sts_snapshots.datadir import DataLayout
-from sts_snapshots.store import Database
+from sts_snapshots.store import Database, ShardedTable, hashed_key
 
 
 def edit_task(layout: DataLayout, task_id: str, changes: dict[str, Any]) -> None:
-    Database(layout.tasks / "tasks.json").table("tasks").update(task_id, changes)
+    ShardedTable(layout.task_records, "tasks").shard(hashed_key(task_id)).update(task_id, changes)
 
 
 def task_ids(layout: DataLayout) -> set[str]:
-    return {t["task_id"] for t in Database(layout.tasks / "tasks.json").table("tasks").all()}
+    tasks = ShardedTable(layout.task_records, "tasks")
+    return {t["task_id"] for key in tasks.keys() for t in tasks.shard(key).all()}
 
 
 def edit_cache_entry(layout: DataLayout, key: str, changes: dict[str, Any]) -> None:

@@ -260,7 +260,7 @@ async def test_checklists_stored_before_rounds_read_as_round_one(harness: Harnes
     h = harness
     room = await transfer_room(h)
     lists = await checklists(h, room)
-    table = h.sts.checklists.book.checklists
+    table = h.sts.checklists.book.checklists_of(room["id"])
     for c in lists:  # as an earlier version stored them: no round fields at all
         stored = table.get(c["id"])
         assert stored is not None

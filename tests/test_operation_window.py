@@ -109,7 +109,7 @@ async def test_planned_hours_default_patch_and_bad_input(fixed: Harness) -> None
 async def test_a_room_stored_before_planned_hours_reads_the_default(fixed: Harness) -> None:
     headers = fixed.auth("admin@example.com")
     created = (await fixed.client.post(f"{API}/rooms", json={"title": "Old"}, headers=headers)).json()
-    table = fixed.sts.stores.rooms.table("rooms")
+    table = fixed.sts.stores.rooms.database(created["id"]).table("rooms")
     old = {k: v for k, v in created.items() if k in table.get(created["id"])}  # type: ignore[union-attr]
     old.pop("planned_hours")
     table.remove(created["id"])

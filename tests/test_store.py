@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from sts_snapshots.store import Database, ShardedTable, StoreCorruptError
+from sts_snapshots.datadir import DataLayout
+from sts_snapshots.services.tasks import TaskStore
+from sts_snapshots.store import Database, ShardedDatabase, ShardedTable, StoreCorruptError
+from sts_snapshots.store.stores import Stores
 
 
 @pytest.fixture(params=["memory", "file"])
@@ -259,3 +262,74 @@ def test_two_openers_migrating_at_once_both_succeed_without_duplicates(tmp_path:
         thread.join(10)
     assert not errors and not any(t.is_alive() for t in threads)
     assert sorted(r["id"] for key in ("r0", "r1") for r in logs[0].shard(key).all()) == [f"e{i}" for i in range(6)]
+
+
+def _old_layout(layout: DataLayout) -> None:
+    """A data folder as the single-file layout left it: every room in db/rooms.json, the tasks in one file, the room
+    checklists beside the template sets."""
+    rooms = Database(layout.db / "rooms.json")
+    for room in ("room-a", "room-b"):
+        rooms.table("rooms").insert({"id": room, "title": room})
+        rooms.table("documents").insert_many([{"id": f"{room}-d{i}", "room_id": room} for i in range(3)])
+        rooms.table("parties").insert({"id": f"{room}-p", "room_id": room, "email": "a@example.com"})
+    rooms.close()
+    tasks = Database(layout.tasks / "tasks.json")
+    tasks.table("tasks").insert_many([{"id": f"snapshot-{i}", "task_id": f"snapshot-{i}", "status": "completed"}
+                                      for i in range(20)])
+    tasks.close()
+    checklists = Database(layout.db / "checklists.json")
+    checklists.table("template_sets").insert({"id": "generic@1"})
+    checklists.table("room_sets").insert({"id": "room-a", "set_id": "generic"})
+    checklists.table("checklists").insert_many([{"id": "c1", "room_id": "room-a"}, {"id": "c2", "room_id": "room-b"}])
+    checklists.close()
+
+
+def test_an_old_single_file_folder_is_moved_into_shards_once_and_safely_again(tmp_path: Path) -> None:
+    layout = DataLayout(tmp_path)
+    layout.prepare()
+    _old_layout(layout)
+    # an earlier attempt was cut off after writing one room's file: nothing is copied twice
+    ShardedDatabase(layout.room_records).database("room-a").table("documents").insert({"id": "room-a-d0",
+                                                                                        "room_id": "room-a"})
+    stores = Stores.open(layout)
+    try:
+        assert stores.rooms.keys() == ["room-a", "room-b"]
+        room_a = stores.rooms.database("room-a")
+        assert [d["id"] for d in room_a.table("documents").all()] == ["room-a-d0", "room-a-d1", "room-a-d2"]
+        assert room_a.table("rooms").all() == [{"id": "room-a", "title": "room-a"}]
+        assert stores.rooms.database("room-b").table("parties").count() == 1
+        assert not (layout.db / "rooms.json").exists() and (layout.db / "rooms.json.migrated").exists()
+        tasks = TaskStore(stores.tasks)
+        assert all(tasks.get(f"snapshot-{i}") is not None for i in range(20)) and sum(tasks.counts().values()) == 20
+        assert len(stores.tasks.keys()) > 1  # spread by id
+        assert stores.checklists.table_names() & {"template_sets"} and stores.checklists.table("room_sets").all() == []
+        assert stores.checklists.table("checklists").all() == []
+        assert stores.room_checklists.database("room-a").table("room_sets").get("room-a") is not None
+        assert [c["id"] for c in stores.room_checklists.database("room-b").table("checklists").all()] == ["c2"]
+    finally:
+        stores.close()
+    again = Stores.open(layout)  # nothing left to move
+    try:
+        assert again.rooms.database("room-a").table("documents").count() == 3
+        assert again.room_checklists.database("room-a").table("checklists").count() == 1
+    finally:
+        again.close()
+
+
+def test_shards_past_the_cached_ones_read_their_file_again(tmp_path: Path) -> None:
+    shards, other = ShardedDatabase(tmp_path, max_cached=2), ShardedDatabase(tmp_path)
+    for key in "abcde":
+        shards.database(key).table("t").insert({"id": key})
+    other.database("a").table("t").insert({"id": "from another opener"})
+    assert [r["id"] for r in shards.database("a").table("t").all()] == ["a", "from another opener"]
+    assert [shards.database(key).table("t").get(key) for key in "abcde"] == [{"id": k} for k in "abcde"]
+
+
+def test_a_batch_is_one_write_of_the_file(tmp_path: Path) -> None:
+    database = Database(tmp_path / "room.json")
+    before = (tmp_path / "room.json").exists()
+    with database.batch():
+        database.table("a").insert({"id": "1"})
+        database.table("b").insert_many([{"id": str(i)} for i in range(10)])
+        assert not (tmp_path / "room.json").exists()  # nothing written until the end
+    assert not before and Database(tmp_path / "room.json").table("b").count() == 10

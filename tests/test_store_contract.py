@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from sts_snapshots.datadir import DataLayout
-from sts_snapshots.store import AppendLog, Database, ShardedTable, after_commit, current_connection
+from sts_snapshots.store import AppendLog, Database, ShardedDatabase, ShardedTable, after_commit, current_connection
 from sts_snapshots.store.stores import Stores
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,9 +42,9 @@ class Backend:
 
 
 def memory_stores() -> Stores:
-    return Stores(users=Database(None), rooms=Database(None), activity=ShardedTable(None, "activity"),
-                  audit=AppendLog(None), snapshots=ShardedTable(None, "snapshots"), tasks=Database(None),
-                  cache_index=Database(None), checklists=Database(None))
+    return Stores(users=Database(None), rooms=ShardedDatabase(None), activity=ShardedTable(None, "activity"),
+                  audit=AppendLog(None), snapshots=ShardedTable(None, "snapshots"), tasks=ShardedTable(None, "tasks"),
+                  cache_index=Database(None), checklists=Database(None), room_checklists=ShardedDatabase(None))
 
 
 @pytest.fixture(params=["memory", "file", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -62,7 +62,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
 
 
 def test_records_go_in_and_out_as_copies(backend: Backend) -> None:
-    table = backend.stores().rooms.table("things")
+    table = backend.stores().users.table("things")
     record = {"id": "a", "tags": ["x"], "nested": {"n": 1}, "name": "Ørsted شركة"}
     assert table.insert(record) == record
     record["tags"].append("changed after insert")
@@ -71,7 +71,7 @@ def test_records_go_in_and_out_as_copies(backend: Backend) -> None:
     got["nested"]["n"] = 99
     assert table.get("a") == {"id": "a", "tags": ["x"], "nested": {"n": 1}, "name": "Ørsted شركة"}
     assert table.get("missing") is None
-    assert backend.stores().rooms.table("other").all() == []  # tables are apart
+    assert backend.stores().users.table("other").all() == []  # tables are apart
 
 
 def test_an_id_is_required_and_a_taken_one_refused(backend: Backend) -> None:
@@ -86,7 +86,7 @@ def test_an_id_is_required_and_a_taken_one_refused(backend: Backend) -> None:
 
 
 def test_upsert_replaces_in_one_step_and_order_is_insertion_order(backend: Backend) -> None:
-    table = backend.stores().tasks.table("tasks")
+    table = backend.stores().tasks.shard("ab")
     table.insert_many([{"id": "a", "n": 1}, {"id": "b", "n": 2}, {"id": "c", "n": 3}])
     table.upsert({"id": "a", "n": 10})
     table.upsert({"id": "d", "n": 4})
@@ -100,7 +100,7 @@ def test_upsert_replaces_in_one_step_and_order_is_insertion_order(backend: Backe
 
 
 def test_find_search_update_remove_count_clear(backend: Backend) -> None:
-    table = backend.stores().rooms.table("documents")
+    table = backend.stores().rooms.database("r1").table("documents")
     table.insert_many([{"id": f"d{i}", "room_id": f"r{i % 3}", "n": i, "tags": ["x"] if i % 2 else []}
                        for i in range(9)])
     assert [r["id"] for r in table.find(room_id="r1")] == ["d1", "d4", "d7"]
@@ -131,11 +131,11 @@ def test_lookups_of_text_no_store_can_hold_are_misses(backend: Backend) -> None:
 
 def test_locked_excludes_a_second_opener_until_it_is_released(backend: Backend) -> None:
     mine, theirs = backend.stores(), backend.stores()
-    mine.rooms.table("rooms").insert({"id": "r", "v": 1})
+    mine.rooms.database("r").table("rooms").insert({"id": "r", "v": 1})
     done = threading.Event()
 
     def check_then_act() -> None:
-        table = theirs.rooms.table("rooms")
+        table = theirs.rooms.database("r").table("rooms")
         with table.locked():
             record = table.get("r")
             assert record is not None
@@ -143,13 +143,13 @@ def test_locked_excludes_a_second_opener_until_it_is_released(backend: Backend) 
         done.set()
 
     other = threading.Thread(target=check_then_act)
-    with mine.rooms.locked():
-        assert mine.rooms.table("rooms").get("r") == {"id": "r", "v": 1}
+    with mine.rooms.database("r").locked():
+        assert mine.rooms.database("r").table("rooms").get("r") == {"id": "r", "v": 1}
         other.start()
         assert not done.wait(0.4), "a second holder got in while the lock was held"
-        mine.rooms.table("rooms").update("r", {"v": 10})
+        mine.rooms.database("r").table("rooms").update("r", {"v": 10})
     other.join(10)
-    assert done.is_set() and mine.rooms.table("rooms").get("r") == {"id": "r", "v": 11}
+    assert done.is_set() and mine.rooms.database("r").table("rooms").get("r") == {"id": "r", "v": 11}
 
 
 def bump(stores: Stores, times: int) -> None:
@@ -203,11 +203,11 @@ def test_check_then_act_under_locked_loses_no_update_across_processes(backend: B
 
 def test_nested_locked_joins_and_a_failure_inside_rolls_back_on_postgres(backend: Backend) -> None:
     stores = backend.stores()
-    rooms, users = stores.rooms.table("rooms"), stores.users.table("users")
-    with pytest.raises(RuntimeError), stores.rooms.locked():
+    rooms, users = stores.rooms.database("r1").table("rooms"), stores.users.table("users")
+    with pytest.raises(RuntimeError), stores.rooms.database("r1").locked():
         connection = current_connection()
         rooms.insert({"id": "r"})
-        with stores.users.locked(), stores.rooms.locked():  # re-entrant, and another store's lock too
+        with stores.users.locked(), stores.rooms.database("r1").locked():  # re-entrant, and another store's lock too
             assert current_connection() is connection
             users.insert({"id": "u"})
         raise RuntimeError("the act failed after its writes")
@@ -223,27 +223,27 @@ def test_transaction_rolls_back_everything_on_postgres(backend: Backend) -> None
     committed: list[str] = []
     with pytest.raises(KeyError), stores.transaction():
         stores.snapshots.shard("room1").insert({"id": "s1", "room_id": "room1"})
-        stores.tasks.table("tasks").insert({"id": "t1"})
+        stores.tasks.shard("ab").insert({"id": "t1"})
         stores.audit.append("room1", {"action": "snapshot created"})
         stores.activity.shard("room1").insert({"id": "e1"})
         after_commit(lambda: committed.append("rolled back"))
-        stores.tasks.table("tasks").insert({"id": "t1"})  # taken: KeyError
+        stores.tasks.shard("ab").insert({"id": "t1"})  # taken: KeyError
     if backend.transactional:
-        assert stores.snapshots.keys() == [] and stores.tasks.table("tasks").all() == []
+        assert stores.snapshots.keys() == [] and stores.tasks.shard("ab").all() == []
         assert stores.audit.read("room1") == [] and stores.activity.shard("room1").all() == []
         assert committed == []
     else:  # a no-op context: what was written stays, and after_commit ran at once
         assert stores.snapshots.keys() == ["room1"] and committed == ["rolled back"]
     with stores.transaction():
-        stores.tasks.table("tasks").insert({"id": "t2"})
+        stores.tasks.shard("ab").insert({"id": "t2"})
         after_commit(lambda: committed.append("committed"))
         assert committed[-1:] != ["committed"] or not backend.transactional  # not before the commit
         seen_elsewhere: list[object] = []
-        peek = threading.Thread(target=lambda: seen_elsewhere.append(backend.stores().tasks.table("tasks").get("t2")))
+        peek = threading.Thread(target=lambda: seen_elsewhere.append(backend.stores().tasks.shard("ab").get("t2")))
         peek.start()
         peek.join(10)
         assert seen_elsewhere == [None if backend.transactional else {"id": "t2"}]  # uncommitted: unseen
-    assert committed[-1] == "committed" and stores.tasks.table("tasks").get("t2") == {"id": "t2"}
+    assert committed[-1] == "committed" and stores.tasks.shard("ab").get("t2") == {"id": "t2"}
 
 
 def test_current_connection_is_the_open_transactions_in_this_thread_only(backend: Backend) -> None:
@@ -308,6 +308,60 @@ def test_a_shards_lock_leaves_the_other_shards_free(backend: Backend) -> None:
     thread.join()
 
 
+def test_sharded_databases_keep_each_keys_tables_apart(backend: Backend) -> None:
+    mine, theirs = backend.stores(), backend.stores()
+    rooms = mine.rooms
+    assert rooms.keys() == [] and not rooms.has("r-1")
+    rooms.database("r-1").table("rooms").insert({"id": "r-1"})
+    rooms.database("r-1").table("documents").insert_many([{"id": "d1", "room_id": "r-1"}, {"id": "d2"}])
+    rooms.database("r-2").table("documents").insert({"id": "d1", "room_id": "r-2"})  # the same id in another key
+    rooms.database("r-3").table("vessels").all()  # a read creates nothing
+    assert rooms.keys() == ["r-1", "r-2"] and rooms.keys("r-2") == ["r-2"]
+    assert rooms.has("r-1") and not rooms.has("r-3") and not rooms.has("../x")
+    assert theirs.rooms.database("r-1").table_names() == {"rooms", "documents"}  # another opener sees them
+    assert [d["id"] for d in theirs.rooms.database("r-1").table("documents").all()] == ["d1", "d2"]
+    assert theirs.rooms.database("r-2").table("documents").get("d1") == {"id": "d1", "room_id": "r-2"}
+    assert mine.room_checklists.keys() == []  # another store
+    rooms.drop("r-1")
+    rooms.drop("r-1")  # gone already is fine
+    assert rooms.keys() == ["r-2"] and rooms.database("r-1").table("documents").all() == []
+    for bad in ("../x", "a/b", "", "x" * 65):
+        with pytest.raises(ValueError):
+            rooms.database(bad)
+
+
+def test_a_batch_lands_whole_or_not_at_all(backend: Backend) -> None:
+    mine, theirs = backend.stores(), backend.stores()
+    database = mine.rooms.database("r-1")
+    with database.batch():
+        database.table("rooms").insert({"id": "r-1"})
+        database.table("documents").insert_many([{"id": f"d{i}"} for i in range(35)])
+        assert database.table("documents").count() == 35  # seen inside
+    assert theirs.rooms.database("r-1").table("documents").count() == 35 and theirs.rooms.has("r-1")
+    with pytest.raises(KeyError), database.batch():
+        database.table("vessels").insert({"id": "v1"})
+        database.table("rooms").insert({"id": "r-1"})  # taken: KeyError
+    assert theirs.rooms.database("r-1").table("vessels").all() == [] and database.table("vessels").all() == []
+    assert database.table("rooms").all() == [{"id": "r-1"}]
+
+
+def test_a_sharded_databases_key_lock_leaves_the_other_keys_free(backend: Backend) -> None:
+    mine, theirs = backend.stores(), backend.stores()
+    done = threading.Event()
+
+    def other_room() -> None:
+        database = theirs.rooms.database("room-b")
+        with database.locked():
+            database.table("documents").insert({"id": "d"})
+        done.set()
+
+    with mine.rooms.database("room-a").locked():
+        thread = threading.Thread(target=other_room)
+        thread.start()
+        assert done.wait(10), "room-b waited for room-a's lock"
+    thread.join()
+
+
 def test_append_log_keeps_order_per_key_and_rewrites_whole(backend: Backend) -> None:
     log = backend.stores().audit
     for i in range(5):
@@ -339,3 +393,35 @@ def test_many_threads_write_at_once_without_loss(backend: Backend) -> None:
     for thread in threads:
         thread.join(60)
     assert table.count() == 100 and time.monotonic() - start < 60
+
+
+@pytest.mark.postgres
+def test_schema_2_moves_the_records_of_a_database_of_the_single_shard_layout(pg_url: str) -> None:
+    import psycopg
+    from psycopg.types.json import Jsonb
+
+    from sts_snapshots.services.tasks import TaskStore
+    from sts_snapshots.store.postgres_schema import ensure_schema
+
+    stores = Stores.on_postgres(pg_url)
+    try:
+        with psycopg.connect(pg_url, autocommit=True) as conn:  # back to what version 1 wrote
+            conn.execute("DROP INDEX sts_records_shard")
+            conn.execute("DELETE FROM sts_schema WHERE version = 2")
+            for store, table, doc in (("rooms", "rooms", {"id": "r1"}),
+                                      ("rooms", "documents", {"id": "d1", "room_id": "r1"}),
+                                      ("checklists", "template_sets", {"id": "generic@1"}),
+                                      ("checklists", "room_sets", {"id": "r1"}),
+                                      ("checklists", "checklists", {"id": "c1", "room_id": "r1"}),
+                                      ("tasks", "tasks", {"id": "snapshot-x", "status": "pending"})):
+                conn.execute("INSERT INTO sts_records (store, tbl, shard, id, doc) VALUES (%s, %s, '', %s, %s)",
+                             (store, table, doc["id"], Jsonb(doc)))
+            assert ensure_schema(conn, "the test database") == 1
+        assert stores.rooms.keys() == ["r1"] and stores.rooms.database("r1").table("documents").get("d1") is not None
+        assert stores.rooms.database("r1").table("rooms").get("r1") == {"id": "r1"}
+        assert stores.checklists.table_names() == {"template_sets"}
+        assert stores.room_checklists.database("r1").table("checklists").get("c1") is not None
+        assert stores.room_checklists.database("r1").table("room_sets").get("r1") == {"id": "r1"}
+        assert TaskStore(stores.tasks).get("snapshot-x") == {"id": "snapshot-x", "status": "pending"}
+    finally:
+        stores.close()

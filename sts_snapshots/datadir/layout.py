@@ -98,6 +98,22 @@ class DataLayout:
         return self.db / "snapshots"
 
     @property
+    def room_records(self) -> Path:
+        """Each room's record with its vessels, parties, documents and approvals: one TinyDB file per room."""
+        return self.db / "rooms"
+
+    @property
+    def checklist_records(self) -> Path:
+        """Each room's checklists and the template set it uses: one TinyDB file per room (the installed template
+        sets are in ``db/checklists.json``)."""
+        return self.db / "checklists"
+
+    @property
+    def task_records(self) -> Path:
+        """The background task records, spread by id over at most 256 TinyDB files (a lookup reads one)."""
+        return self.tasks / "by-id"
+
+    @property
     def activity(self) -> Path:
         """The activity log, one TinyDB file per room (``<room_id>.json``)."""
         return self.db / "activity"
@@ -137,7 +153,8 @@ class DataLayout:
     def folders(self) -> list[Path]:
         return [self.root, self.secrets, self.uploads, self.documents, self.snapshots, self.pdf_cache, self.tasks,
                 self.metrics,
-                self.logs, self.db, self.snapshot_records, self.activity,
+                self.logs, self.db, self.snapshot_records, self.activity, self.room_records, self.checklist_records,
+                self.task_records,
                 self.audit, self.nicegui_storage]
 
     def prepare(self) -> None:

@@ -58,9 +58,10 @@ def default_name(now: float | None = None) -> str:
 def store_files(layout: DataLayout) -> list[Path]:
     """The TinyDB files of a data folder (what must be copied under a lock)."""
     fixed = [p for p in (layout.tasks / "tasks.json", layout.pdf_cache / "index.json") if p.exists()]
-    return (sorted(layout.db.glob("*.json")) + sorted(layout.snapshot_records.glob("*.json"))
-            + sorted(layout.activity.glob("*.json")) + fixed
-            + sorted(layout.metrics.glob("metrics-*.json")))
+    sharded = (layout.snapshot_records, layout.activity, layout.room_records, layout.checklist_records,
+               layout.task_records)  # one file per room (per hashed id for the tasks)
+    return (sorted(layout.db.glob("*.json")) + [p for folder in sharded for p in sorted(folder.glob("*.json"))]
+            + fixed + sorted(layout.metrics.glob("metrics-*.json")))
 
 
 def blob_files(layout: DataLayout, include_cache: bool) -> list[Path]:

@@ -42,8 +42,9 @@ class MigrateResult:
         return sum(self.records.values())
 
 
-DATABASES = ("users", "rooms", "tasks", "cache_index", "checklists")  # the Stores fields of several tables
-SHARDED = ("activity", "snapshots")  # one table split per room
+DATABASES = ("users", "cache_index", "checklists")  # the Stores fields of several tables
+SHARDED = ("activity", "snapshots", "tasks")  # one table split per room (the tasks: per hashed id)
+SHARDED_DATABASES = ("rooms", "room_checklists")  # several tables split per room
 LOGS = ("audit",)  # append-only, per room
 
 
@@ -52,12 +53,26 @@ def _names(source: Stores) -> list[tuple[str, str]]:
     return [(store, table) for store in DATABASES for table in sorted(getattr(source, store).table_names())]
 
 
+def _shard_tables(source: Stores) -> list[tuple[str, str, list[str]]]:
+    """(store, key, its tables that hold records) of every shard of the sharded databases of ``source``."""
+    found = []
+    for store in SHARDED_DATABASES:
+        shards = getattr(source, store)
+        found += [(store, key, sorted(shards.database(key).table_names())) for key in shards.keys()]
+    return found
+
+
 def counts(stores: Stores, like: Stores | None = None) -> dict[str, int]:
     """Records per table, per sharded store and per log of ``stores`` (the tables and keys of ``like``)."""
     like = like or stores
     found = {f"{store}.{table}": getattr(stores, store).table(table).count() for store, table in _names(like)}
     for name in SHARDED:
         found[f"{name}[shards]"] = sum(getattr(stores, name).shard(key).count() for key in getattr(like, name).keys())
+    for store, key, tables in _shard_tables(like):
+        database = getattr(stores, store).database(key)
+        for table in tables:
+            name = f"{store}[shards].{table}"
+            found[name] = found.get(name, 0) + database.table(table).count()
     for name in LOGS:
         found[f"{name}[logs]"] = sum(len(getattr(stores, name).read(key)) for key in getattr(like, name).keys())
     return found
@@ -75,6 +90,13 @@ def copy_records(source: Stores, target: Stores) -> None:
             records = shards.shard(key).all()
             if records:
                 getattr(target, name).shard(key).insert_many(records)
+    for store, key, tables in _shard_tables(source):
+        origin, copy = getattr(source, store).database(key), getattr(target, store).database(key)
+        with copy.batch():  # a room's tables in one write of its file (TinyDB), not one per table
+            for table in tables:
+                records = origin.table(table).all()
+                if records:
+                    copy.table(table).insert_many(records)
     for name in LOGS:
         log = getattr(source, name)
         for key in log.keys():

@@ -62,7 +62,8 @@ def check_stores(layout: DataLayout) -> Check:
                 orjson.loads(path.read_bytes() or b"{}")
         except (OSError, ValueError) as exc:
             bad.append(f"{path.relative_to(layout.root)}: {exc}")
-    unused = [name for name in ("users", "rooms") if not (layout.db / f"{name}.json").exists()]
+    unused = [name for name, found in (("users", (layout.db / "users.json").exists()),
+                                       ("rooms", any(layout.room_records.glob("*.json")))) if not found]
     detail = "; ".join(bad) or f"{len(store_files(layout))} TinyDB files parse" + (
         f" (not created yet: {', '.join(unused)})" if unused else "")
     return Check(not bad, "stores readable", detail)
@@ -100,7 +101,8 @@ def check_snapshot_files(layout: DataLayout) -> Check:
 
 
 def check_stuck(layout: DataLayout) -> Check:
-    tasks = {t["task_id"]: t for t in _records(layout.tasks / "tasks.json", "tasks") if "task_id" in t}
+    files = [layout.tasks / "tasks.json", *sorted(layout.task_records.glob("*.json"))]  # an older folder: one file
+    tasks = {t["task_id"]: t for path in files for t in _records(path, "tasks") if "task_id" in t}
     stuck = [s["id"] for s in _snapshot_records(layout)
              if s.get("status") == "generating"
              and tasks.get(task_id_for(s["id"]), {}).get("status") not in LIVE_TASK]

@@ -55,7 +55,7 @@ def merge_pack(sts: StsApp, user: User, pack: ReceivedPack,
             stale.unlink(missing_ok=True)
         atomic_write_bytes(target, pack.read(entry))
     # the room as it is now, planned and written under its stores' locks: an edit made meanwhile is not overwritten
-    with room_locks(sts):
+    with room_locks(sts, room_id):
         local = local_bundle(sts, room_id)
         plan = plan_merge(local, remote, caught_up(sts, room_id, local))
         changed = changed_records(records_of(local), plan.records)
@@ -74,9 +74,9 @@ def merge_pack(sts: StsApp, user: User, pack: ReceivedPack,
 
 
 @contextlib.contextmanager
-def room_locks(sts: StsApp) -> Iterator[None]:
-    """The rooms store's lock, then the checklists' (the order every holder of both takes them in)."""
-    with sts.stores.rooms.locked(), sts.stores.checklists.locked():
+def room_locks(sts: StsApp, room_id: str) -> Iterator[None]:
+    """The lock of the room's file in the rooms store, then of its checklists' file."""
+    with sts.stores.rooms.database(room_id).locked(), sts.stores.room_checklists.database(room_id).locked():
         yield
 
 
@@ -88,7 +88,7 @@ def record_conflicts(sts: StsApp, room_id: str, plan: MergePlan, origin: str) ->
         state.close_open(room_id, key, f"installation {origin}")
     for stored in state.conflicts(room_id):
         if stored["rule"] and stored["key"] not in plan.rules_broken:  # the merged checklists keep the rules again
-            state.close(stored["id"], "settled", f"installation {origin}", None)
+            state.close(room_id, stored["id"], "settled", f"installation {origin}", None)
     for c in plan.conflicts:
         opened += state.open_conflict(room_id, c.key, c.label, c.local, c.remote, (me, origin),
                                       (c.local_vv, c.remote_vv), c.rule)
@@ -115,7 +115,7 @@ def resolve(sts: StsApp, user: User, room_id: str, conflict_id: str, keep: Liter
         raise Forbidden("only an admin may resolve a merge conflict")
     if keep not in ("local", "remote"):
         raise Invalid("keep must be local or remote")
-    with room_locks(sts):
+    with room_locks(sts, room_id):
         return _resolve(sts, user, room_id, conflict_id, keep)
 
 
@@ -147,7 +147,7 @@ def _resolve(sts: StsApp, user: User, room_id: str, conflict_id: str, keep: Lite
     state.store(room_id, states)
     for other in state.conflicts(room_id):
         if other["key"] == key:
-            state.close(other["id"], "resolved", user.email, keep if other["id"] == conflict_id else None)
+            state.close(room_id, other["id"], "resolved", user.email, keep if other["id"] == conflict_id else None)
     shown = conflict["remote"] if keep == "remote" else conflict["local"]
     sts.rooms.log(room_id, user.email, "merge conflict resolved",
                   f"{conflict['label']}: kept the {'other installation' if keep == 'remote' else 'this installation'}"

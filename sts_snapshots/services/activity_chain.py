@@ -13,11 +13,13 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..datadir.atomic import atomic_write_bytes
 from ..domain.chain import ChainHead, head_of, heads, seal
 from ..domain.time import now_iso
 from ..store import AppendLogLike, Database, ShardedTableLike
 
 log = logging.getLogger(__name__)
+MARKER = ".chained"  # in the activity folder: every room's log has been chained (see ActivityChain.migrate)
 
 
 class ActivityChain:
@@ -116,6 +118,12 @@ class ActivityChain:
         Only a room with no chained entry at all is migrated: an unchained entry in a chained room was added
         by hand, and stays unchained for ``verify`` to name.
         """
+        # Every entry written since chains exist is sealed as it is written, so once a folder has been through
+        # here it needs no second pass: a marker beside the shards says so, and a start in a fleet-sized folder
+        # does not read every room's history. (A restored backup has no marker: it is checked again.)
+        marker = self._activity.folder / MARKER if self._activity.folder is not None else None
+        if marker is not None and marker.exists():
+            return 0
         rooms = set(self._activity.keys()) | {path.stem for path in self._audit.files()}
         total = 0
         for room_id in sorted(rooms):
@@ -123,6 +131,8 @@ class ActivityChain:
                 total += self._migrate_room(room_id)
         if total:
             log.info("Activity log: %d earlier entries chained at migration (%d rooms)", total, len(rooms))
+        if marker is not None:
+            atomic_write_bytes(marker, f"chained at {now_iso()}\n".encode())
         return total
 
     def _migrate_room(self, room_id: str) -> int:

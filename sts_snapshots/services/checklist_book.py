@@ -10,7 +10,7 @@ from ..domain.checklist_format import ChecklistSet, TemplateError, parse_set, up
 from ..domain.checklists import ChecklistRecord, has_entries, latest_rounds, round_title, state_of, upgraded
 from ..domain.records import VesselRecord
 from ..domain.time import now_iso
-from ..store import DatabaseLike, TableLike
+from ..store import DatabaseLike, ShardedDatabaseLike, TableLike
 from .errors import Conflict, Invalid
 
 
@@ -62,14 +62,32 @@ def _summary(row: _SetRow) -> SetSummary:
 
 
 class ChecklistBook:
-    """Template sets and room checklists in ``db``; new rooms get the newest version of ``default_set_id``."""
+    """Template sets in ``db``, each room's set and checklists in its own shard of ``rooms`` (a write costs one
+    room's checklists, whatever the number of rooms); new rooms get the newest version of ``default_set_id``."""
 
-    def __init__(self, db: DatabaseLike, default_set_id: str) -> None:
+    def __init__(self, db: DatabaseLike, rooms: ShardedDatabaseLike, default_set_id: str) -> None:
         self._db = db
         self._sets: TableLike[_SetRow] = db.table("template_sets")
-        self._room_sets: TableLike[_RoomSetRow] = db.table("room_sets")
-        self.checklists: TableLike[ChecklistRecord] = db.table("checklists")
+        self._rooms = rooms
         self.default_set_id = default_set_id
+
+    def _room_db(self, room_id: str) -> DatabaseLike | None:
+        """The room's shard, or None for an id no room can have."""
+        try:
+            return self._rooms.database(room_id)
+        except ValueError:
+            return None
+
+    def _room_sets(self, room_id: str) -> TableLike[_RoomSetRow] | None:
+        db = self._room_db(room_id)
+        return db.table("room_sets") if db is not None and self._rooms.has(room_id) else None
+
+    def checklists_of(self, room_id: str) -> TableLike[ChecklistRecord]:
+        """The room's checklist table (every round of each), to write to.
+
+        :raises ValueError: ``room_id`` is not a plain id.
+        """
+        return self._rooms.database(room_id).table("checklists")
 
     def install(self, text: str, actor: str, *, if_missing: bool = False) -> SetSummary:
         """Install the set in ``text`` (JSON).
@@ -105,28 +123,35 @@ class ChecklistBook:
 
     def room_set(self, room_id: str) -> ChecklistSet | None:
         """The set the room's checklists come from: its own, or (not yet attached) the default's newest."""
-        row = self._room_sets.get(room_id)
+        table = self._room_sets(room_id)
+        row = table.get(room_id) if table is not None else None
         return self.document(row["set_id"], row["version"]) if row else self.document(self.default_set_id)
 
     def attach(self, room_id: str, document: ChecklistSet, actor: str) -> None:
         row = _RoomSetRow(id=room_id, set_id=document["id"], version=document["version"], attached_by=actor,
                           attached_at=now_iso())
-        with self._db.locked():
-            self._room_sets.remove(room_id)
-            self._room_sets.insert(row)
+        self._rooms.database(room_id).table("room_sets").upsert(row)
 
     def is_attached(self, room_id: str) -> bool:
-        return self._room_sets.get(room_id) is not None
+        table = self._room_sets(room_id)
+        return table is not None and table.get(room_id) is not None
 
     def of_room(self, room_id: str) -> list[ChecklistRecord]:
         """The room's checklists, every round of each, by daughter vessel, order in the set and round."""
-        return sorted(map(upgraded, self.checklists.find(room_id=room_id)),
+        db = self._room_db(room_id)
+        found = db.table("checklists").all() if db is not None and self._rooms.has(room_id) else []
+        return sorted(map(upgraded, found),
                       key=lambda c: (c["daughter_id"], c["position"], c["round"]))
 
-    def get(self, checklist_id: str) -> ChecklistRecord | None:
-        """One round of a checklist, by its id."""
-        found = self.checklists.get(checklist_id)
-        return upgraded(found) if found else None
+    def get(self, checklist_id: str, room_id: str | None = None) -> ChecklistRecord | None:
+        """One round of a checklist, by its id: in ``room_id``'s checklists (without it, every room's)."""
+        rooms = [room_id] if room_id is not None else self._rooms.keys()
+        for key in rooms:
+            db = self._room_db(key)
+            found = db.table("checklists").get(checklist_id) if db is not None and self._rooms.has(key) else None
+            if found:
+                return upgraded(found)
+        return None
 
     def release_vessel(self, room_id: str, vessel: VesselRecord, change: str = "be removed") -> int:
         """Before ``vessel`` leaves the room (or its role changes, which makes other pairs, ``change`` saying so): its
@@ -136,7 +161,8 @@ class ChecklistBook:
 
         :raises Conflict: naming the checklists that hold entries.
         """
-        with self._db.locked():
+        table = self.checklists_of(room_id)
+        with table.locked():
             own = [c for c in self.of_room(room_id) if vessel["id"] in (c["mother_id"], c["daughter_id"])]
             kept = [c for c in own if has_entries(c)]
             if kept:
@@ -144,10 +170,10 @@ class ChecklistBook:
                 raise Conflict(f"{vessel['name']}'s checklists hold answers or sign-offs ({names}): they are part of "
                                f"the clearance record, so the vessel cannot {change}")
             ids = {c["id"] for c in own}
-            return self.checklists.remove_where(lambda c: c["id"] in ids)
+            return table.remove_where(lambda c: c["id"] in ids)
 
     def save(self, checklist: ChecklistRecord, changes: dict[str, Any]) -> ChecklistRecord:
-        saved = self.checklists.update(checklist["id"], changes)
+        saved = self.checklists_of(checklist["room_id"]).update(checklist["id"], changes)
         return upgraded(saved) if saved else checklist
 
     # -- a room brought whole from a room pack (sts_snapshots.packs) ------------------------------------
@@ -161,18 +187,21 @@ class ChecklistBook:
             if document is not None and self._sets.get(key) is None:
                 self._sets.insert(_SetRow(id=key, set_id=document["id"], version=document["version"],
                                           document=document, installed_by=actor, installed_at=now_iso()))
-            self.checklists.remove_where(lambda c: c["room_id"] == room_id)
+        table = self.checklists_of(room_id)
+        with table.locked():
+            table.remove_where(lambda c: c["room_id"] == room_id)
             if checklists:
-                self.checklists.insert_many(checklists)
-            if document is not None:
-                self.attach(room_id, document, actor)
+                table.insert_many(checklists)
+        if document is not None:
+            self.attach(room_id, document, actor)
 
     def put_checklists(self, room_id: str, checklists: list[ChecklistRecord]) -> None:
         """Store the checklists a merge of a room pack changed or added, each replaced whole in one step."""
-        with self._db.locked():
+        table = self.checklists_of(room_id)
+        with table.locked():
             for checklist in checklists:
                 if checklist["room_id"] == room_id:
-                    self.checklists.upsert(checklist)
+                    table.upsert(checklist)
     # -- end of room packs ----------------------------------------------------------------------------------
 
     def gate(self, room_id: str, vessels: list[VesselRecord]) -> tuple[int, int]:

@@ -120,7 +120,8 @@ class ChecklistService:
         have = {(c["mother_id"], c["daughter_id"]) for c in self.book.of_room(room_id)}
         for mother, daughter in pairs_of(self.rooms.vessels_of(room_id)):
             if (mother["id"], daughter["id"]) not in have:
-                self.book.checklists.insert_many(instantiate(room_id, document, mother["id"], daughter["id"], actor))
+                self.book.checklists_of(room_id).insert_many(
+                    instantiate(room_id, document, mother["id"], daughter["id"], actor))
 
     def attach_set(self, user: User, room_id: str, set_id: str, version: int | None = None) -> RoomChecklists:
         """An admin gives the room another installed set, while none of its checklists has an answer."""
@@ -133,7 +134,7 @@ class ChecklistService:
         started = [c for c in self.book.of_room(room_id) if c["signoffs"] or any(i["answer"] for i in c["items"])]
         if started:
             raise Conflict("the room's checklists are started: its set can no longer be changed")
-        self.book.checklists.remove_where(lambda c: c["room_id"] == room_id)
+        self.book.checklists_of(room_id).clear()
         self.book.attach(room_id, document, user.email)
         self.rooms.log(room_id, user.email, "checklist set attached", f"{document['title']} v{document['version']}")
         return self.list(user, room_id)
@@ -214,14 +215,14 @@ class ChecklistService:
         checklist, mother, daughter = self._find(user, room_id, checklist_id)
         if not checklist["repeatable"]:
             raise Conflict(f"{checklist['title']} is not a repeated checklist: it has one round")
-        with self.book.checklists.locked():  # two taps on "start" make one round
+        with self.book.checklists_of(room_id).locked():  # two taps on "start" make one round
             rounds = [c for c in self.book.of_room(room_id) if key_of(c) == key_of(checklist)]
             latest = max(rounds, key=lambda c: c["round"])
             if state_of(latest) != "signed_off":
                 raise Conflict(f"round {latest['round']} of {checklist['title']} is not signed off yet: "
                                "the next round starts after it")
             started = next_round(latest, user.email)
-            self.book.checklists.insert(started)
+            self.book.checklists_of(room_id).insert(started)
         self.rooms.log(room_id, user.email, "checklist round started",
                        f"{round_title(started)} ({_pair(mother, daughter)})")
         return self._view_one(started, mother, daughter)
@@ -233,7 +234,7 @@ class ChecklistService:
 
     def _find(self, user: User, room_id: str, checklist_id: str) -> tuple[ChecklistRecord, VesselRecord, VesselRecord]:
         self.rooms.room(user, room_id)
-        checklist = self.book.get(checklist_id)
+        checklist = self.book.get(checklist_id, room_id)
         vessels = {v["id"]: v for v in self.rooms.vessels_of(room_id)}
         if checklist is None or checklist["room_id"] != room_id or checklist["mother_id"] not in vessels \
                 or checklist["daughter_id"] not in vessels:

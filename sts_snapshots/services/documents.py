@@ -85,7 +85,7 @@ class DocumentService:
             mime=clean_mime(mime) or mimetypes.guess_type(name)[0] or "application/octet-stream",
             uploaded_by=user.email, number=len(doc.versions) + 1)
         record = self.rooms.update_document(doc_id, {"versions": [*doc.versions, version], "status": "under_review",
-                                                     "reviewed_by": None, "reviewed_at": None})
+                                                     "reviewed_by": None, "reviewed_at": None}, room_id)
         self.rooms.log(room_id, user.email, "document uploaded", f"{doc.type.name} v{version['number']} ({name})")
         return self.view(record)
 
@@ -117,7 +117,7 @@ class DocumentService:
                 raise Invalid(f"expires_on: {exc}") from None
         if not update:
             raise Invalid("nothing to change: give status, notes or expires_on")
-        record = self.rooms.update_document(doc_id, update)
+        record = self.rooms.update_document(doc_id, update, room_id)
         details = ", ".join(f"{k}={v}" for k, v in update.items() if k in changes)
         self.rooms.log(room_id, user.email, "document reviewed", f"{doc.type.name}: {details}")
         return self.view(record)

@@ -34,7 +34,7 @@ from ..domain.records import (
 from ..domain.room_bundle import RoomBundle
 from ..domain.time import now_iso, utcnow
 from ..domain.window import OperationWindow
-from ..store import AppendLogLike, DatabaseLike, ShardedTableLike, TableLike
+from ..store import AppendLogLike, DatabaseLike, ShardedDatabaseLike, ShardedTableLike, TableLike
 from .activity_chain import ActivityChain
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .users import User
@@ -61,15 +61,13 @@ def _activity_record(data: dict[str, Any]) -> ActivityRecord:
 
 
 class RoomService:
-    def __init__(self, rooms_db: DatabaseLike, activity: ShardedTableLike, audit: AppendLogLike,
+    def __init__(self, rooms_db: ShardedDatabaseLike, activity: ShardedTableLike, audit: AppendLogLike,
                  today: Callable[[], date] | None = None, chain: ActivityChain | None = None,
                  checklist_gate: ChecklistGate | None = None, release_vessel: VesselRelease | None = None) -> None:
-        self._db = rooms_db
-        self._rooms: TableLike[RoomRecord] = rooms_db.table("rooms")
-        self._vessels: TableLike[VesselRecord] = rooms_db.table("vessels")
-        self._parties: TableLike[PartyRecord] = rooms_db.table("parties")
-        self._documents: TableLike[DocumentRecord] = rooms_db.table("documents")
-        self._approvals: TableLike[ApprovalRecord] = rooms_db.table("approvals")
+        # One store file (shard) per room: its record, vessels, parties, documents and approvals. A write costs
+        # that room's records, whatever the number of rooms (see store/shards.py).
+        self._shards = rooms_db
+        self._room_of_doc: dict[str, str] = {}  # for update_document called without its room (earlier callers)
         self._activity = activity
         self._audit = audit
         self.today = today or (lambda: utcnow().date())
@@ -77,9 +75,41 @@ class RoomService:
         self._checklist_gate = checklist_gate
         self._release_vessel = release_vessel
 
+    # -- the room's store --------------------------------------------------------------------------
+    def _db(self, room_id: str) -> DatabaseLike:
+        """The room's tables. :raises NotFound: ``room_id`` is not a plain id (so no room has it)."""
+        try:
+            return self._shards.database(room_id)
+        except ValueError:
+            raise NotFound("room not found") from None
+
+    def _rooms(self, room_id: str) -> TableLike[RoomRecord]:
+        return self._db(room_id).table("rooms")
+
+    def _vessels(self, room_id: str) -> TableLike[VesselRecord]:
+        return self._db(room_id).table("vessels")
+
+    def _parties(self, room_id: str) -> TableLike[PartyRecord]:
+        return self._db(room_id).table("parties")
+
+    def _documents(self, room_id: str) -> TableLike[DocumentRecord]:
+        return self._db(room_id).table("documents")
+
+    def _approvals(self, room_id: str) -> TableLike[ApprovalRecord]:
+        return self._db(room_id).table("approvals")
+
+    def _record(self, room_id: str) -> RoomRecord | None:
+        """The stored room record, or None (also for an id no room can have: nothing is opened for it)."""
+        return self._rooms(room_id).get(room_id) if self._shards.has(room_id) else None
+
+    def _all_rooms(self) -> list[RoomRecord]:
+        return [r for key in self._shards.keys() for r in self._rooms(key).all()]
+
     # -- access ---------------------------------------------------------------------------------
     def member_party(self, user: User, room_id: str) -> PartyRecord | None:
-        found = self._parties.find(room_id=room_id, email=user.email)
+        if not self._shards.has(room_id):
+            return None
+        found = self._parties(room_id).find(email=user.email)
         return found[0] if found else None
 
     def can_see(self, user: User, room_id: str) -> bool:
@@ -87,7 +117,7 @@ class RoomService:
 
     def room(self, user: User, room_id: str) -> RoomRecord:
         """The room record if it exists and ``user`` may see it; otherwise NotFound (never reveals existence)."""
-        record = self._rooms.get(room_id)
+        record = self._record(room_id)
         if record is None or not self.can_see(user, room_id):
             raise NotFound("room not found")
         return room_read(record)
@@ -97,16 +127,16 @@ class RoomService:
         return user.is_admin or (party is not None and party["role"] in REVIEWER_ROLES)
 
     def can_manage(self, user: User, room_id: str) -> bool:
-        record = self._rooms.get(room_id)
+        record = self._record(room_id)
         return self.can_review(user, room_id) or (record is not None and record["created_by"] == user.email)
 
     # -- rooms ----------------------------------------------------------------------------------
     def list_rooms(self, user: User) -> list[RoomView]:
         if user.is_admin:
-            rooms = self._rooms.all()
+            rooms = self._all_rooms()
         else:
-            ids = {p["room_id"] for p in self._parties.find(email=user.email)}
-            rooms = [r for r in self._rooms.all() if r["id"] in ids]
+            rooms = [r for key in self._shards.keys() if self._parties(key).find(email=user.email)
+                     for r in self._rooms(key).all()]
         rooms.sort(key=lambda r: (r["sts_eta"] or "9999", r["title"]))
         return [RoomView(**room_read(r), readiness=self.readiness(r["id"]), operation_window=self.window(r).view())
                 for r in rooms]
@@ -120,22 +150,23 @@ class RoomService:
 
     def get(self, room_id: str) -> RoomRecord | None:
         """The room record without an access check: for the server's own work (a snapshot job, the demo)."""
-        record = self._rooms.get(room_id)
+        record = self._record(room_id)
         return room_read(record) if record else None
 
     def room_ids(self) -> list[str]:
-        return [r["id"] for r in self._rooms.all()]
+        return [r["id"] for r in self._all_rooms()]
 
     def create_room(self, user: User, fields: dict[str, Any], party_role: str = "sts_provider") -> RoomRecord:
         room = _valid(lambda: Room(**{k: v for k, v in fields.items() if k in ROOM_FIELDS}, created_by=user.email))
         if party_role not in PARTY_ROLES:
             raise Invalid(f"party_role must be one of {', '.join(PARTY_ROLES)}")
-        with self._db.locked():
-            self._rooms.insert(room.to_record())
-            self._documents.insert_many([d.to_record() for d in documents_for_operation(room.id)])
+        db = self._db(room.id)
+        with db.locked():
+            db.table("rooms").insert(room.to_record())
+            db.table("documents").insert_many([d.to_record() for d in documents_for_operation(room.id)])
             party = Party(room_id=room.id, role=party_role, name=user.name, email=user.email)
-            self._parties.insert(party.to_record())
-            self._approvals.insert(Approval(room_id=room.id, party_id=party.id).to_record())
+            db.table("parties").insert(party.to_record())
+            db.table("approvals").insert(Approval(room_id=room.id, party_id=party.id).to_record())
         self.log(room.id, user.email, "room created", room.title)
         return room.to_record()
 
@@ -149,7 +180,7 @@ class RoomService:
         if "status" in changes and changes["status"] not in ROOM_STATUSES:
             raise Invalid(f"status must be one of {', '.join(ROOM_STATUSES)}")
         merged = _valid(lambda: Room.from_record({**current, **changes}))
-        record = self._rooms.update(room_id, merged.to_record())
+        record = self._rooms(room_id).update(room_id, merged.to_record())
         details = ", ".join(f"{k}={v}" for k, v in changes.items())
         ready = self.readiness(room_id)
         if changes.get("status") in ("ready", "completed") and not ready["ready"]:
@@ -163,11 +194,11 @@ class RoomService:
         if not self.can_manage(user, room_id):
             raise Forbidden("only the room's creator, its reviewers or an admin may add vessels")
         vessel = _valid(lambda: Vessel(room_id=room_id, **fields))
-        if any(v["imo"] == vessel.imo for v in self._vessels.find(room_id=room_id)):
+        if any(v["imo"] == vessel.imo for v in self._vessels(room_id).all()):
             raise Invalid(f"imo: vessel {vessel.imo} is already in this room")
-        with self._db.locked():
-            self._vessels.insert(vessel.to_record())
-            self._documents.insert_many([d.to_record() for d in documents_for_vessel(room_id, vessel.id)])
+        with self._db(room_id).locked():
+            self._vessels(room_id).insert(vessel.to_record())
+            self._documents(room_id).insert_many([d.to_record() for d in documents_for_vessel(room_id, vessel.id)])
         self.log(room_id, user.email, "vessel added", f"{vessel.name} (IMO {vessel.imo}, {vessel.role})")
         return vessel.to_record()
 
@@ -178,7 +209,7 @@ class RoomService:
         if unknown:
             raise Invalid(f"unknown field(s): {', '.join(sorted(unknown))}")
         vessel = _valid(lambda: Vessel.from_record({**current, **changes}))
-        if any(v["imo"] == vessel.imo and v["id"] != vessel_id for v in self._vessels.find(room_id=room_id)):
+        if any(v["imo"] == vessel.imo and v["id"] != vessel_id for v in self._vessels(room_id).all()):
             raise Invalid(f"imo: vessel {vessel.imo} is already in this room")
         merged = vessel.to_record()
         changed = {k: merged[k] for k in VESSEL_FIELDS if merged[k] != current.get(k)}  # type: ignore[literal-required]
@@ -186,7 +217,7 @@ class RoomService:
             return current
         if "role" in changed and self._release_vessel is not None:  # other pairs: its checklists would be hidden
             self._release_vessel(room_id, current, "change its role")
-        record = self._vessels.update(vessel_id, merged) or merged
+        record = self._vessels(room_id).update(vessel_id, merged) or merged
         self.log(room_id, user.email, "vessel updated",
                  f"{vessel.name}: " + ", ".join(f"{k}={v}" for k, v in changed.items()))
         return record
@@ -196,16 +227,16 @@ class RoomService:
         evidence (correct the vessel instead), or while its checklists hold entries (``release_vessel``'s rule).
         Returns how many document slots went with it."""
         vessel = self._managed_vessel(user, room_id, vessel_id, "remove vessels")
-        docs = [d for d in self._documents.find(room_id=room_id) if d.get("vessel_id") == vessel_id]
+        docs = [d for d in self._documents(room_id).all() if d.get("vessel_id") == vessel_id]
         uploaded = sum(1 for d in docs if d.get("versions"))
         if uploaded:
             raise Conflict(f"{vessel['name']} has {uploaded} uploaded document{'s' if uploaded != 1 else ''}: "
                            "a vessel whose documents hold files cannot be removed. Edit it instead.")
         if self._release_vessel is not None:
             self._release_vessel(room_id, vessel, "be removed")
-        with self._db.locked():
-            self._documents.remove_where(lambda d: d.get("vessel_id") == vessel_id)
-            self._vessels.remove(vessel_id)
+        with self._db(room_id).locked():
+            self._documents(room_id).remove_where(lambda d: d.get("vessel_id") == vessel_id)
+            self._vessels(room_id).remove(vessel_id)
         self.log(room_id, user.email, "vessel removed",
                  f"{vessel['name']} (IMO {vessel['imo']}) with its {len(docs)} empty document slots")
         return len(docs)
@@ -214,7 +245,7 @@ class RoomService:
         self.room(user, room_id)
         if not self.can_manage(user, room_id):
             raise Forbidden(f"only the room's creator, its reviewers or an admin may {what}")
-        vessel = self._vessels.get(vessel_id)
+        vessel = self._vessels(room_id).get(vessel_id)
         if vessel is None or vessel["room_id"] != room_id:
             raise NotFound("vessel not found")
         return vessel
@@ -224,13 +255,13 @@ class RoomService:
         if not self.can_manage(user, room_id):
             raise Forbidden("only the room's creator, its reviewers or an admin may add parties")
         party = _valid(lambda: Party(room_id=room_id, **fields))
-        if party.vessel_id and party.vessel_id not in {v["id"] for v in self._vessels.find(room_id=room_id)}:
+        if party.vessel_id and party.vessel_id not in {v["id"] for v in self._vessels(room_id).all()}:
             raise Invalid("vessel_id: no such vessel in this room")
-        if party.email and self._parties.find(room_id=room_id, email=party.email):
+        if party.email and self._parties(room_id).find(email=party.email):
             raise Invalid(f"email: {party.email} is already a party of this room")
-        with self._db.locked():
-            self._parties.insert(party.to_record())
-            self._approvals.insert(Approval(room_id=room_id, party_id=party.id).to_record())
+        with self._db(room_id).locked():
+            self._parties(room_id).insert(party.to_record())
+            self._approvals(room_id).insert(Approval(room_id=room_id, party_id=party.id).to_record())
         self.log(room_id, user.email, "party added", f"{party.name} ({party.role_label})")
         return party.to_record()
 
@@ -238,30 +269,31 @@ class RoomService:
         self.room(user, room_id)
         if not self.can_manage(user, room_id):
             raise Forbidden("only the room's creator, its reviewers or an admin may remove parties")
-        party = self._parties.get(party_id)
+        party = self._parties(room_id).get(party_id)
         if party is None or party["room_id"] != room_id:
             raise NotFound("party not found")
-        with self._db.locked():
-            self._parties.remove(party_id)
-            self._approvals.remove_where(lambda a: a["party_id"] == party_id)
+        with self._db(room_id).locked():
+            self._parties(room_id).remove(party_id)
+            self._approvals(room_id).remove_where(lambda a: a["party_id"] == party_id)
         self.log(room_id, user.email, "party removed", f"{party['name']} ({PARTY_ROLES[party['role']]})")
 
     def set_approval(self, user: User, room_id: str, party_id: str, status: str, comment: str = "") -> ApprovalRecord:
         self.room(user, room_id)
-        party = self._parties.get(party_id)
+        party = self._parties(room_id).get(party_id)
         if party is None or party["room_id"] != room_id:
             raise NotFound("party not found")
         if not user.is_admin and party["email"] != user.email:
             raise Forbidden("only the party itself or an admin may set its approval")
         approval = _valid(lambda: Approval(room_id=room_id, party_id=party_id, status=status, comment=comment,
                                            updated_by=user.email, updated_at=now_iso()))
-        with self._db.locked():
-            existing = self._approvals.find(room_id=room_id, party_id=party_id)
+        approvals = self._approvals(room_id)
+        with approvals.locked():
+            existing = approvals.find(party_id=party_id)
             if existing:
                 approval.id = existing[0]["id"]
-                self._approvals.update(approval.id, approval.to_record())
+                approvals.update(approval.id, approval.to_record())
             else:
-                self._approvals.insert(approval.to_record())
+                approvals.insert(approval.to_record())
         note = f" — {comment}" if comment else ""
         self.log(room_id, user.email, "approval changed", f"{party['name']}: {status}{note}")
         return approval.to_record()
@@ -287,9 +319,9 @@ class RoomService:
 
     def readiness(self, room_id: str) -> ReadinessView:
         """Documents judged through the operation window, and the checklists to sign off before transfer."""
-        room = self._rooms.get(room_id)
+        room = self._record(room_id)
         window = self.window(room_read(room)) if room else OperationWindow(self.today(), None)
-        docs = readiness(self._documents.find(room_id=room_id), window)
+        docs = readiness(self.documents_of(room_id), window)
         if self._checklist_gate is None:
             return docs
         return with_checklists(docs, *self._checklist_gate(room_id, self.vessels_of(room_id)))
@@ -297,23 +329,33 @@ class RoomService:
     # -- what a room holds, without an access check (the caller has made it) ------------------------
     def vessels_of(self, room_id: str) -> list[VesselRecord]:
         """The room's vessels, the mother vessel first, then by name: the order every list and the report use."""
-        return sorted(self._vessels.find(room_id=room_id), key=lambda v: (v["role"] != "mother", v["name"]))
+        return sorted(self._of(room_id, "vessels"), key=lambda v: (v["role"] != "mother", v["name"]))
 
     def parties_of(self, room_id: str) -> list[PartyRecord]:
         """The room's parties in the order of :data:`PARTY_ROLES` (owners first), then by name."""
         order = list(PARTY_ROLES)
-        return sorted(self._parties.find(room_id=room_id),
+        return sorted(self._of(room_id, "parties"),
                       key=lambda p: (order.index(p["role"]) if p["role"] in order else len(order), p["name"]))
 
     def approvals_of(self, room_id: str) -> list[ApprovalRecord]:
-        return self._approvals.find(room_id=room_id)
+        return self._of(room_id, "approvals")
 
     def documents_of(self, room_id: str) -> list[DocumentRecord]:
-        return self._documents.find(room_id=room_id)
+        return self._of(room_id, "documents")
 
-    def update_document(self, doc_id: str, changes: dict[str, Any]) -> DocumentRecord:
-        """Store ``changes`` to a document :meth:`document` has found (the document use cases check the rules)."""
-        record = self._documents.update(doc_id, changes)
+    def _of(self, room_id: str, table: str) -> list[Any]:
+        """Every record of one of the room's tables ([] for a room that does not exist)."""
+        return self._db(room_id).table(table).all() if self._shards.has(room_id) else []
+
+    def update_document(self, doc_id: str, changes: dict[str, Any], room_id: str | None = None) -> DocumentRecord:
+        """Store ``changes`` to a document :meth:`document` has found (the document use cases check the rules).
+
+        :param room_id: the document's room; without it, the room :meth:`document` found it in (else every
+            room is searched).
+        """
+        room_id = room_id or self._room_of_doc.get(doc_id) or next(
+            (key for key in self._shards.keys() if self._documents(key).get(doc_id) is not None), None)
+        record = self._documents(room_id).update(doc_id, changes) if room_id else None
         if record is None:
             raise NotFound("document not found")
         return record
@@ -321,15 +363,21 @@ class RoomService:
     # -- a room brought whole from a room pack (sts_snapshots.packs) ------------------------------------
     def check_import(self, bundle: RoomBundle) -> None:
         """Whether :meth:`import_room` would take ``bundle``; :raises Conflict: saying why not."""
-        if self._rooms.get(bundle.room_id) is not None:
+        if self._record(bundle.room_id) is not None:
             raise Conflict("this installation has this room already: its pack is merged into it instead")
         self.check_ids(bundle)
 
     def check_ids(self, bundle: RoomBundle) -> None:
-        """:raises Conflict: a record id of ``bundle`` belongs to another room here."""
+        """:raises Conflict: a record id of ``bundle`` is held in the room's file by a record of another room.
+
+        Each room's records are in a file of their own, so a record of another room cannot be overwritten; what is
+        checked is the room's own file (the ids of a pack of another room that claims this room's id)."""
         room_id = bundle.room_id
+        if not self._shards.has(room_id):
+            return
+        db = self._db(room_id)
         for name, ids in bundle.record_ids().items():
-            table: TableLike[Any] = self._db.table(name)
+            table: TableLike[Any] = db.table(name)
             for record_id in ids:
                 found = table.get(record_id)
                 if found is not None and found["room_id"] != room_id:
@@ -346,33 +394,39 @@ class RoomService:
         :raises Conflict: see :meth:`check_import`.
         """
         room_id = bundle.room_id
-        with self._db.locked():
+        db = self._db(room_id)
+        with db.locked():
             self.check_import(bundle)
             self.chain.adopt(room_id, bundle.changes, bundle.reads)
-            for table, rows in ((self._vessels, bundle.vessels), (self._parties, bundle.parties),
-                                (self._documents, bundle.documents), (self._approvals, bundle.approvals)):
+            for table, rows in ((self._vessels(room_id), bundle.vessels), (self._parties(room_id), bundle.parties),
+                                (self._documents(room_id), bundle.documents),
+                                (self._approvals(room_id), bundle.approvals)):
                 table.remove_where(lambda r: r["room_id"] == room_id)
                 if rows:
                     table.insert_many(list(rows))  # type: ignore[arg-type]
-            self._rooms.insert(bundle.room)
+            self._rooms(room_id).insert(bundle.room)
 
     def put_records(self, room_id: str, changed: dict[str, list[dict[str, Any]]]) -> None:
         """Store the records a merge of a room pack changed or added (``changed`` by table: ``room`` and the
         room's ``vessels``, ``parties``, ``documents``, ``approvals``), each replaced whole in one step; the room
         record last."""
-        with self._db.locked():
+        db = self._db(room_id)
+        with db.locked():
             for name in ("vessels", "parties", "documents", "approvals"):
-                table: TableLike[Any] = self._db.table(name)
+                table: TableLike[Any] = db.table(name)
                 for record in changed.get(name, []):
                     if record["room_id"] == room_id:
                         table.upsert(record)
             for record in changed.get("room", []):
                 if record["id"] == room_id:
-                    self._rooms.upsert(record)  # type: ignore[arg-type]
+                    self._rooms(room_id).upsert(record)  # type: ignore[arg-type]
     # -- end of room packs ----------------------------------------------------------------------------------
 
     def document(self, room_id: str, doc_id: str) -> Document:
-        record = self._documents.get(doc_id)
+        record = self._documents(room_id).get(doc_id) if self._shards.has(room_id) else None
         if record is None or record["room_id"] != room_id:
             raise NotFound("document not found")
+        if len(self._room_of_doc) > 10_000:
+            self._room_of_doc.clear()
+        self._room_of_doc[doc_id] = room_id
         return Document.from_record(record)

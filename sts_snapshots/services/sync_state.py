@@ -1,8 +1,8 @@
 """Per room, what this installation last saw of each mergeable field, and the merge conflicts still open.
 
-Its own two tables in the rooms store: ``sync_fields`` (one record per room: every field's last seen value and
-version vector, :mod:`..domain.sync_fields`) and ``merge_conflicts`` (one record per conflict: both values, both
-origins, until an admin keeps one).
+Its own two tables in each room's file of the rooms store: ``sync_fields`` (one record per room: every field's
+last seen value and version vector, :mod:`..domain.sync_fields`) and ``merge_conflicts`` (one record per
+conflict: both values, both origins, until an admin keeps one).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing_extensions import TypedDict
 from ..domain.ids import new_id
 from ..domain.sync_fields import FieldState, Records, VersionVector, bumped, describe, slots_of
 from ..domain.time import now_iso
-from ..store import DatabaseLike, TableLike
+from ..store import DatabaseLike, ShardedDatabaseLike, TableLike
 
 
 class _FieldsRow(TypedDict):
@@ -65,22 +65,29 @@ def conflict_view(c: ConflictRecord) -> ConflictView:
 
 
 class SyncState:
-    def __init__(self, db: DatabaseLike) -> None:
-        self._db = db
-        self._fields: TableLike[_FieldsRow] = db.table("sync_fields")
-        self._conflicts: TableLike[ConflictRecord] = db.table("merge_conflicts")
+    def __init__(self, rooms: ShardedDatabaseLike) -> None:
+        self._rooms = rooms  # one file per room: the room's states and conflicts beside its records
+
+    def _db(self, room_id: str) -> DatabaseLike:
+        return self._rooms.database(room_id)
+
+    def _fields(self, room_id: str) -> TableLike[_FieldsRow]:
+        return self._db(room_id).table("sync_fields")
+
+    def _conflicts(self, room_id: str) -> TableLike[ConflictRecord]:
+        return self._db(room_id).table("merge_conflicts")
 
     def fields(self, room_id: str) -> dict[str, FieldState]:
-        row = self._fields.get(room_id)
+        row = self._fields(room_id).get(room_id)
         return dict(row["fields"]) if row else {}
 
     def store(self, room_id: str, fields: dict[str, FieldState]) -> None:
-        self._fields.upsert(_FieldsRow(id=room_id, fields=fields))
+        self._fields(room_id).upsert(_FieldsRow(id=room_id, fields=fields))
 
     def catch_up(self, room_id: str, origin: str, records: Records) -> dict[str, FieldState]:
         """Bump ``origin``'s counter of every field whose value in ``records`` differs from the one last seen (a
         field seen for the first time starts at 1), store and return the states."""
-        with self._db.locked():
+        with self._db(room_id).locked():
             states = self.fields(room_id)
             changed = False
             for key, slot in slots_of(records).items():
@@ -91,42 +98,42 @@ class SyncState:
                 if known is None or known["value"] != value:
                     states[key] = FieldState(value=value, vv=bumped(known["vv"] if known else {}, origin))
                     changed = True
-            if changed or self._fields.get(room_id) is None:
+            if changed or self._fields(room_id).get(room_id) is None:
                 self.store(room_id, states)
             return states
 
     # -- conflicts ---------------------------------------------------------------------------------
     def conflicts(self, room_id: str, *, open_only: bool = True) -> list[ConflictRecord]:
-        found = self._conflicts.find(room_id=room_id)
+        found = self._conflicts(room_id).find(room_id=room_id) if self._rooms.has(room_id) else []
         return sorted((c for c in found if c["status"] == "open" or not open_only), key=lambda c: c["opened_at"])
 
     def conflict(self, room_id: str, conflict_id: str) -> ConflictRecord | None:
-        found = self._conflicts.get(conflict_id)
+        found = self._conflicts(room_id).get(conflict_id) if self._rooms.has(room_id) else None
         return found if found is not None and found["room_id"] == room_id else None
 
     def open_conflict(self, room_id: str, key: str, label: str, local: dict[str, Any], remote: dict[str, Any],
                       origins: tuple[str, str], vvs: tuple[VersionVector, VersionVector], rule: str = "") -> bool:
         """Record a conflict, unless the same one (field, both values) is open already, or, for a broken checklist
         rule, was decided already for these same sign-offs; True when recorded."""
-        for c in self._conflicts.find(room_id=room_id, key=key):
+        for c in self._conflicts(room_id).find(room_id=room_id, key=key):
             decided = bool(rule) and c["rule"] == rule
             if c["local"] == local and c["remote"] == remote and (c["status"] == "open" or decided):
                 return False
-        self._conflicts.insert(ConflictRecord(
+        self._conflicts(room_id).insert(ConflictRecord(
             id=new_id(), room_id=room_id, key=key, label=label, local=local, remote=remote, local_origin=origins[0],
             remote_origin=origins[1], local_vv=vvs[0], remote_vv=vvs[1], rule=rule, opened_at=now_iso(),
             status="open", resolved_by=None, resolved_at=None, kept=None))
         return True
 
-    def close(self, conflict_id: str, status: str, by: str, kept: str | None) -> None:
-        self._conflicts.update(conflict_id, {"status": status, "resolved_by": by, "resolved_at": now_iso(),
+    def close(self, room_id: str, conflict_id: str, status: str, by: str, kept: str | None) -> None:
+        self._conflicts(room_id).update(conflict_id, {"status": status, "resolved_by": by, "resolved_at": now_iso(),
                                              "kept": kept})
 
     def close_open(self, room_id: str, key: str, by: str) -> int:
         """Close the open conflicts of ``key`` that a value from the other side settled; how many."""
-        found = self._conflicts.find(room_id=room_id, key=key, status="open")
+        found = self._conflicts(room_id).find(room_id=room_id, key=key, status="open")
         for c in found:
-            self.close(c["id"], "settled", by, None)
+            self.close(room_id, c["id"], "settled", by, None)
         return len(found)
 
     def open_lines(self, room_id: str) -> list[str]:

@@ -1,4 +1,8 @@
-"""Background task records, persisted under ``uploads/.tasks`` so a poll sees progress even after a restart."""
+"""Background task records, persisted under ``uploads/.tasks`` so a poll sees progress even after a restart.
+
+They are spread over up to 256 shards by a hash of the task id (:func:`~sts_snapshots.store.hashed_key`): a task's
+every write (created, started, progress, finished) rewrites one small file, and a lookup by id reads only that one,
+however many tasks the day made. Listing (unfinished at start, the counts, the cleanup) reads every shard."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Any, cast
 
 from ..domain.records import SnapshotPayload, TaskRecord, TaskView
 from ..domain.time import now_iso, parse_datetime, utcnow
-from ..store import DatabaseLike, TableLike
+from ..store import ShardedTableLike, TableLike, hashed_key
 
 TASK_STATUSES = ("pending", "running", "completed", "failed", "cancelled")
 FINISHED = frozenset({"completed", "failed", "cancelled"})
@@ -15,60 +19,67 @@ PUBLIC_FIELDS = tuple(TaskView.__annotations__)
 
 
 class TaskStore:
-    def __init__(self, db: DatabaseLike) -> None:
-        self._table: TableLike[TaskRecord] = db.table("tasks")
+    def __init__(self, shards: ShardedTableLike) -> None:
+        self._shards = shards
+
+    def _of(self, task_id: str) -> TableLike[TaskRecord]:
+        return self._shards.shard(hashed_key(task_id))
+
+    def _every(self) -> list[TableLike[TaskRecord]]:
+        return [self._shards.shard(key) for key in self._shards.keys()]
 
     def create(self, task_id: str, task_type: str, payload: SnapshotPayload) -> TaskRecord:
         record: TaskRecord = {
             "id": task_id, "task_id": task_id, "task_type": task_type, "status": "pending", "progress": 0,
             "created_at": now_iso(), "started_at": None, "completed_at": None, "result": None, "error": None,
             "attempts": 0, "payload": payload}
-        return self._table.insert(record)
+        return self._of(task_id).insert(record)
 
     def get(self, task_id: str) -> TaskRecord | None:
-        return self._table.get(task_id)
+        return self._of(task_id).get(task_id)
 
     def start(self, task_id: str) -> TaskRecord | None:
         """Mark running (counting the attempt) unless the task was cancelled or finished meanwhile."""
         task = self.get(task_id)
         if task is None or task["status"] in FINISHED:
             return None
-        return self._table.update(task_id, {"status": "running", "progress": 0, "started_at": now_iso(),
+        return self._of(task_id).update(task_id, {"status": "running", "progress": 0, "started_at": now_iso(),
                                            "attempts": task.get("attempts", 0) + 1, "error": None})
 
     def progress(self, task_id: str, percent: int) -> None:
-        self._table.update(task_id, {"progress": percent})
+        self._of(task_id).update(task_id, {"progress": percent})
 
     def complete(self, task_id: str, result: dict[str, Any]) -> None:
-        self._table.update(task_id, {"status": "completed", "progress": 100, "completed_at": now_iso(),
+        self._of(task_id).update(task_id, {"status": "completed", "progress": 100, "completed_at": now_iso(),
                                     "result": result, "error": None})
 
     def fail(self, task_id: str, error: str) -> None:
-        self._table.update(task_id, {"status": "failed", "completed_at": now_iso(), "error": error})
+        self._of(task_id).update(task_id, {"status": "failed", "completed_at": now_iso(), "error": error})
 
     def cancel(self, task_id: str) -> bool:
         task = self.get(task_id)
         if task is None or task["status"] in FINISHED:
             return False
-        self._table.update(task_id, {"status": "cancelled", "completed_at": now_iso(), "error": "cancelled"})
+        self._of(task_id).update(task_id, {"status": "cancelled", "completed_at": now_iso(), "error": "cancelled"})
         return True
 
     def requeue(self, task_id: str) -> None:
-        self._table.update(task_id, {"status": "pending", "progress": 0, "started_at": None})
+        self._of(task_id).update(task_id, {"status": "pending", "progress": 0, "started_at": None})
 
     def put_back(self, task_id: str) -> None:
         """Pending again, without counting the attempt: the server stopped it, the job did not fail."""
         task = self.get(task_id)
         if task is not None and task["status"] == "running":
-            self._table.update(task_id, {"status": "pending", "progress": 0, "started_at": None,
+            self._of(task_id).update(task_id, {"status": "pending", "progress": 0, "started_at": None,
                                         "attempts": max(0, task.get("attempts", 1) - 1)})
 
     def unfinished(self) -> list[TaskRecord]:
-        return self._table.search(lambda t: t["status"] not in FINISHED)
+        found = [t for table in self._every() for t in table.search(lambda t: t["status"] not in FINISHED)]
+        return sorted(found, key=lambda t: t.get("created_at") or "")  # in the order they were made
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(TASK_STATUSES, 0)
-        for task in self._table.all():
+        for task in (t for table in self._every() for t in table.all()):
             counts[task["status"]] = counts.get(task["status"], 0) + 1
         return counts
 
@@ -80,7 +91,7 @@ class TaskStore:
             stamp = task.get("completed_at") or task.get("created_at")
             return task["status"] in FINISHED and bool(stamp) and parse_datetime(str(stamp), "completed_at") < cutoff
 
-        return self._table.remove_where(old)
+        return sum(table.remove_where(old) for table in self._every())
 
 
 def public(task: TaskRecord) -> TaskView:

@@ -6,16 +6,19 @@ from .interface import (
     AppendLogLike,
     AttemptLogLike,
     DatabaseLike,
+    ShardedDatabaseLike,
     ShardedTableLike,
     StoreBackend,
     StoreSetupError,
     StoreUnavailable,
     TableLike,
 )
-from .sharded import ShardedTable
+from .sharded import ShardedTable, hashed_key
+from .shards import ShardedDatabase
 from .storage import AtomicJSONStorage
 from .transaction import after_commit, current_connection
 
 __all__ = ["AppendLog", "AppendLogLike", "AtomicJSONStorage", "AttemptLogLike", "Database", "DatabaseLike",
-           "ShardedTable", "ShardedTableLike", "StoreBackend", "StoreCorruptError", "StoreSetupError",
-           "StoreUnavailable", "Table", "TableLike", "after_commit", "current_connection"]
+           "ShardedDatabase", "ShardedDatabaseLike", "ShardedTable", "ShardedTableLike", "StoreBackend",
+           "StoreCorruptError", "StoreSetupError", "StoreUnavailable", "Table", "TableLike", "after_commit",
+           "current_connection", "hashed_key"]

@@ -96,6 +96,44 @@ class Database:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Hold the lock, and make every write inside one write of the file (one fsync) when the block ends: all
+        of them or, on an exception, none. For bulk loads (a migration, a generated folder); nested: joins."""
+        with self.locked():
+            storage = self._db.storage
+            if isinstance(storage, MemoryStorage):  # the same all-or-none: the content before, put back on failure
+                before = copy.deepcopy(storage.memory)
+                try:
+                    yield
+                except BaseException:
+                    storage.memory = before
+                    raise
+                return
+            if not isinstance(storage, AtomicJSONStorage) or storage.deferred:
+                yield
+                return
+            storage.deferred = True
+            try:
+                yield
+            except BaseException:
+                storage.discard()
+                raise
+            storage.flush()
+
+    def forget(self) -> bool:
+        """Drop the parsed content kept for the next call (read again when needed), unless a thread holds the
+        lock now; returns whether it did. Bounds the memory of many shards (see :class:`~.shards.ShardedDatabase`)."""
+        if self.path is None or not self._lock.acquire(blocking=False):
+            return False
+        try:
+            storage = self._db.storage
+            if isinstance(storage, AtomicJSONStorage) and not storage.deferred:
+                storage.discard()
+            return True
+        finally:
+            self._lock.release()
+
     def table(self, name: str) -> Table[Any]:
         """The table ``name``; annotate the attribute it is kept in with its record type (``Table[RoomRecord]``)."""
         return Table(self, name)

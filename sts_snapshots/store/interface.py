@@ -62,6 +62,9 @@ class DatabaseLike(Protocol):
     def table_names(self) -> set[str]:
         """The names of its tables that hold records (or, in a file, that the file holds)."""
     def locked(self) -> AbstractContextManager[None]: ...
+    def batch(self) -> AbstractContextManager[None]:
+        """``locked()``, and every write inside lands together when the block ends, or none on an exception (one
+        file write, one fsync, on TinyDB; one transaction on PostgreSQL). For bulk loads."""
     def close(self) -> None: ...
 
 
@@ -78,6 +81,25 @@ class ShardedTableLike(Protocol):
     def keys(self, prefix: str = "") -> list[str]: ...
     def key_of(self, record_id: str) -> str | None:
         """The key of the shard that holds a record with ``record_id``, or None."""
+    def drop(self, key: str) -> None: ...
+    def files(self) -> list[Path]: ...
+    def close(self) -> None: ...
+
+
+class ShardedDatabaseLike(Protocol):
+    """Several tables split per key (a room): each key's tables apart (one TinyDB file; one PostgreSQL shard),
+    with a lock of their own, so a write to one room costs that room's records whatever the number of rooms."""
+
+    @property
+    def folder(self) -> Path | None:
+        """The TinyDB backend's folder of shard files; None in memory and on PostgreSQL."""
+
+    def database(self, key: str) -> DatabaseLike:
+        """``key``'s tables. :raises ValueError: ``key`` is not a plain id (``[A-Za-z0-9_-]{1,64}``)."""
+    def has(self, key: str) -> bool:
+        """Whether ``key`` has records (False for a key that is not a plain id)."""
+    def keys(self, prefix: str = "") -> list[str]:
+        """Every key with records (a file: possibly emptied since), sorted; or those that start with ``prefix``."""
     def drop(self, key: str) -> None: ...
     def files(self) -> list[Path]: ...
     def close(self) -> None: ...

@@ -25,6 +25,7 @@ from psycopg_pool import ConnectionPool
 from .interface import StoreSetupError, StoreUnavailable
 from .postgres_errors import check_reachable, is_connection_failure, reason_of
 from .postgres_schema import ensure_schema, lock_key
+from .postgres_shards import PgShardedDatabase
 from .postgres_tables import PgAppendLog, PgDatabase, PgShardedTable
 from .postgres_throttle import PgAttemptLog
 from .transaction import CURRENT, OpenTransaction
@@ -70,6 +71,9 @@ class PgBackend:
 
     def sharded(self, store: str) -> PgShardedTable:
         return PgShardedTable(self, store)
+
+    def sharded_database(self, store: str) -> PgShardedDatabase:
+        return PgShardedDatabase(self, store)
 
     def append_log(self, store: str) -> PgAppendLog:
         return PgAppendLog(self, store)

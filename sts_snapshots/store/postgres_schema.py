@@ -45,6 +45,17 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX sts_login_attempts_address ON sts_login_attempts (scope, address, at)",
         "CREATE INDEX sts_login_attempts_at ON sts_login_attempts (at)",
     ],
+    [  # version 2: what grows with the rooms split per room (see store/shards.py), the tasks per hashed id
+        "CREATE INDEX sts_records_shard ON sts_records (store, shard)",
+        "UPDATE sts_records SET shard = doc->>'id' WHERE store = 'rooms' AND tbl = 'rooms' AND shard = ''",
+        "UPDATE sts_records SET shard = doc->>'room_id' WHERE store = 'rooms' AND shard = ''"
+        " AND tbl IN ('vessels', 'parties', 'documents', 'approvals')",
+        "UPDATE sts_records SET store = 'room_checklists', shard = doc->>'id'"
+        " WHERE store = 'checklists' AND tbl = 'room_sets' AND shard = ''",
+        "UPDATE sts_records SET store = 'room_checklists', shard = doc->>'room_id'"
+        " WHERE store = 'checklists' AND tbl = 'checklists' AND shard = ''",
+        "UPDATE sts_records SET shard = left(md5(id), 2) WHERE store = 'tasks' AND tbl = 'tasks' AND shard = ''",
+    ],
 ]
 LATEST = len(MIGRATIONS)
 

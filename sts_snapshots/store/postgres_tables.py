@@ -180,6 +180,10 @@ class PgDatabase:
     def locked(self) -> AbstractContextManager[None]:
         return self._backend.locked(self.store)
 
+    def batch(self) -> AbstractContextManager[None]:
+        """One transaction (under the lock): every write inside commits together."""
+        return self.locked()
+
     def close(self) -> None:
         """The pool is the backend's: closed with it."""
 

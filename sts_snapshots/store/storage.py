@@ -35,6 +35,9 @@ class AtomicJSONStorage(Storage):
         # Set by the owner while it holds the file's cross-process lock, after the first read: nobody else can
         # write the file then, so further reads return the content without reading and hashing it again.
         self.unchanged_since_read = False
+        # Set by Database.batch() (under the lock): writes wait here for one file write (one fsync) at its end.
+        self.deferred = False
+        self._pending = False
 
     @staticmethod
     def _digest(raw: bytes) -> bytes:
@@ -63,12 +66,27 @@ class AtomicJSONStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if self.deferred:
+            self._parsed, self._pending = (b"", data), True  # read() under the lock returns it as it is
+            return
         # TinyDB changes the dict it read in place before writing it: if this write fails, that dict no
         # longer matches the file, so it is forgotten first.
         self._parsed = None
         raw = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)  # compact UTF-8 JSON, as json.dumps but ~10x faster
         atomic_write_bytes(self.path, raw)
         self._parsed = (self._digest(raw), data)
+
+    def flush(self) -> None:
+        """Write what deferred writes left in memory (nothing when there were none)."""
+        self.deferred = False
+        if self._pending and self._parsed is not None:
+            self._pending = False
+            self.write(self._parsed[1])
+
+    def discard(self) -> None:
+        """Forget deferred writes and the parsed content: the next read reads the file again."""
+        self.deferred = self._pending = False
+        self._parsed = None
 
     def close(self) -> None:
         pass

@@ -20,20 +20,22 @@ pytestmark = [pytest.mark.faults, pytest.mark.skipif(sys.platform != "linux", re
 
 
 def fingerprint(data_dir: Path) -> dict[str, str]:
-    """SHA-256 of every file but the log and the lock file, which a refused start may touch."""
-    skip = {data_dir / "server.lock"}
+    """SHA-256 of every file but the log and the lock files (empty, beside a store), which a refused start may touch."""
     return {str(p.relative_to(data_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(data_dir.rglob("*")) if p.is_file() and p not in skip and "logs" not in p.parts}
+            for p in sorted(data_dir.rglob("*")) if p.is_file() and p.suffix != ".lock" and "logs" not in p.parts}
 
 
 @pytest.mark.parametrize(("store", "garbage"), [
-    ("db/rooms.json", b"\x00\x17garbage, not JSON \xff\xfe"),
-    ("uploads/.tasks/tasks.json", b'{"tasks": {"1": {"id": "snapshot-1", "status": "runn'),  # cut off mid-write
-], ids=["garbage-rooms", "truncated-tasks"])
+    ("db/rooms/*.json", b"\x00\x17garbage, not JSON \xff\xfe"),  # the demo room's file
+    ("uploads/.tasks/by-id/00.json", b'{"tasks": {"1": {"id": "snapshot-1", "status": "runn'),  # cut off mid-write
+    ("db/rooms.json", b"\x00\x17garbage, not JSON \xff\xfe"),  # the single file of an earlier layout, to move
+], ids=["garbage-room", "truncated-tasks", "garbage-old-rooms"])
 def test_server_refuses_a_corrupt_store_and_leaves_it_alone(fleet: Fleet, tmp_path: Path, store: str,
                                                             garbage: bytes) -> None:
     data = tmp_path / "data"
     seed_if_empty(build_app(Settings.load({"data_dir": data}, env={})))
+    store = str(next(data.glob(store)).relative_to(data)) if "*" in store else store
+    (data / store).parent.mkdir(parents=True, exist_ok=True)
     (data / store).write_bytes(garbage)
     before = fingerprint(data)
     started = time.monotonic()

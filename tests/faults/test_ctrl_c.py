@@ -40,7 +40,8 @@ def test_ctrl_c_while_rendering_stops_quietly_and_the_next_start_finishes_the_wo
     assert "STS Snapshots stopped." in output, output[-1000:]
     snapshots = assert_stores_parse(data)
     assert {s["status"] for s in snapshots.values()} <= {"generating", "completed"}, snapshots
-    tasks = json.loads((data / "uploads" / ".tasks" / "tasks.json").read_text())["tasks"].values()
+    tasks = [t for path in (data / "uploads" / ".tasks" / "by-id").glob("*.json")
+             for t in json.loads(path.read_text())["tasks"].values()]
     assert {t["status"] for t in tasks} <= {"pending", "running", "completed"}, [t["error"] for t in tasks]
     assert_pdfs_whole(data, settled=False)
 
