@@ -10,6 +10,7 @@ from ...domain.labels import status_label
 from ...domain.models import ROOM_STATUSES
 from ...domain.records import ReadinessView, RoomRecord, VesselRecord
 from ..shell import formatting, threads, widgets
+from ..shell.island import Island
 from ..shell.live import LiveSection
 from .context import RoomContext
 from .room_dialogs import confirm_status, open_edit_room_dialog, open_vessel_dialog, remove_vessel
@@ -90,7 +91,7 @@ class ReadinessBox:
         ctx.on_change(self.reload, "readiness")
 
     def build(self, ready: ReadinessView) -> None:
-        with ui.column().classes("w-full gap-1") as self.container:
+        with Island(), ui.column().classes("w-full gap-1") as self.container:
             widgets.readiness_bar(ready)
 
     async def reload(self) -> None:

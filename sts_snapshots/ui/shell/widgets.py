@@ -16,6 +16,7 @@ from ...domain.records import ReadinessView
 from ...services.errors import Conflict, Forbidden, Invalid, NotFound, StorageFailed
 from ...services.users import LockedOut, User
 from ...store import StoreUnavailable
+from .island import Island
 
 # The icon per status (the colour comes from the stylesheet class ``sts-chip-<status>``); the label comes from
 # the domain's one table, so a chip reads like the filters and the PDF.
@@ -182,7 +183,8 @@ DIALOG_HOST = "sts_dialog_host"
 
 def dialog_host() -> None:
     """The element the page's dialogs go into (called once by the page frame)."""
-    app.storage.client[DIALOG_HOST] = ui.element("div").classes("sts-dialog-host")
+    # an island: opening or closing a dialog re-renders the host in the browser, not the page it sits in
+    app.storage.client[DIALOG_HOST] = Island(contents=False).classes("sts-dialog-host")
 
 
 def dialog_parent() -> ui.element:
