@@ -169,11 +169,11 @@ class DocumentsSection:
 
     def row_content(self, doc: DocumentView, group: str) -> None:
         ctx, latest, status = self.ctx, doc.get("latest_version"), doc["effective_status"]
+        # a row is three blocks of escaped HTML and the buttons: a room shows dozens of rows, and each element costs
         ui.html(self.describe(doc), sanitize=False).classes("flex-1 min-w-0 flex flex-col gap-1 sts-doc-what")
-        with ui.column().classes("w-[150px] shrink-0 gap-1 items-start sts-doc-expiry"):
-            self.expiry(doc)
-        with ui.column().classes("w-[140px] shrink-0 items-start sts-doc-status"):
-            widgets.status_chip(status)
+        self.expiry(doc)
+        ui.html(widgets.chip_html(status), sanitize=False) \
+            .classes("w-[140px] shrink-0 flex flex-col items-start sts-doc-status").mark(f"status-{status}")
         with ui.row().classes("w-[150px] shrink-0 gap-1 justify-end no-wrap sts-doc-actions"):
             if latest:
                 button = ui.button(icon="download").props("flat round color=secondary") \
@@ -209,16 +209,26 @@ class DocumentsSection:
         return "".join(parts)
 
     @staticmethod
-    def expiry(doc: DocumentView) -> None:
+    def expiry(doc: DocumentView) -> ui.html:
+        """The expiry block: the date, "expiring soon", and the operation window's sentence, as one element."""
+        esc = widgets.esc
+        parts: list[str] = []
+        markers: list[str] = []
         if not doc.get("expires_on"):
             if doc.get("has_expiry"):
-                ui.label("No expiry date").classes("sts-muted text-[13px]")
-            return
-        expired = bool(doc.get("expired"))
-        css = "text-[#b42318] font-semibold" if expired else ""
-        ui.html(f'<div class="sts-label text-[11px]">{"Expired" if expired else "Valid until"}</div>'
-                f'<div class="text-[14px] {css}">{formatting.day(doc["expires_on"])}</div>', sanitize=False)
-        if doc.get("expiring_soon"):
-            widgets.status_chip("soon")
-        if doc.get("operation_note"):
-            ui.label(doc["operation_note"]).classes("text-[#b42318] text-[13px] font-semibold").mark("operation-note")
+                parts.append('<div class="sts-muted text-[13px]">No expiry date</div>')
+        else:
+            expired = bool(doc.get("expired"))
+            css = "text-[#b42318] font-semibold" if expired else ""
+            parts.append(f'<div><div class="sts-label text-[11px]">{"Expired" if expired else "Valid until"}</div>'
+                         f'<div class="text-[14px] {css}">{esc(formatting.day(doc["expires_on"]))}</div></div>')
+            if doc.get("expiring_soon"):
+                parts.append(widgets.chip_html("soon"))
+                markers.append("status-soon")
+            if doc.get("operation_note"):
+                note = esc(doc["operation_note"])
+                parts.append(f'<div class="text-[#b42318] text-[13px] font-semibold">{note}</div>')
+                markers.append("operation-note")
+        block = ui.html("".join(parts), sanitize=False) \
+            .classes("w-[150px] shrink-0 flex flex-col gap-1 items-start sts-doc-expiry")
+        return block.mark(*markers) if markers else block
