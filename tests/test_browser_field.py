@@ -406,6 +406,10 @@ def tap(driver: Any, xpath: str) -> None:
     raise AssertionError(f"{xpath} kept being replaced")
 
 
+# the column of checklists a panel sits in (each panel is wrapped in an island, a box without a layout of its own)
+SECTION_OF_PANEL = "ancestor::div[contains(@class,'nicegui-column')][1]"
+
+
 def panel_xpath(title: str) -> str:
     """The expansion panel of a checklist whose header starts with ``title`` (``3. Before run-in and mooring``)."""
     return (f"//div[contains(@class,'q-expansion-item')][./div[contains(@class,'q-expansion-item__container')]"
@@ -516,7 +520,7 @@ def test_a_checklist_is_answered_and_signed_on_deck(server: str, driver: Any, si
         (By.XPATH, panel_xpath(f"{title} — Signed off"))))
     driver.execute_script("arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -80)", done)
     driver.save_screenshot(str(OUTPUT / f"checklists-{size}-signed.png"))
-    section = driver.find_element(By.XPATH, f"{panel_xpath(title)}/..")
+    section = driver.find_element(By.XPATH, f"{panel_xpath(title)}/{SECTION_OF_PANEL}")
     element_shot(driver, section, OUTPUT / f"checklists-{size}-section.png")
     assert current()["position"] == work["position"] + 1
 
@@ -563,4 +567,5 @@ def test_the_next_round_of_the_during_transfer_checks_starts_with_a_tap(server: 
         (By.XPATH, f"{second}//div[starts-with(normalize-space(), 'Round 2 of 2, started')]")))
     rounds = [c for c in api(server, token, base)["pairs"][0]["checklists"] if c["code"] == "during-transfer"]
     assert [(c["round"], c["state"]) for c in rounds] == [(1, "signed_off"), (2, "open")]
-    element_shot(driver, driver.find_element(By.XPATH, f"{second}/.."), OUTPUT / "checklists-tablet-round-2.png")
+    element_shot(driver, driver.find_element(By.XPATH, f"{second}/{SECTION_OF_PANEL}"),
+                 OUTPUT / "checklists-tablet-round-2.png")

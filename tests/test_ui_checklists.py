@@ -3,6 +3,8 @@ an admin re-opens with a reason; and the operation window's sentence on a docume
 
 from __future__ import annotations
 
+from typing import Any
+
 from sts_snapshots.demo import ADMIN_EMAIL, MEMBER_EMAIL
 from tests.harness import Harness
 from tests.test_ui_support import elements, sign_in, sign_out, wait_for
@@ -19,6 +21,8 @@ async def test_the_poac_answers_its_items_in_one_tap(harness: Harness) -> None:
     await user.should_see("Checklists")
     await user.should_see("Before run-in and mooring")
     await user.should_see("expires 2 days before the end of the operation (ETA + 48 h)")
+    assert not elements(user, "answer-before-transfer-4.4-yes")  # a closed panel: its items are not built yet
+    open_panel(user, "before-transfer")
     assert elements(user, "answer-before-transfer-4.4-yes")  # the POAC's item
     assert not [e for e in elements(user, "answer-before-transfer-4.2-yes") if e.enabled]  # the mother's item
     assert not elements(user, "sign-run-in-mooring-mother")  # the POAC does not sign for a ship
@@ -32,6 +36,8 @@ async def test_the_poac_answers_its_items_in_one_tap(harness: Harness) -> None:
 async def test_an_admin_reopens_a_signed_checklist_with_a_reason(harness: Harness) -> None:
     user, room_id = harness.user, harness.demo_room_id()
     await sign_in(user, ADMIN_EMAIL, f"/rooms/{room_id}")
+    await user.should_see(marker="checklist-pre-arrival")
+    open_panel(user, "pre-arrival")
     await user.should_see(marker="signoff-pre-arrival-mother")
     user.find(marker="reopen-pre-arrival").click()
     await user.should_see(marker="reopen-dialog")
@@ -66,6 +72,12 @@ async def test_an_admin_changes_the_set_only_while_nothing_is_answered(harness: 
     user.find(marker="set-confirm").click()  # the demo room's checklists are started: refused, with the reason
     await wait_for(lambda: user.notify.contains("can no longer be changed"), what="the refusal")
     assert not [a for a in harness.sts.rooms.activity_for(room_id, limit=5) if a["action"] == "checklist set attached"]
+
+
+def open_panel(user: Any, tag: str) -> None:
+    """Open a checklist's panel as a tap does (a closed panel's items are built when it opens)."""
+    panel = elements(user, f"checklist-{tag}")[0]
+    panel.value = True  # type: ignore[attr-defined]
 
 
 def finish(harness: Harness, codes: tuple[str, ...]) -> None:

@@ -87,6 +87,6 @@ def contains(user: User, marker: str, *, text: str = "", inner: str = "") -> boo
         for child in element.descendants():
             if inner and inner in child._markers:
                 return True
-            if text and text in str(getattr(child, "text", "")):
+            if text and (text in str(getattr(child, "text", "")) or text in str(getattr(child, "content", ""))):
                 return True
     return False

@@ -16,6 +16,7 @@ from ...domain.checklist_format import SIDE_LABELS
 from ...domain.checklists import ChecklistView, round_title
 from ...services.checklists import RoomChecklists
 from ..shell import widgets
+from ..shell.island import Island
 from ..shell.live import LiveSection
 from .context import RoomContext
 
@@ -91,40 +92,53 @@ class ChecklistsSection:
             self.toggled[started["id"]] = True
             await self.ctx.changed(*CHANGED)
 
-    def remember(self, checklist_id: str, opened: Any) -> None:
-        self.toggled[checklist_id] = bool(opened)
-
     def checklist(self, c: ChecklistView, sides: list[str], poac: str, current: bool) -> None:
+        """A checklist's panel; its items are built when it is first opened (most panels stay closed, and a room's
+        checklists are a fifth of the room page's elements)."""
         open_items = f" · {c['unanswered_required']} required open" if c["unanswered_required"] else ""
         repeated = f" — Round {c['round']}" if c["repeatable"] else ""
-        tag = tag_of(c)
+        opened = self.toggled.get(c["id"], current)
+        built = [opened]
+
+        def toggle(value: Any) -> None:
+            self.toggled[c["id"]] = bool(value)
+            if value and not built[0] and not panel.is_deleted:
+                built[0] = True
+                with panel:
+                    self.panel_content(c, sides, poac)
+
         # the state goes in the label, not a caption: Quasar names the header "Expand <label>", and a caption
-        # outside that name is visible text the accessible name lacks (axe: label-content-name-mismatch)
-        with ui.expansion(f"{c['position'] + 1}. {c['title']}{repeated} — {STATE_TEXT[c['state']]}{open_items}",
-                          value=self.toggled.get(c["id"], current),
-                          on_value_change=lambda e, cid=c["id"]: self.remember(cid, e.value)) \
-                .classes("w-full border rounded-lg").mark(f"checklist-{tag}"):
-            if c["repeatable"]:
-                by = f" by {c['started_by']}" if c["started_by"] and c["round"] > 1 else ""
-                ui.label(f"Round {c['round']} of {c['rounds']}, started {when(c['started_at'])}{by}") \
-                    .classes("sts-muted text-[13px]").mark(f"round-{tag}")
-            locked = bool(c["signoffs"])
-            for item in c["items"]:
-                self.item(c, item, item["side"] in sides and not locked)
-            for s in c["signoffs"]:
-                ui.label(f"Signed for the {SIDE_LABELS.get(s['side'], s['side']).lower()}: {s['name']}, {s['rank']} "
-                         f"— {when(s['at'])} ({s['party_role']})").classes("text-[13px]") \
-                    .mark(f"signoff-{tag}-{s['side']}")
-            with ui.row().classes("gap-2 mt-2"):
-                signed = {s["side"] for s in c["signoffs"]}
-                for side in c["sign_off"]:
-                    if side in sides and side not in signed:
-                        ui.button(f"Sign off: {SIDE_LABELS[side]}", icon="draw",
-                                  on_click=lambda side=side: self.sign_dialog(c, side, poac)) \
-                            .props("unelevated no-caps").classes(BIG).mark(f"sign-{tag}-{side}")
-                if self.ctx.user.is_admin and c["signoffs"]:
-                    ui.button("Re-open", icon="lock_open", on_click=lambda: self.reopen_dialog(c)) \
-                        .props("outline no-caps color=negative").classes(BIG).mark(f"reopen-{tag}")
+        # outside that name is visible text the accessible name lacks (axe: label-content-name-mismatch);
+        # an island: opening a panel re-renders that panel in the browser
+        with Island(), ui.expansion(f"{c['position'] + 1}. {c['title']}{repeated} — {STATE_TEXT[c['state']]}"
+                                    f"{open_items}", value=opened, on_value_change=lambda e: toggle(e.value)) \
+                .classes("w-full border rounded-lg").mark(f"checklist-{tag_of(c)}") as panel:
+            if opened:
+                self.panel_content(c, sides, poac)
+
+    def panel_content(self, c: ChecklistView, sides: list[str], poac: str) -> None:
+        tag = tag_of(c)
+        if c["repeatable"]:
+            by = f" by {c['started_by']}" if c["started_by"] and c["round"] > 1 else ""
+            ui.label(f"Round {c['round']} of {c['rounds']}, started {when(c['started_at'])}{by}") \
+                .classes("sts-muted text-[13px]").mark(f"round-{tag}")
+        locked = bool(c["signoffs"])
+        for item in c["items"]:
+            self.item(c, item, item["side"] in sides and not locked)
+        for s in c["signoffs"]:
+            ui.label(f"Signed for the {SIDE_LABELS.get(s['side'], s['side']).lower()}: {s['name']}, {s['rank']} "
+                     f"— {when(s['at'])} ({s['party_role']})").classes("text-[13px]") \
+                .mark(f"signoff-{tag}-{s['side']}")
+        with ui.row().classes("gap-2 mt-2"):
+            signed = {s["side"] for s in c["signoffs"]}
+            for side in c["sign_off"]:
+                if side in sides and side not in signed:
+                    ui.button(f"Sign off: {SIDE_LABELS[side]}", icon="draw",
+                              on_click=lambda side=side: self.sign_dialog(c, side, poac)) \
+                        .props("unelevated no-caps").classes(BIG).mark(f"sign-{tag}-{side}")
+            if self.ctx.user.is_admin and c["signoffs"]:
+                ui.button("Re-open", icon="lock_open", on_click=lambda: self.reopen_dialog(c)) \
+                    .props("outline no-caps color=negative").classes(BIG).mark(f"reopen-{tag}")
 
     def item(self, c: ChecklistView, item: Any, editable: bool) -> None:
         mark = f"{tag_of(c)}-{item['id']}"

@@ -10,6 +10,7 @@ from ...domain.labels import format_size
 from ...domain.records import DocumentView
 from ..pages.files import document_file_url
 from ..shell import formatting, widgets
+from ..shell.island import Island
 from ..shell.live import LiveSection
 from .context import RoomContext
 from .document_dialogs import open_review_dialog, open_upload_dialog
@@ -116,24 +117,27 @@ class DocumentsSection:
         with ui.row().classes("w-full items-baseline gap-3"):
             widgets.heading("Documents", 2).classes("text-[20px]")
             self.total = ui.label(f"{len(data.docs)} in this room").classes("sts-muted text-[14px]")
-        with ui.row().classes("w-full gap-2 sts-filters").props('role=group aria-label="Filter documents"'):
+        # islands around what a filter or one document's change updates: the browser re-renders those alone
+        with Island(), ui.row().classes("w-full gap-2 sts-filters") \
+                .props('role=group aria-label="Filter documents"'):
             for key in FILTERS:
                 self.chips[key] = ui.button("", on_click=lambda k=key: self.set_filter(k)) \
                     .props("no-caps rounded dense").classes("px-3 text-[13px]").mark(f"filter-{key}")
         for group in data.groups:
             if not group.docs:
                 continue
-            with ui.column().classes("sts-card w-full gap-0").mark("doc-group") as card:
+            with Island(), ui.column().classes("sts-card w-full gap-0").mark("doc-group") as card:
                 with ui.row().classes("sts-group-head no-wrap"):
                     ui.icon(group.icon, size="22px").classes("text-[#1d5c96]")
                     with ui.column().classes("gap-0"):
                         ui.label(group.title).classes("font-semibold text-[15px] text-[#0b2545] sts-group-title")
                         ui.label(group.subtitle).classes("sts-muted text-[13px]")
                     ui.space()
-                    approved = ui.label("").classes("sts-muted text-[13px] font-medium")
-                with ui.column().classes("w-full gap-0"):
+                    with Island():
+                        approved = ui.label("").classes("sts-muted text-[13px] font-medium")
+                with ui.column().classes("w-full gap-0 sts-doc-list"):
                     for doc in group.docs:
-                        with ui.row().classes("sts-doc-row").mark(f"doc-{doc['id']}") as row:
+                        with Island(), ui.row().classes("sts-doc-row").mark(f"doc-{doc['id']}") as row:
                             self.row_content(doc, group.title)
                         self.rows[doc["id"]] = row
             self.groups.append(GroupCard(group.title, card, approved, [d["id"] for d in group.docs]))
@@ -146,10 +150,11 @@ class DocumentsSection:
         """Show the rows that pass the filter, and say the counts, without building anything."""
         docs = list(self.docs.values())
         for key, chip in self.chips.items():
-            active = key == self.filter
             chip.set_text(f"{FILTERS[key]} ({sum(1 for d in docs if keep(d, key))})")
-            chip.props("unelevated color=primary aria-pressed=true" if active else
-                       "outline color=grey-9 aria-pressed=false", remove="unelevated outline color aria-pressed")
+            active = "true" if key == self.filter else "false"
+            if chip.props.get("aria-pressed") != active:  # a changed prop is sent to the browser: only on a change
+                chip.props("unelevated color=primary aria-pressed=true" if active == "true" else
+                           "outline color=grey-9 aria-pressed=false", remove="unelevated outline color aria-pressed")
         shown = 0
         for group in self.groups:
             visible = [self.docs[i] for i in group.doc_ids if keep(self.docs[i], self.filter)]
@@ -164,11 +169,11 @@ class DocumentsSection:
 
     def row_content(self, doc: DocumentView, group: str) -> None:
         ctx, latest, status = self.ctx, doc.get("latest_version"), doc["effective_status"]
+        # a row is three blocks of escaped HTML and the buttons: a room shows dozens of rows, and each element costs
         ui.html(self.describe(doc), sanitize=False).classes("flex-1 min-w-0 flex flex-col gap-1 sts-doc-what")
-        with ui.column().classes("w-[150px] shrink-0 gap-1 items-start sts-doc-expiry"):
-            self.expiry(doc)
-        with ui.column().classes("w-[140px] shrink-0 items-start sts-doc-status"):
-            widgets.status_chip(status)
+        self.expiry(doc)
+        ui.html(widgets.chip_html(status), sanitize=False) \
+            .classes("w-[140px] shrink-0 flex flex-col items-start sts-doc-status").mark(f"status-{status}")
         with ui.row().classes("w-[150px] shrink-0 gap-1 justify-end no-wrap sts-doc-actions"):
             if latest:
                 button = ui.button(icon="download").props("flat round color=secondary") \
@@ -204,16 +209,26 @@ class DocumentsSection:
         return "".join(parts)
 
     @staticmethod
-    def expiry(doc: DocumentView) -> None:
+    def expiry(doc: DocumentView) -> ui.html:
+        """The expiry block: the date, "expiring soon", and the operation window's sentence, as one element."""
+        esc = widgets.esc
+        parts: list[str] = []
+        markers: list[str] = []
         if not doc.get("expires_on"):
             if doc.get("has_expiry"):
-                ui.label("No expiry date").classes("sts-muted text-[13px]")
-            return
-        expired = bool(doc.get("expired"))
-        css = "text-[#b42318] font-semibold" if expired else ""
-        ui.html(f'<div class="sts-label text-[11px]">{"Expired" if expired else "Valid until"}</div>'
-                f'<div class="text-[14px] {css}">{formatting.day(doc["expires_on"])}</div>', sanitize=False)
-        if doc.get("expiring_soon"):
-            widgets.status_chip("soon")
-        if doc.get("operation_note"):
-            ui.label(doc["operation_note"]).classes("text-[#b42318] text-[13px] font-semibold").mark("operation-note")
+                parts.append('<div class="sts-muted text-[13px]">No expiry date</div>')
+        else:
+            expired = bool(doc.get("expired"))
+            css = "text-[#b42318] font-semibold" if expired else ""
+            parts.append(f'<div><div class="sts-label text-[11px]">{"Expired" if expired else "Valid until"}</div>'
+                         f'<div class="text-[14px] {css}">{esc(formatting.day(doc["expires_on"]))}</div></div>')
+            if doc.get("expiring_soon"):
+                parts.append(widgets.chip_html("soon"))
+                markers.append("status-soon")
+            if doc.get("operation_note"):
+                note = esc(doc["operation_note"])
+                parts.append(f'<div class="text-[#b42318] text-[13px] font-semibold">{note}</div>')
+                markers.append("operation-note")
+        block = ui.html("".join(parts), sanitize=False) \
+            .classes("w-[150px] shrink-0 flex flex-col gap-1 items-start sts-doc-expiry")
+        return block.mark(*markers) if markers else block

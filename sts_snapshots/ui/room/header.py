@@ -11,6 +11,7 @@ from ...domain.models import ROOM_STATUSES
 from ...domain.records import ReadinessView, RoomRecord, VesselRecord
 from ..pages.packs import send_to_button
 from ..shell import formatting, threads, widgets
+from ..shell.island import Island
 from ..shell.live import LiveSection
 from .context import RoomContext
 from .room_dialogs import confirm_status, open_edit_room_dialog, open_vessel_dialog, remove_vessel
@@ -91,7 +92,7 @@ class ReadinessBox:
         ctx.on_change(self.reload, "readiness")
 
     def build(self, ready: ReadinessView) -> None:
-        with ui.column().classes("w-full gap-1") as self.container:
+        with Island(), ui.column().classes("w-full gap-1") as self.container:
             widgets.readiness_bar(ready)
 
     async def reload(self) -> None:

@@ -59,24 +59,11 @@ class PartiesSection:
             self.row(entry)
 
     def row(self, entry: PartyRow) -> None:
-        ctx, party, approval = self.ctx, entry.party, entry.approval
+        ctx, party = self.ctx, entry.party
         mine = bool(party.get("email")) and party.get("email") == ctx.user.email
         with ui.row().classes("w-full px-5 py-3 gap-3 no-wrap items-start border-b border-[#edf0f3]") \
                 .mark(f"party-{party['id']}"):
-            ui.label(theme.initials(party["name"])).classes("sts-avatar shrink-0 mt-[2px]")
-            with ui.column().classes("flex-1 min-w-0 gap-0"):
-                with ui.row().classes("items-center gap-2 no-wrap"):
-                    ui.label(party["name"]).classes("font-semibold text-[14px] truncate")
-                    if mine:
-                        ui.label("you").classes("text-[11px] font-semibold uppercase text-[#1d5c96]")
-                ui.label(widgets.role_label(party["role"])).classes("text-[13px] text-[#34475b]")
-                if party.get("company"):
-                    ui.label(party["company"]).classes("sts-muted text-[12px] truncate")
-                if entry.comment:
-                    ui.label(entry.comment).classes(
-                        f"sts-note mt-1 {'sts-note-bad' if entry.status == 'rejected' else ''}")
-                if approval and approval.get("updated_by") and entry.status != "pending":
-                    ui.label(f"{formatting.relative(approval.get('updated_at'))}").classes("sts-muted text-[12px]")
+            ui.html(self.describe(entry, mine), sanitize=False).classes("contents")
             with ui.column().classes("items-end gap-1 shrink-0"):
                 widgets.status_chip(entry.status)
                 with ui.row().classes("gap-0 no-wrap"):
@@ -88,6 +75,26 @@ class PartiesSection:
                                 .props("flat round dense color=grey-8").mark(f"remove-{party['id']}") as button:
                             ui.tooltip("Remove from the room")
                         button.props["aria-label"] = f"Remove {party['name']} from the room"
+
+    @staticmethod
+    def describe(entry: PartyRow, mine: bool) -> str:
+        """The party's initials, name, role, company and approval comment as escaped HTML: one element, not ten
+        (the section is rebuilt when a party is added)."""
+        esc, party, approval = widgets.esc, entry.party, entry.approval
+        you = '<span class="text-[11px] font-semibold uppercase text-[#1d5c96]">you</span>' if mine else ""
+        lines = [f'<div class="flex flex-nowrap items-center gap-2 min-w-0">'
+                 f'<span class="font-semibold text-[14px] truncate">{esc(party["name"])}</span>{you}</div>',
+                 f'<div class="text-[13px] text-[#34475b]">{esc(widgets.role_label(party["role"]))}</div>']
+        if party.get("company"):
+            lines.append(f'<div class="sts-muted text-[12px] truncate">{esc(party["company"])}</div>')
+        if entry.comment:
+            bad = " sts-note-bad" if entry.status == "rejected" else ""
+            lines.append(f'<div class="sts-note mt-1{bad}">{esc(entry.comment)}</div>')
+        if approval and approval.get("updated_by") and entry.status != "pending":
+            lines.append(f'<div class="sts-muted text-[12px]">{esc(formatting.relative(approval.get("updated_at")))}'
+                         '</div>')
+        return (f'<div class="sts-avatar shrink-0 mt-[2px]">{esc(theme.initials(party["name"]))}</div>'
+                f'<div class="flex-1 min-w-0 flex flex-col">{"".join(lines)}</div>')
 
     def open_approval_dialog(self, entry: PartyRow) -> None:
         party = entry.party

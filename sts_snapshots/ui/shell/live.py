@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 from nicegui import ui
 
 from . import threads
+from .island import Island
 
 T = TypeVar("T")
 
@@ -22,7 +23,8 @@ class LiveSection(Generic[T]):
         self.load = load
         self.build = build
         self.data: T | None = None
-        self.container = ui.column().classes(f"w-full gap-4 {classes}")
+        with Island():  # a reload re-renders this section in the browser, not the page around it
+            self.container = ui.column().classes(f"w-full gap-4 {classes}")
 
     async def reload(self) -> None:
         data = await threads.io(self.load)

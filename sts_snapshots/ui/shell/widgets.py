@@ -16,6 +16,7 @@ from ...domain.records import ReadinessView
 from ...services.errors import Conflict, Forbidden, Invalid, NotFound, StorageFailed
 from ...services.users import LockedOut, User
 from ...store import StoreUnavailable
+from .island import Island
 
 # The icon per status (the colour comes from the stylesheet class ``sts-chip-<status>``); the label comes from
 # the domain's one table, so a chip reads like the filters and the PDF.
@@ -41,12 +42,26 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
-def status_chip(status: str, label: str | None = None) -> ui.html:
-    """A coloured status with an icon, so it reads without colour too; one element, as pages show hundreds."""
+def chip_inner(status: str, label: str | None = None) -> str:
+    """A status chip's icon and text as HTML (the text escaped)."""
     icon = STATUS_ICONS.get(status, "info")
     text = label or status_label(LABEL_CODES.get(status, status))
-    return ui.html(f'<i class="q-icon notranslate material-icons" aria-hidden="true">{icon}</i>{esc(text)}',
-                   tag="span", sanitize=False).classes(f"sts-chip sts-chip-{status}").mark(f"status-{status}")
+    return f'<i class="q-icon notranslate material-icons" aria-hidden="true">{icon}</i>{esc(text)}'
+
+
+def chip_html(status: str, label: str | None = None) -> str:
+    """A status chip as HTML, for a block that shows it among other things (one element instead of several).
+
+    >>> chip_html("approved")[:40]
+    '<span class="sts-chip sts-chip-approved"'
+    """
+    return f'<span class="sts-chip sts-chip-{status}">{chip_inner(status, label)}</span>'
+
+
+def status_chip(status: str, label: str | None = None) -> ui.html:
+    """A coloured status with an icon, so it reads without colour too; one element, as pages show hundreds."""
+    return ui.html(chip_inner(status, label), tag="span", sanitize=False) \
+        .classes(f"sts-chip sts-chip-{status}").mark(f"status-{status}")
 
 
 def heading(text: str, level: int = 1) -> ui.label:
@@ -182,7 +197,8 @@ DIALOG_HOST = "sts_dialog_host"
 
 def dialog_host() -> None:
     """The element the page's dialogs go into (called once by the page frame)."""
-    app.storage.client[DIALOG_HOST] = ui.element("div").classes("sts-dialog-host")
+    # an island: opening or closing a dialog re-renders the host in the browser, not the page it sits in
+    app.storage.client[DIALOG_HOST] = Island(contents=False).classes("sts-dialog-host")
 
 
 def dialog_parent() -> ui.element:
