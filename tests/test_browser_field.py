@@ -111,7 +111,13 @@ def sign_in(driver: Any, url: str) -> None:
     wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "input[type=email]"))).send_keys(ADMIN_EMAIL)
     driver.find_element(By.CSS_SELECTOR, "input[type=password]").send_keys(ADMIN_PASSWORD)
     driver.find_element(By.XPATH, "//button[.//span[normalize-space()='Sign in']]").click()
-    wait.until(ec.url_to_be(f"{url}/"))
+    try:
+        WebDriverWait(driver, 60).until(ec.url_to_be(f"{url}/"))  # a loaded 2-core machine can take its time
+    except Exception:
+        OUTPUT.mkdir(exist_ok=True)
+        driver.save_screenshot(str(OUTPUT / "field-sign-in-failed.png"))
+        raise AssertionError(f"signing in did not reach the rooms page; at {driver.current_url}: "
+                             f"{driver.find_element(By.TAG_NAME, 'body').text[:300]!r}") from None
 
 
 def pages(url: str) -> dict[str, str]:
