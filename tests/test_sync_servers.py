@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,8 +10,12 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from sts_snapshots.app import build_app
 from sts_snapshots.cli import main
 from sts_snapshots.demo import MEMBER_EMAIL, MEMBER_PASSWORD
+from sts_snapshots.packs.export import write_pack
+from sts_snapshots.services.users import LOCAL_ADMIN
+from sts_snapshots.settings import Settings
 from tests.server_process import start_server, stop_server
 from tests.test_packs_servers import API, signed_in
 
@@ -93,3 +98,46 @@ def test_pair_sync_offline_edits_converge(servers: tuple[str, Path, str, Path], 
 def test_sync_with_an_unpaired_url_contacts_nothing(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["sync", "--with", "http://127.0.0.1:9", "--data-dir", str(tmp_path / "d")])
     assert result.exit_code != 0 and "no installation is paired at http://127.0.0.1:9" in result.output
+
+
+def test_a_sync_cut_off_fails_in_one_line_and_a_rerun_completes_it(tmp_path: Path) -> None:
+    url_a, office = start_server(tmp_path / "office", tmp_path / "office.log")
+    url_b, vessel = start_server(tmp_path / "vessel", tmp_path / "vessel.log")
+    try:
+        code = tmp_path / "office.pair"
+        cli("peer", "pair-code", "-o", str(code), "--data-dir", str(tmp_path / "office"))
+        cli("peer", "add", url_a, str(code), "--data-dir", str(tmp_path / "vessel"))
+        with signed_in(url_a) as a:
+            room_id = a.get("/rooms").json()[0]["id"]
+        stop_server(office)  # the network is off
+        with signed_in(url_b) as b:
+            cut = b.post(f"/rooms/{room_id}/sync")
+            assert cut.status_code == 502 and "cannot be reached" in cut.json()["detail"], cut.text
+            [run] = b.get(f"/rooms/{room_id}/sync").json()["runs"]
+            assert run["error"] and run["succeeded_at"] is None
+            assert b.get(f"/rooms/{room_id}").status_code == 404 and b.get("/rooms").status_code == 200
+
+        url_a, office = start_server(tmp_path / "office", tmp_path / "office2.log")  # back, on another port
+        cli("peer", "add", url_a, str(code), "--data-dir", str(tmp_path / "vessel"))  # the same code, a new URL
+        with signed_in(url_b) as b:
+            done = b.post(f"/rooms/{room_id}/sync")
+            assert done.status_code == 200, done.text
+            [run] = b.get(f"/rooms/{room_id}/sync").json()["runs"]
+            assert run["succeeded_at"] and not run["error"]
+
+        # the token is bound to the vessel's CA by its first push: another installation holding it is refused
+        [token] = (tmp_path / "vessel" / "peers").glob("*.token")
+        other = build_app(Settings.load({"data_dir": tmp_path / "other", "workers": 0, "demo": False}, env={}))
+        try:
+            room = other.rooms.create_room(LOCAL_ADMIN, {"title": "Not the vessel's"})
+            pack = io.BytesIO()
+            write_pack(other, LOCAL_ADMIN, room["id"], pack)
+        finally:
+            other.stores.close()
+        with httpx.Client(base_url=url_a + API, timeout=30) as client:
+            refused = client.post("/sync/rooms/import", headers={"X-Sts-Sync-Token": token.read_text()},
+                                  files={"file": ("r.stsroom", pack.getvalue(), "application/zip")})
+            assert refused.status_code == 403 and "another installation" in refused.json()["detail"], refused.text
+    finally:
+        stop_server(vessel)
+        stop_server(office)
