@@ -11,10 +11,10 @@ import pytest
 from sts_snapshots.app import build_app
 from sts_snapshots.packs import PackRefused, import_pack
 from sts_snapshots.packs.export import write_pack
-from sts_snapshots.packs.sync import held_sha256s
+from sts_snapshots.packs.sync import SYNC_JOB, SYNC_USER, held_sha256s, sync_all
 from sts_snapshots.services.users import LOCAL_ADMIN
 from sts_snapshots.settings import Settings
-from tests.harness import Harness
+from tests.harness import Harness, running_app
 
 
 def test_a_partial_pack_needs_the_files_it_leaves_out(harness: Harness, tmp_path: Path) -> None:
@@ -40,3 +40,17 @@ def test_a_partial_pack_needs_the_files_it_leaves_out(harness: Harness, tmp_path
         assert again.merged and again.conflicts == 0
     finally:
         other.stores.close()
+
+
+
+async def test_automatic_sync_is_off_by_default(harness: Harness) -> None:
+    assert harness.sts.scheduler.get_job(SYNC_JOB) is None
+    assert sync_all(harness.sts, SYNC_USER) == []  # no peer paired: nothing contacted
+
+
+async def test_automatic_sync_is_a_scheduler_job_when_asked_for(tmp_path: Path) -> None:
+    settings = Settings.load({"data_dir": tmp_path / "auto", "workers": 0, "open_browser": False,
+                              "sync_interval_minutes": 15}, env={})
+    async with running_app(settings) as running:
+        job = running.sts.scheduler.get_job(SYNC_JOB)
+        assert job is not None and job.trigger.interval.total_seconds() == 15 * 60

@@ -14,6 +14,8 @@ from sts_snapshots.app import build_app
 from sts_snapshots.cli import main
 from sts_snapshots.demo import MEMBER_EMAIL, MEMBER_PASSWORD
 from sts_snapshots.packs.export import write_pack
+from sts_snapshots.packs.pairing import pairings
+from sts_snapshots.packs.sync import SYNC_USER, sync_all
 from sts_snapshots.services.users import LOCAL_ADMIN
 from sts_snapshots.settings import Settings
 from tests.server_process import start_server, stop_server
@@ -124,6 +126,12 @@ def test_a_sync_cut_off_fails_in_one_line_and_a_rerun_completes_it(tmp_path: Pat
             assert done.status_code == 200, done.text
             [run] = b.get(f"/rooms/{room_id}/sync").json()["runs"]
             assert run["succeeded_at"] and not run["error"]
+        vessel_app = build_app(Settings.load({"data_dir": tmp_path / "vessel", "workers": 0}, env={}))
+        try:  # the automatic sync's job, called as the scheduler calls it
+            [line] = sync_all(vessel_app, SYNC_USER)  # the room both have; not the vessel's own demo room
+            assert line == f"room {room_id}: " + pairings(vessel_app).runs_of(room_id)[0]["summary"]
+        finally:
+            vessel_app.stores.close()
 
         # the token is bound to the vessel's CA by its first push: another installation holding it is refused
         [token] = (tmp_path / "vessel" / "peers").glob("*.token")

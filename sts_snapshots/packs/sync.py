@@ -9,6 +9,7 @@ short half way leaves both sides consistent, and running it again completes it. 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ import httpx
 
 from ..context import StsApp
 from ..domain.urls import API_PREFIX
-from ..services.errors import Invalid
+from ..services.errors import Conflict, Invalid
 from ..services.pairing import SyncPeer, SyncRun
 from ..services.peers import peer_key
 from ..services.users import User
@@ -28,6 +29,7 @@ from .importer import ImportResult, import_pack
 from .pairing import TOKEN_HEADER, pairings
 from .reader import open_pack
 
+log = logging.getLogger(__name__)
 TIMEOUT = httpx.Timeout(30, read=300)
 LEFT_OUT_HEADER = "X-Sts-Left-Out"
 
@@ -116,6 +118,38 @@ def sync_room(sts: StsApp, user: User, peer: SyncPeer, room_id: str, client: htt
         pairings(sts).record_run(peer["id"], room_id, error=str(exc))
         raise
     return result
+
+
+SYNC_JOB = "peer-sync"
+SYNC_USER = User(email="automatic sync", name="the automatic sync", role="admin")  # what the activity log names
+
+
+def sync_all(sts: StsApp, user: User) -> list[str]:
+    """The automatic sync's job: with every paired installation, every room both sides have (a room only one side
+    has goes over by a sync asked for by name); one line per room. A peer that cannot be reached, or a room that
+    does not sync, is a warning; the next run tries again."""
+    done = []
+    for peer in pairings(sts).peers():
+        try:
+            with client_for(sts, peer) as client:
+                for room_id in sorted(set(sts.rooms.room_ids()) & set(peer_rooms(client))):
+                    try:
+                        done.append(f"room {room_id}: {sync_room(sts, user, peer, room_id, client).text()}")
+                    except (SyncFailed, PackRefused, Conflict) as exc:
+                        log.warning("room %s not synced with %s: %s", room_id, peer["url"], exc)
+                        done.append(f"room {room_id}: not synced: {exc}")
+        except SyncFailed as exc:
+            log.warning("no sync with %s: %s", peer["url"], exc)
+            done.append(f"{peer['url']}: {exc}")
+    return done
+
+
+def schedule_sync(sts: StsApp, user: User) -> None:
+    """Run :func:`sync_all` every ``sync_interval_minutes`` on the app's scheduler (nothing when it is 0)."""
+    minutes = sts.settings.sync_interval_minutes
+    if minutes:
+        sts.scheduler.add_job(sync_all, "interval", args=(sts, user), minutes=minutes, id=SYNC_JOB,
+                              replace_existing=True, executor="maintenance", coalesce=True, max_instances=1)
 
 
 def _sync(sts: StsApp, user: User, peer: SyncPeer, room_id: str, client: httpx.Client) -> SyncResult:
