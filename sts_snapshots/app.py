@@ -21,6 +21,7 @@ from .datadir.secret import secret_key
 from .demo import seed_demo
 from .logging_setup import refused_origins_are_warnings
 from .metrics.recorder import MetricsRecorder
+from .packs.sync import SYNC_USER, schedule_sync
 from .resources import sample_checklist_set, static_dir
 from .services.activity_chain import ActivityChain
 from .services.auth import TokenIssuer
@@ -175,6 +176,7 @@ def create_app(settings: Settings, *, today: Callable[[], date] | None = None) -
     api = register_api(app, sts)
     register_docs(app, api, "STS Snapshots", sts.version)  # NiceGUI's fastapi_docs is off: its pages need a CDN
     register_pages(sts)
+    schedule_sync(sts, SYNC_USER)
     app.on_startup(partial(put_in_front, app, api))  # once NiceGUI's middleware is in place, before any request
     app.on_startup(sts.start)
     app.on_shutdown(sts.stop)

@@ -74,6 +74,8 @@ class Settings:
     trusted_proxies: str = _setting("", "Comma-separated addresses of reverse proxies whose X-Forwarded-For header "
                                         "names the client (for login throttling); empty trusts none.")
     cleanup_hour: int = _setting(2, "Local hour (0-23) of the daily cleanup job.")
+    sync_interval_minutes: int = _setting(0, "Sync the rooms both sides have with every paired installation this "
+                                             "often (minutes); 0 = off (sync by hand: sts-snapshots sync).")
     task_retention_hours: int = _setting(24, "Finished tasks older than this are removed by cleanup.")
     cache_retention_hours: int = _setting(72, "PDF cache entries older than this are removed by cleanup.")
     metrics_retention_hours: int = _setting(168, "Metrics older than this are removed by cleanup.")
@@ -162,7 +164,8 @@ class Settings:
             raise SettingsError(f"cleanup_hour must be 0-23, not {self.cleanup_hour}")
         if not 0 <= self.worker_priority <= 19:
             raise SettingsError(f"worker_priority must be 0-19, not {self.worker_priority}")
-        for name in ("workers", "max_task_attempts", "memory_cache_mb", "disk_cache_mb", "min_free_disk_mb"):
+        for name in ("workers", "max_task_attempts", "memory_cache_mb", "disk_cache_mb", "min_free_disk_mb",
+                     "sync_interval_minutes"):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must not be negative")
         for name in ("max_concurrent_generations", "worker_recycle_after", "max_upload_mb", "max_pack_mb",

@@ -9,7 +9,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from ..context import StsApp
 from ..domain.urls import API_PREFIX
 from ..metrics.prometheus import PrometheusExporter
-from . import auth, checklists, conflicts, documents, health, packs, rooms, snapshots, verify
+from . import auth, checklists, conflicts, documents, health, packs, rooms, snapshots, sync, verify
 from .errors import install_error_handlers
 from .limits import JSON_LIMIT, strict_json, upload_limit
 from .middleware import ApiMiddleware
@@ -43,13 +43,14 @@ def build_api_app(sts: StsApp, exporter: PrometheusExporter) -> FastAPI:
     api_app.router.max_body_size = uploads
     # The API's JSON bodies get far less than an upload, its upload routes the upload limit.
     api = APIRouter(prefix=API_PREFIX, max_body_size=JSON_LIMIT, dependencies=[Depends(strict_json)])
-    for module in (auth, rooms, documents, checklists, snapshots, health, conflicts):
+    for module in (auth, rooms, documents, checklists, snapshots, health, conflicts, sync):
         api.include_router(module.router)
     api.include_router(checklists.sets)
     api.include_router(documents.uploads, max_body_size=uploads)
     api.include_router(verify.router, max_body_size=uploads)
     room_packs = packs.pack_limit(sts.settings.max_pack_mb)
     api.include_router(packs.router, max_body_size=room_packs)
+    api.include_router(sync.peer_router, max_body_size=room_packs)
     api_app.include_router(api)
     api_app.add_middleware(GZipMiddleware)  # as NiceGUI's app compresses what it answers (large room listings)
     _serve_common(api_app, sts, exporter)
@@ -59,7 +60,8 @@ def build_api_app(sts: StsApp, exporter: PrometheusExporter) -> FastAPI:
 def _serve_common(app: FastAPI, sts: StsApp, exporter: PrometheusExporter) -> None:
     install_error_handlers(app)
     app.add_middleware(ApiMiddleware, sts=sts, exporter=exporter, max_body_size=upload_limit(sts.settings),
-                       larger={f"{API_PREFIX}{packs.IMPORT_PATH}": packs.pack_limit(sts.settings.max_pack_mb)})
+                       larger={f"{API_PREFIX}{path}": packs.pack_limit(sts.settings.max_pack_mb)
+                               for path in (packs.IMPORT_PATH, sync.SYNC_IMPORT_PATH)})
     if sts.settings.cors_origin_list:  # a web client on another origin; bearer tokens, so no cookies cross
         from fastapi.middleware.cors import CORSMiddleware
 

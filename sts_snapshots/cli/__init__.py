@@ -315,7 +315,7 @@ def settings_cmd() -> None:
 
 
 # The commands kept in modules of their own register themselves on ``main``.
-from . import distributed, rooms, signing_commands  # noqa: E402, F401
+from . import distributed, peers, rooms, signing_commands  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
     os.environ.setdefault("PYTHONUNBUFFERED", "1")

@@ -44,6 +44,7 @@ class ExportSummary:
     snapshots: int
     files: int
     size: int  # bytes of the pack's files (its entries), without the zip's own framing
+    left_out: int = 0  # files not carried: the receiver holds them (``leave_out``)
 
 
 def pack_file_name(title: str) -> str:
@@ -96,10 +97,13 @@ def files_of(sts: StsApp, bundle: RoomBundle) -> list[tuple[str, Path, str, str]
                      f"the snapshot {r['title']}") for r in bundle.snapshots]
 
 
-def write_pack(sts: StsApp, user: User, room_id: str, target: IO[bytes], *, snapshots: bool = False) -> ExportSummary:
+def write_pack(sts: StsApp, user: User, room_id: str, target: IO[bytes], *, snapshots: bool = False,
+               leave_out: frozenset[str] = frozenset()) -> ExportSummary:
     """Write the room's pack to ``target``; the room's activity records the export (and the pack carries it).
 
     :param snapshots: carry the room's completed snapshot PDFs too.
+    :param leave_out: SHA-256s of files the receiver holds already (a sync): those files are left out of the pack,
+        whose records still name them; only an import that accepts a partial pack takes it.
     :raises Forbidden: ``user`` is not an admin. :raises NotFound: no such room.
     :raises StorageFailed: a version's stored file is missing or differs from its recorded SHA-256.
     """
@@ -115,7 +119,11 @@ def write_pack(sts: StsApp, user: User, room_id: str, target: IO[bytes], *, snap
     files = [FileEntry(name=RECORDS, sha256=hashlib.sha256(records).hexdigest(), size=len(records))]
     with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as archive:
         archive.writestr(_entry(RECORDS), records)
+        left_out = 0
         for name, path, sha256, label in files_of(sts, bundle):
+            if sha256 in leave_out:
+                left_out += 1
+                continue
             if not path.is_file():
                 raise StorageFailed(f"the stored file of {label} is missing")
             entry = _copy(archive, name, path)
@@ -130,7 +138,8 @@ def write_pack(sts: StsApp, user: User, room_id: str, target: IO[bytes], *, snap
         archive.writestr(_entry(MANIFEST), manifest_bytes)
         archive.writestr(_entry(SIGNATURE), sign_manifest(sts.layout, manifest_bytes))
     return ExportSummary(room_id=room_id, title=bundle.room["title"], documents=len(bundle.documents),
-                         snapshots=len(bundle.snapshots), files=len(files) - 1, size=sum(f["size"] for f in files))
+                         snapshots=len(bundle.snapshots), files=len(files) - 1, size=sum(f["size"] for f in files),
+                         left_out=left_out)
 
 
 def export_pack(sts: StsApp, user: User, room_id: str, path: Path, *, snapshots: bool = False) -> ExportSummary:

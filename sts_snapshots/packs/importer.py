@@ -24,6 +24,7 @@ from ..services.peers import TrustedPeer, TrustedPeers
 from ..services.users import User
 from ..signing import load_identity
 from ..store import Database
+from .export import bundle_of, files_of
 from .format import PackLimits, PackRefused, document_entry, snapshot_entry
 from .merge import merge_pack
 from .reader import ReceivedPack, open_pack
@@ -73,26 +74,44 @@ def _files_to_write(sts: StsApp, pack: ReceivedPack) -> list[tuple[str, Path]]:
               for v in pack.bundle.versions()]
     places += [(snapshot_entry(r["id"]), sts.layout.snapshot_pdf(r["id"]), r["sha256"] or "", f"snapshot {r['id']}")
                for r in pack.bundle.snapshots]
+    held = _held(sts, pack) if pack.absent else {}
     for entry, target, sha256, label in places:
         if target.exists():
             if hashlib.sha256(target.read_bytes()).hexdigest() == sha256:
-                continue  # written by an import killed before it finished
+                continue  # written by an import killed before it finished, or left out of a sync's pack
             raise PackRefused(f"the file of {label} is taken on this installation by another file")
+        if entry in pack.absent:
+            if sha256 not in held:
+                raise PackRefused(f"the pack leaves out the file of {label}, which this installation does not hold")
+            pack.copies[entry] = held[sha256]  # the same bytes under another version's id here
         wanted.append((entry, target))
     return wanted
 
 
-def import_pack(sts: StsApp, user: User, source: Path | IO[bytes], *, trust: bool = False) -> ImportResult:
+def _held(sts: StsApp, pack: ReceivedPack) -> dict[str, Path]:
+    """SHA-256 -> a file of the room here with it, checked (what a partial pack may leave out)."""
+    if sts.rooms.get(pack.room_id) is None:
+        return {}
+    found = {}
+    for _entry, path, sha256, _label in files_of(sts, bundle_of(sts, pack.room_id, snapshots=True)):
+        if sha256 not in found and path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == sha256:
+            found[sha256] = path
+    return found
+
+
+def import_pack(sts: StsApp, user: User, source: Path | IO[bytes], *, trust: bool = False,
+                partial: bool = False) -> ImportResult:
     """Import the room in the pack ``source`` as it is (same ids, the same files byte for byte).
 
     :param trust: trust the signer's CA first, if this installation does not (an admin who checked it).
+    :param partial: a sync's pack, which may leave out files this installation holds (the same SHA-256).
     :raises PackRefused: a check failed (one line; nothing changed).
     :raises Conflict: the room exists here and the pack cannot be merged (no field versions), or a record id is
         taken.
     :raises Forbidden: ``user`` is not an admin.
     """
     _admin(user, "import a room pack")
-    with open_pack(source, PackLimits.of(sts.settings)) as pack:
+    with open_pack(source, PackLimits.of(sts.settings), partial=partial) as pack:
         known = _is_known(sts, pack.signer)
         if not known and not trust:
             raise unknown_signer(pack.signer)

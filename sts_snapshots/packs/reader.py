@@ -14,7 +14,7 @@ import json
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -92,13 +92,18 @@ class ReceivedPack:
     signer: Signer
     bundle: RoomBundle
     entries: dict[str, FileEntry]
+    absent: frozenset[str] = frozenset()  # entries the records name but a partial pack left out (by their sha256)
+    copies: dict[str, Path] = field(default_factory=dict)  # an absent entry: the file here with the same SHA-256
 
     @property
     def room_id(self) -> str:
         return self.bundle.room_id
 
     def read(self, name: str) -> bytes:
-        """An entry's bytes, checked again against the manifest as they are read."""
+        """An entry's bytes, checked again against the manifest as they are read (an absent one's, from the file
+        here that :attr:`copies` names, checked against the records' SHA-256 by the importer)."""
+        if name in self.copies:
+            return self.copies[name].read_bytes()
         return _read(self.archive, name, self.entries[name])
 
 
@@ -162,7 +167,10 @@ def _manifest(archive: zipfile.ZipFile) -> tuple[Manifest, Signer]:
     return manifest, check_signature(raw, signature, manifest["installation"])
 
 
-def _bundle(archive: zipfile.ZipFile, manifest: Manifest, entries: dict[str, FileEntry]) -> RoomBundle:
+def _bundle(archive: zipfile.ZipFile, manifest: Manifest, entries: dict[str, FileEntry],
+            absent: set[str] | None = None) -> RoomBundle:
+    """The pack's records, each file they name in the pack; with ``absent`` (a partial pack), a named file not in
+    the pack at all is added to it instead of refused (the importer must hold it)."""
     raw = _read(archive, RECORDS, entries[RECORDS])
     try:
         bundle = RoomBundle.of_json(json.loads(raw.decode("utf-8")))
@@ -175,14 +183,18 @@ def _bundle(archive: zipfile.ZipFile, manifest: Manifest, entries: dict[str, Fil
     for version in bundle.versions():
         name = document_entry(version["file_id"])
         entry = entries.get(name)
-        if entry is None or entry["sha256"] != version["sha256"] or entry["size"] != version["size"]:
+        if entry is None and absent is not None:
+            absent.add(name)
+        elif entry is None or entry["sha256"] != version["sha256"] or entry["size"] != version["size"]:
             raise PackRefused(f"{version['file_name']} v{version['number']}: the pack lacks its file, or holds "
                               "another one")
         named.add(name)
     for snapshot in bundle.snapshots:
         name = snapshot_entry(snapshot["id"])
         entry = entries.get(name)
-        if entry is None or entry["sha256"] != snapshot["sha256"]:
+        if entry is None and absent is not None:
+            absent.add(name)
+        elif entry is None or entry["sha256"] != snapshot["sha256"]:
             raise PackRefused(f"the snapshot {snapshot['title']}: the pack lacks its PDF, or holds another one")
         named.add(name)
     stray = sorted(name for name in entries if name.startswith((DOCUMENTS, SNAPSHOTS)) and name not in named)
@@ -192,8 +204,10 @@ def _bundle(archive: zipfile.ZipFile, manifest: Manifest, entries: dict[str, Fil
 
 
 @contextlib.contextmanager
-def open_pack(source: Path | IO[bytes], limits: PackLimits) -> Iterator[ReceivedPack]:
+def open_pack(source: Path | IO[bytes], limits: PackLimits, *, partial: bool = False) -> Iterator[ReceivedPack]:
     """The pack in ``source`` once it passed every check (see the module's docstring).
+
+    :param partial: accept a pack that leaves out files its records name (a sync's: the receiver holds them).
 
     :raises PackRefused: the first check it fails.
     """
@@ -214,5 +228,7 @@ def open_pack(source: Path | IO[bytes], limits: PackLimits) -> Iterator[Received
         for name, entry in entries.items():
             if name != RECORDS:
                 _read(archive, name, entry, keep=False)
-        yield ReceivedPack(archive=archive, manifest=manifest, signer=signer,
-                           bundle=_bundle(archive, manifest, entries), entries=entries)
+        absent: set[str] | None = set() if partial else None
+        bundle = _bundle(archive, manifest, entries, absent)
+        yield ReceivedPack(archive=archive, manifest=manifest, signer=signer, bundle=bundle, entries=entries,
+                           absent=frozenset(absent or ()))

@@ -12,6 +12,7 @@ from ...context import StsApp
 from ...domain.ids import is_id
 from ...services.errors import NotFound
 from ..shell import session, theme, threads, widgets
+from ..sync_now import sync_now
 from .activity import ActivitySection
 from .checklists import ChecklistsSection
 from .conflicts import ConflictsSection
@@ -50,6 +51,7 @@ def register(sts: StsApp) -> None:
                     .props("flat dense no-caps color=secondary").mark("back-to-rooms")
             header = room_header(ctx)
             conflicts = ConflictsSection(ctx)  # merge conflicts of room packs: shown only while one is open
+            sync_now(ctx)  # "Sync now" with each paired installation, admins only
             with ui.element("div").classes("grid grid-cols-1 xl:grid-cols-3 gap-6 w-full items-start"):
                 with ui.column().classes("xl:col-span-2 gap-4 min-w-0"):
                     documents = DocumentsSection(ctx)
