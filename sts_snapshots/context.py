@@ -32,7 +32,7 @@ from .settings import Settings
 from .snapshots.cache import PdfCache
 from .snapshots.cleanup import CleanupResult, run_cleanup
 from .snapshots.pipeline import Pipeline, generate_snapshot
-from .snapshots.queue import add_maintenance, add_metrics_flush
+from .snapshots.queue import add_maintenance, add_metrics_flush, stop_scheduler
 from .snapshots.recovery import fail_orphans, recover
 from .store.stores import Stores
 
@@ -113,8 +113,7 @@ class StsApp:
         return again
 
     def stop(self) -> None:
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        stop_scheduler(self.scheduler)
         self.pipeline.pool.shutdown()
         if self.pg_queue is not None:
             self.pg_queue.stop()

@@ -36,7 +36,9 @@ def test_files_and_secrets_folders_move_out_of_the_data_folder(tmp_path: Path) -
     layout.prepare()
     assert layout.documents == tmp_path / "shared" / "documents"
     assert layout.pdf_cache == tmp_path / "shared" / ".pdf_cache"
-    assert layout.tasks.is_relative_to(tmp_path / "data") and layout.metrics.is_relative_to(tmp_path / "data")
+    assert layout.tasks.is_relative_to(tmp_path / "data")
+    # each node's metrics in a folder of its own under the shared one, where every web node's dashboard reads them
+    assert layout.metrics == tmp_path / "shared" / ".metrics" / layout.node_name
     assert layout.db == tmp_path / "data" / "db"
     key = secret_key(layout)
     assert installation_id(layout) == installation_id(layout)

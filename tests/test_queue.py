@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from sts_snapshots.services.snapshots import JobQueue
-from sts_snapshots.snapshots.queue import SchedulerQueue, build_scheduler
+from sts_snapshots.snapshots.queue import SchedulerQueue, build_scheduler, stop_scheduler
 
 Ran = list[str]
 
@@ -17,8 +17,7 @@ def scheduler_queue(run: Callable[[str], object]) -> Iterator[tuple[JobQueue, Ca
     scheduler = build_scheduler(1)
     queue = SchedulerQueue(scheduler, run)
     yield queue, scheduler.start
-    if scheduler.running:
-        scheduler.shutdown(wait=True)
+    stop_scheduler(scheduler, wait=True)
 
 
 @pytest.fixture(params=[scheduler_queue])

@@ -22,6 +22,22 @@ def build_scheduler(max_concurrent: int) -> BackgroundScheduler:
         job_defaults=JOB_DEFAULTS, timezone=None)
 
 
+def stop_scheduler(scheduler: BackgroundScheduler, *, wait: bool = False) -> None:
+    """Shut ``scheduler`` down without racing its own thread.
+
+    APScheduler 3 removes a one-shot job (a queued generation, the start's orphan scan) right after handing it to an
+    executor; if ``shutdown`` set the state to stopped in between, that removal looks among the jobs pending a start,
+    finds nothing and raises JobLookupError in the scheduler's thread. So: pause first (a new pass returns at once),
+    wait for a pass in progress (it holds the job stores' lock throughout), then shut down.
+    """
+    if not scheduler.running:
+        return
+    scheduler.pause()
+    with scheduler._jobstores_lock:  # APScheduler 3: held through a whole pass; no public way to wait for one
+        pass
+    scheduler.shutdown(wait=wait)
+
+
 class SchedulerQueue:
     """:class:`~sts_snapshots.services.snapshots.JobQueue` on an APScheduler: ``run(snapshot_id)`` in its threads.
 
