@@ -140,13 +140,17 @@ def test_both_sides_converge_and_a_field_changed_on_both_is_a_conflict_until_res
     assert conflicts(app(a), room_id) == []
 
 
+def both_change_the_description(a: Path, b: Path, room_id: str) -> None:
+    """Offline, each installation sets the room's description its own way (the conflict of the next exchange)."""
+    for folder, side in ((a, "office"), (b, "vessel")):
+        sts = app(folder)
+        sts.rooms.update_room(LOCAL_ADMIN, room_id, {"description": f"from the {side}"})
+        sts.stores.close()
+
+
 def test_importing_the_same_pack_twice_converges(two: tuple[Path, Path, str], tmp_path: Path) -> None:
     a, b, room_id = two
-    office, vessel = app(a), app(b)
-    office.rooms.update_room(LOCAL_ADMIN, room_id, {"description": "from the office"})
-    vessel.rooms.update_room(LOCAL_ADMIN, room_id, {"description": "from the vessel"})
-    office.stores.close()
-    vessel.stores.close()
+    both_change_the_description(a, b, room_id)
     run("room", "export", room_id, "-o", str(tmp_path / "a.stsroom"), "--data-dir", str(a))
     first = run("room", "import", str(tmp_path / "a.stsroom"), "--data-dir", str(b))
     again = run("room", "import", str(tmp_path / "a.stsroom"), "--data-dir", str(b))
@@ -256,11 +260,7 @@ def test_a_pack_from_before_merging_brings_a_new_room_but_is_refused_for_one_thi
 
 def test_keeping_this_installation_s_value_travels_to_the_other(two: tuple[Path, Path, str], tmp_path: Path) -> None:
     a, b, room_id = two
-    office, vessel = app(a), app(b)
-    office.rooms.update_room(LOCAL_ADMIN, room_id, {"description": "from the office"})
-    vessel.rooms.update_room(LOCAL_ADMIN, room_id, {"description": "from the vessel"})
-    office.stores.close()
-    vessel.stores.close()
+    both_change_the_description(a, b, room_id)
     run("room", "export", room_id, "-o", str(tmp_path / "a.stsroom"), "--data-dir", str(a))
     run("room", "export", room_id, "-o", str(tmp_path / "b.stsroom"), "--data-dir", str(b))
     run("room", "import", str(tmp_path / "a.stsroom"), "--data-dir", str(b))
