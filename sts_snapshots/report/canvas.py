@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from borb.pdf import Color, Page
 from borb.pdf.primitives import stream
 
+from sts_snapshots.report.composed import Composed, Isolate, Text, cut, plain
 from sts_snapshots.report.faces import Face
 from sts_snapshots.report.fonts import MeasuredFont
 from sts_snapshots.report.linebreak import split_word
@@ -38,11 +39,28 @@ class Style:
 
 @dataclass(frozen=True)
 class Line:
-    """One laid-out line of text; ``badge`` draws a filled label behind it (status pills)."""
+    """One laid-out line of text; ``badge`` draws a filled label behind it (status pills).
+
+    ``text`` is what the line says; ``isolates`` are the spans of it that are user values of a composed line
+    (:class:`~.composed.Composed`), empty for plain text.
+    """
 
     text: str
     style: Style
     badge: Color | None = None
+    isolates: tuple[Isolate, ...] = ()
+
+    @classmethod
+    def of(cls, content: Text, style: Style, badge: Color | None = None) -> Line:
+        """The line painting ``content`` (plain text or a composed line)."""
+        if isinstance(content, Composed):
+            return cls(content.text, style, badge, content.isolates)
+        return cls(content, style, badge)
+
+    @property
+    def content(self) -> Text:
+        """What is shaped and painted: the plain text, or the composed line with its isolates."""
+        return Composed(self.text, self.isolates) if self.isolates else self.text
 
     @property
     def height(self) -> float:
@@ -52,7 +70,7 @@ class Line:
     @property
     def width(self) -> float:
         """Painted width of the text in points."""
-        return self.style.font.width(self.text, self.style.size)
+        return shape(self.style.font, self.content).width * self.style.size / 1000
 
 
 def _clean(text: str) -> str:
@@ -61,10 +79,52 @@ def _clean(text: str) -> str:
     return "".join(" " if c != "\n" and unicodedata.category(c) == "Cc" else c for c in text)
 
 
-def _paragraph_lines(paragraph: str, style: Style, width: float) -> list[str]:
-    """Break one paragraph (words separated by single spaces) into lines no wider than ``width``."""
-    if not paragraph:
-        return [""]
+def _one_line(text: str) -> str:
+    return text.replace("\n", " ")
+
+
+def _clean_text(text: Text) -> Text:
+    """:func:`_clean` of plain text, or of each literal stretch and value of a composed line."""
+    return text.map(_clean) if isinstance(text, Composed) else _clean(text)
+
+
+def _collapse(paragraph: Text) -> Text:
+    """Runs of spaces as one, none at either end."""
+    if isinstance(paragraph, str):
+        return " ".join(w for w in paragraph.split(" ") if w)
+    chars = paragraph.text
+    keep: list[bool] = []
+    after_space = True  # leading spaces go
+    for char in chars:
+        keep.append(char != " " or not after_space)
+        after_space = char == " "
+    for index in range(len(chars) - 1, -1, -1):  # and trailing ones
+        if chars[index] != " ":
+            break
+        keep[index] = False
+    return paragraph.select(keep)
+
+
+def _paragraphs(text: Text) -> list[Text]:
+    """The paragraphs of ``text`` (split at newlines), each of the same kind as ``text``."""
+    whole = plain(text)
+    out: list[Text] = []
+    start = 0
+    for part in whole.split("\n"):
+        out.append(cut(text, start, start + len(part)))
+        start += len(part) + 1
+    return out
+
+
+def _paragraph_lines(paragraph: Text, style: Style, width: float) -> list[Text]:
+    """Break one paragraph (words separated by single spaces) into lines no wider than ``width``.
+
+    Offsets are those of the paragraph's plain text, so a composed line's pieces keep their isolates (a value
+    cut at the end of a line goes on, still isolated and in its own direction, on the next).
+    """
+    text = plain(paragraph)
+    if not text:
+        return [paragraph]
     shaped = shape(style.font, paragraph)
     scale = style.size / 1000
     prefix = [0.0]
@@ -77,48 +137,52 @@ def _paragraph_lines(paragraph: str, style: Style, width: float) -> list[str]:
     # break opportunities: (offset where a line may end, offset where the next line starts)
     breaks: list[tuple[int, int]] = []
     start = 0
-    for word in paragraph.split(" "):
+    for word in text.split(" "):
         end = start + len(word)
         if not fits(start, end):
-            breaks += [(cut, cut) for cut in split_word(word, start, fits)]
+            breaks += [(c, c) for c in split_word(word, start, fits)]
         breaks.append((end, end + 1))
         start = end + 1
-    lines: list[str] = []
+    spans: list[tuple[int, int]] = []
     line_start = 0
     last: tuple[int, int] | None = None
     for brk in breaks:
         if last is not None and not fits(line_start, brk[0]):
-            lines.append(paragraph[line_start : last[0]])
+            spans.append((line_start, last[0]))
             line_start = last[1]
         last = brk
-    lines.append(paragraph[line_start:])
-    return _settle(lines, style, width)
+    spans.append((line_start, len(text)))
+    return [cut(paragraph, a, b) for a, b in _settle(paragraph, spans, style, width)]
 
 
-def _settle(lines: list[str], style: Style, width: float) -> list[str]:
+def _settle(paragraph: Text, spans: list[tuple[int, int]], style: Style, width: float) -> list[tuple[int, int]]:
     """Move a line's last word down while its own shaped width (joining forms differ at line ends) overflows."""
-    out: list[str] = []
-    pending = list(lines)
+    text = plain(paragraph)
+    out: list[tuple[int, int]] = []
+    pending = list(spans)
     while pending:
-        line = pending.pop(0)
-        while " " in line and style.font.width(line, style.size) > width + 0.01:
-            line, moved = line.rsplit(" ", 1)
-            pending.insert(0, moved + (" " + pending.pop(0) if pending else ""))
-            return [*out, *_settle([line], style, width), *_settle(pending, style, width)]
-        out.append(line)
+        a, b = pending.pop(0)
+        space = text.rfind(" ", a, b)
+        if space > a and shape(style.font, cut(paragraph, a, b)).width * style.size / 1000 > width + 0.01:
+            # the moved word starts the next line: the paragraph's text from it to that line's end
+            pending.insert(0, (space + 1, pending.pop(0)[1] if pending else b))
+            pending.insert(0, (a, space))
+            continue
+        out.append((a, b))
     return out
 
 
-def wrap(text: str, style: Style, width: float, badge: Color | None = None) -> list[Line]:
+def wrap(text: Text, style: Style, width: float, badge: Color | None = None) -> list[Line]:
     """Break ``text`` into lines no wider than ``width`` points. Newlines in ``text`` start new lines.
 
+    ``text`` is plain text or a composed line (:class:`~.composed.Composed`, whose values are bidi isolates).
     Nothing is ever dropped: a word longer than the line is broken (after ``@``/``.`` in an e-mail address, else
     between grapheme clusters). Runs of spaces are collapsed to one.
     """
     lines: list[Line] = []
-    for paragraph in _clean(text).split("\n"):
-        words = " ".join(w for w in paragraph.split(" ") if w)
-        lines += [Line(line, style, badge) for line in _paragraph_lines(words, style, width)]
+    for paragraph in _paragraphs(_clean_text(text)):
+        words = _collapse(paragraph)
+        lines += [Line.of(line, style, badge) for line in _paragraph_lines(words, style, width)]
     return lines
 
 
@@ -193,13 +257,14 @@ class PageCanvas:
         """Draw a horizontal rule from x1 to x2 at height y."""
         self._ops(f"q {_rgb(color)} RG {line_width} w {x1:.2f} {y:.2f} m {x2:.2f} {y:.2f} l S Q\n")
 
-    def text(self, x: float, baseline: float, text: str, style: Style, align: str = "left", width: float = 0) -> None:
-        """Paint a single line of text whose baseline is at ``baseline``.
+    def text(self, x: float, baseline: float, text: Text, style: Style, align: str = "left", width: float = 0) -> None:
+        """Paint a single line of text (plain, or composed with isolated values) whose baseline is at ``baseline``.
 
         ``align`` "right"/"center" position the text inside [x, x + width], by its shaped width.
         """
-        clean = _clean(text).replace("\n", " ")
-        if not clean.strip():
+        clean = _clean_text(text)
+        clean = clean.map(_one_line) if isinstance(clean, Composed) else _one_line(clean)
+        if not plain(clean).strip():
             return
         shaped = shape(style.font, clean)
         if align != "left":
@@ -216,8 +281,8 @@ class PageCanvas:
                 pad = 3.0
                 bottom = baseline - line.style.size * 0.3
                 self.rect(x, bottom, line.width + 2 * pad, line.style.size * 1.3, fill=line.badge)
-                self.text(x + pad, baseline, line.text, line.style)
+                self.text(x + pad, baseline, line.content, line.style)
             else:
-                self.text(x, baseline, line.text, line.style, align=align, width=width)
+                self.text(x, baseline, line.content, line.style, align=align, width=width)
             y -= line.height
         return y

@@ -12,6 +12,7 @@ from sts_snapshots.domain.window import window_text
 from sts_snapshots.report import contents, theme
 from sts_snapshots.report.borb_setup import clear_borb_caches, new_document, write_document
 from sts_snapshots.report.canvas import Line, PageCanvas, Style, wrap
+from sts_snapshots.report.composed import Composed, Text, Value
 from sts_snapshots.report.cover_conflicts import conflicts_note
 from sts_snapshots.report.cover_parts import (
     attention,
@@ -34,10 +35,12 @@ VESSEL_LINES = 8
 def _vessel_rows(model: ReportModel, styles: Styles, width: float) -> list[tuple[str, list[Line]]]:
     """A row per vessel role (mother first), one entry per vessel with its IMO number and flag."""
     see = contents.see(model, contents.VESSELS)
-    by_role: dict[str, list[str]] = {}
+    by_role: dict[str, list[Text]] = {}
     for v in model["vessels"]:
-        flag = f" · {v['flag']}" if v["flag"] else ""
-        by_role.setdefault(v["role"] or "other", []).append(f"{v['name']} · IMO {v['imo']}{flag}")
+        flag = (" · ", Value(v["flag"])) if v["flag"] else ()
+        # name, IMO number and flag left to right whatever the name's script (each value an isolate)
+        entry = Composed.of(Value(v["name"]), " · IMO ", Value(v["imo"]), *flag)
+        by_role.setdefault(v["role"] or "other", []).append(entry)
     if not by_role:
         return [("Vessels", value_lines(styles, "None recorded", width, 1, None))]
     rows: list[tuple[str, list[Line]]] = []
@@ -79,14 +82,8 @@ def render_cover(model: ReportModel, facts: SnapshotFacts, fonts_dir: Path | Non
     y: float = theme.PAGE_H - BAND_H - 22
     title = clip(wrap(room["title"] or "Untitled room", Style(bold, 18, theme.INK, 1.25), w), 3, more)
     y = canvas.lines(theme.MARGIN_X, y, title, w)
-    where = " · ".join(
-        x
-        for x in (
-            room["location"],
-            f"STS ETA {theme.fmt_datetime(room['sts_eta'])}" if room["sts_eta"] else "STS ETA not set",
-        )
-        if x
-    )
+    eta = f"STS ETA {theme.fmt_datetime(room['sts_eta'])}" if room["sts_eta"] else "STS ETA not set"
+    where = Composed.join(" · ", [Value(room["location"]), eta] if room["location"] else [eta])
     y = canvas.lines(theme.MARGIN_X, y - 2, clip(wrap(where, Style(regular, 10, theme.MUTED), w), 2, more), w)
 
     y = banner(canvas, styles, y - 16, readiness)
@@ -94,7 +91,8 @@ def render_cover(model: ReportModel, facts: SnapshotFacts, fonts_dir: Path | Non
     y = tiles(canvas, styles, y - 8, readiness)
 
     column = (w - 24) / 2
-    cargo = " — ".join(x for x in (room["cargo_type"], room["cargo_quantity"]) if x) or "—"
+    cargo_parts = [Value(x) for x in (room["cargo_type"], room["cargo_quantity"]) if x]
+    cargo = Composed.join(" — ", cargo_parts) if cargo_parts else "—"
     operation = [
         ("Location", value_lines(styles, theme.text_or_dash(room["location"]), column, 3, room_section)),
         ("STS ETA", value_lines(styles, theme.fmt_datetime(room["sts_eta"]) if room["sts_eta"] else "Not set",

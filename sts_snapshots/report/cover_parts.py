@@ -12,6 +12,8 @@ from sts_snapshots.domain.records import ReadinessCounts
 from sts_snapshots.domain.report_model import ReportModel
 from sts_snapshots.report import contents, theme
 from sts_snapshots.report.canvas import Line, PageCanvas, Style, wrap
+from sts_snapshots.report.checklists import transfer_pair
+from sts_snapshots.report.composed import Composed, Text, Value, concat, cut
 from sts_snapshots.report.styles import Styles
 
 BANNER_H = 64
@@ -28,8 +30,9 @@ def clip(lines: list[Line], count: int, more: Line | None = None) -> list[Line]:
         return lines
     keep = count - 1 if more is not None else count
     last = lines[keep - 1]
-    cut = [*lines[: keep - 1], Line(last.text.rstrip(" .,;") + "…", last.style, last.badge)]
-    return [*cut, more] if more is not None else cut
+    shown = concat(cut(last.content, 0, len(last.text.rstrip(" .,;"))), "…")
+    kept = [*lines[: keep - 1], Line.of(shown, last.style, last.badge)]
+    return [*kept, more] if more is not None else kept
 
 
 def pointer(styles: Styles, text: str) -> Line:
@@ -37,13 +40,13 @@ def pointer(styles: Styles, text: str) -> Line:
     return Line(text, styles.small)
 
 
-def value_lines(styles: Styles, text: str, width: float, count: int, see: str | None) -> list[Line]:
+def value_lines(styles: Styles, text: Text, width: float, count: int, see: str | None) -> list[Line]:
     """A cover value wrapped to ``width``, at most ``count`` lines; a cut one says it continues in ``see``."""
     lines = wrap(text, Style(styles.fonts[0], 9.5, theme.INK), width)
     return clip(lines, count, pointer(styles, f"(continued in {see})") if see else None)
 
 
-def entry_lines(styles: Styles, entries: list[str], width: float, budget: int, see: str) -> list[Line]:
+def entry_lines(styles: Styles, entries: list[Text], width: float, budget: int, see: str) -> list[Line]:
     """One wrapped entry after another within ``budget`` lines; those that do not fit are counted, with a pointer
     (four vessels in three lines: two named, then ``+2 more — see 3. Vessels``)."""
     style = Style(styles.fonts[0], 9.5, theme.INK)
@@ -127,19 +130,20 @@ def facts_block(
 _ORDER = {"rejected": 0, "expired": 1, "missing": 2, "under_review": 3}
 
 
-def _pending_documents(model: ReportModel) -> list[tuple[str, str]]:
+def _pending_documents(model: ReportModel) -> list[tuple[str, Text]]:
     """(status, description) of required documents not approved, worst first, then those expiring soon."""
-    items: list[tuple[int, str, str]] = []
+    items: list[tuple[int, str, Text]] = []
     for doc in model["documents"]:
         status = "expired" if doc["expired"] else doc["status"] or "missing"
         group = doc["group"].split(" — ")[0]
-        what = f"{doc['type_name'] or doc['type_code']} · {group}" if group else doc["type_name"]
+        # the type and the group are the room's own words: each an isolate in a left-to-right line
+        what = Composed.of(Value(doc["type_name"] or doc["type_code"]), *((" · ", Value(group)) if group else ()))
         if doc["required"] and status != "approved":
             items.append((_ORDER.get(status, 4), status, what))
         elif doc["expires_before_end"]:
-            items.append((1, "expires_before_end", f"{what} · {doc['operation_note']}"))
+            items.append((1, "expires_before_end", Composed.of(what, f" · {doc['operation_note']}")))
         elif doc["expiring_soon"]:
-            items.append((5, "expiring_soon", f"{what} · expires {doc['expires_on'] or 'soon'}"))
+            items.append((5, "expiring_soon", Composed.of(what, f" · expires {doc['expires_on'] or 'soon'}")))
     return [(status, what) for _, status, what in sorted(items, key=lambda item: item[0])]
 
 
@@ -148,7 +152,7 @@ class Entry(NamedTuple):
     ``text`` clipped to ``lines``; an entry without a status is a small heading over the entries after it."""
 
     status: str
-    text: str
+    text: Text
     lines: int = 1
     label: str | None = None
 
@@ -156,13 +160,15 @@ class Entry(NamedTuple):
 CHECKLIST_BADGES = {"open": "Not signed", "signing": "Partly signed"}
 
 
-def _to_sign(names: list[str]) -> str:
-    """Who has still to sign a partly signed checklist.
+def _to_sign(names: list[str | Value]) -> Composed:
+    """Who has still to sign a partly signed checklist (ships by their names, isolated).
 
-    >>> _to_sign(["MT Bora"]), _to_sign(["MT Bora", "the POAC"])
+    >>> _to_sign([Value("MT Bora")]).text, _to_sign([Value("MT Bora"), "the POAC"]).text
     ('MT Bora to sign', 'MT Bora and the POAC to sign')
     """
-    return f"{', '.join(names[:-1])} and {names[-1]} to sign" if len(names) > 1 else f"{names[0]} to sign"
+    if len(names) > 1:
+        return Composed.of(Composed.join(", ", names[:-1]), " and ", names[-1], " to sign")
+    return Composed.of(names[0], " to sign")
 
 
 def _pending_checklists(model: ReportModel, section: str) -> list[Entry]:
@@ -175,11 +181,12 @@ def _pending_checklists(model: ReportModel, section: str) -> list[Entry]:
             continue
         if c["pair"] != pair:
             pair = c["pair"]
-            entries.append(Entry("", f"Checklists of {pair} · see {section}", 2))
-        names = {"mother": c["mother"], "daughter": c["daughter"], "poac": "the POAC"}
+            entries.append(Entry("", Composed.of("Checklists of ", transfer_pair(c), f" · see {section}"), 2))
+        names: dict[str, str | Value] = {"mother": Value(c["mother"]), "daughter": Value(c["daughter"]),
+                                         "poac": "the POAC"}
         signed = {s["side"] for s in c["signoffs"]}
         missing = [names.get(side, side) for side in c["sign_off"] if SIDE_LABELS.get(side, side) not in signed]
-        what = f"{c['number']}. {c['title']}" + (f" · {_to_sign(missing)}" if signed else "")
+        what = Composed.of(f"{c['number']}. ", Value(c["title"]), *((" · ", _to_sign(missing)) if signed else ()))
         entries.append(Entry(c["state"], what, 2, CHECKLIST_BADGES.get(c["state"])))
     return entries
 
@@ -243,7 +250,7 @@ def attention(canvas: PageCanvas, styles: Styles, model: ReportModel, top: float
         canvas.hline(x, x + column, top - 15, theme.NAVY, 0.8)
     if with_approvals:
         approvals = [
-            Entry(a["status"] or "pending", f"{a['party_name'] or '—'} · {a['party_role_label']}")
+            Entry(a["status"] or "pending", Composed.of(Value(a["party_name"] or "—"), " · ", a["party_role_label"]))
             for a in model["approvals"]
         ]
         _badge_list(canvas, styles, left, top - 22, column, bottom, approvals, "No approvals requested.",

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 from bidi import get_display
 
+from sts_snapshots.report.composed import Composed
+
 # Bidi classes that can make any level odd: without them a line is all level 0 (the fast, common case).
 _RTL_CLASSES = frozenset({"R", "AL", "AN", "RLE", "RLO", "RLI", "FSI", "LRE", "LRO", "LRI", "PDF", "PDI"})
 _LEVEL = re.compile(r"Level\(\s*(\d+)")
@@ -41,15 +43,18 @@ def base_level(text: str) -> int:
 
 
 @lru_cache(maxsize=2048)
-def embedding_levels(text: str) -> tuple[int, ...]:
+def embedding_levels(text: str, paragraph: int | None = None) -> tuple[int, ...]:
     """Resolved embedding level of each character of the single line ``text`` (rules up to L1).
+
+    The paragraph level is ``paragraph`` (0 or 1) when given, else that of the first strong character (P2/P3).
 
     >>> embedding_levels("ab שלום 12")
     (0, 0, 0, 1, 1, 1, 1, 1, 2, 2)
     """
     if not needs_bidi(text):
         return (0,) * len(text)
-    info = str(get_display(text, debug=True))
+    base_dir = None if paragraph is None else ("R" if paragraph else "L")
+    info = str(get_display(text, base_dir=base_dir, debug=True))
     block = info.split("levels: [", 1)[1].split("]", 1)[0]
     per_byte = [int(level) for level in _LEVEL.findall(block)]
     levels: list[int] = []
@@ -60,12 +65,33 @@ def embedding_levels(text: str) -> tuple[int, ...]:
     if offset != len(per_byte):
         raise RuntimeError("python-bidi returned levels that do not match the text")
     # L1: trailing whitespace and isolate controls take the paragraph level
-    paragraph = base_level(text)
+    if paragraph is None:
+        paragraph = base_level(text)
     index = len(text)
     while index and unicodedata.bidirectional(text[index - 1]) in ("WS", "BN", "LRI", "RLI", "FSI", "PDI"):
         index -= 1
         levels[index] = paragraph
     return tuple(levels)
+
+
+def composed_levels(line: Composed) -> tuple[int, ...]:
+    """Levels of each character of a composed line's plain text: a left-to-right paragraph (level 0) in which
+    each value is an isolate (X5a–X5c, X6a) taking the direction of its own first strong character.
+
+    python-bidi (the ``unicode-bidi`` crate) resolves LRI/RLI…PDI itself; the controls are written only into the
+    string it is given and their levels are dropped here, so the levels match the text that is shaped and drawn.
+    A line that is one value and nothing else keeps the paragraph direction of that value.
+
+    >>> from sts_snapshots.report.composed import Value
+    >>> composed_levels(Composed.of(Value("שלום"), " · IMO 12"))
+    (1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    """
+    if line.whole_value or not line.isolates:
+        return embedding_levels(line.text, None if line.whole_value else 0)
+    levels = embedding_levels(line.marked(), 0)
+    # the k-th isolate's opening control is at start + 2k of the marked text, its PDI at end + 2k + 1
+    controls = {at for k, iso in enumerate(line.isolates) for at in (iso.start + 2 * k, iso.end + 2 * k + 1)}
+    return tuple(level for at, level in enumerate(levels) if at not in controls)
 
 
 def level_runs(levels: Sequence[int]) -> list[tuple[int, int, int]]:

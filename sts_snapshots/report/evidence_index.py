@@ -8,6 +8,7 @@ from sts_snapshots.domain.labels import format_size, status_label
 from sts_snapshots.domain.report_model import IncludedFile, ReportModel
 from sts_snapshots.report import theme
 from sts_snapshots.report.canvas import Style, wrap
+from sts_snapshots.report.composed import Composed, Value
 from sts_snapshots.report.layout import Flow, Table, fit_columns
 from sts_snapshots.report.sections import Outline, table_or_empty
 from sts_snapshots.report.styles import Styles
@@ -65,8 +66,9 @@ def included_files(flow: Flow, styles: Styles, model: ReportModel, outline: Outl
         table.add(
             table.cell(0, (theme.text_or_dash(item["document"]), styles.strong), (item["group"], styles.small)),
             table.cell(1, (theme.text_or_dash(item["file_name"]), styles.body),
-                       (f"Version {item['version']} · {format_size(item['size'])} · {item['mime']}", styles.small),
-                       (f"Uploaded by {item['uploaded_by']}", styles.small),
+                       (Composed.of(f"Version {item['version']} · {format_size(item['size'])} · ",
+                                    Value(item["mime"])), styles.small),
+                       (Composed.of("Uploaded by ", Value(item["uploaded_by"])), styles.small),
                        (theme.fmt_datetime(item["uploaded_at"]) if item["uploaded_at"] else "", styles.small)),
             table.cell(2, *status_parts),
             table.cell(3, (where, styles.alert if item["not_included"] else styles.body)),

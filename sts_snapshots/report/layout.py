@@ -17,6 +17,7 @@ from borb.pdf import Color, Document, Page
 
 from sts_snapshots.report import theme
 from sts_snapshots.report.canvas import Line, PageCanvas, Style, wrap
+from sts_snapshots.report.composed import Composed, Text, concat, plain
 from sts_snapshots.report.fonts import MeasuredFont
 
 PAD_X = 4.0
@@ -60,13 +61,14 @@ class Table:
         width = sum(c.width for c in self.columns) if index is None else self.columns[index].width
         return width - 2 * PAD_X
 
-    def cell(self, index: int | None, *parts: tuple[str, Style] | tuple[str, Style, Color | None]) -> list[Line]:
-        """Wrap each (text, style[, badge colour]) part to the column and stack them."""
+    def cell(self, index: int | None, *parts: tuple[Text, Style] | tuple[Text, Style, Color | None]) -> list[Line]:
+        """Wrap each (text, style[, badge colour]) part to the column and stack them; a text is plain or a composed
+        line (:class:`~.composed.Composed`)."""
         lines: list[Line] = []
         for part in parts:
             text, style = part[0], part[1]
             badge = part[2] if len(part) > 2 else None
-            if text:
+            if plain(text):
                 lines += wrap(text, style, self.inner_width(index), badge=badge)
         return lines
 
@@ -193,19 +195,22 @@ class Flow:
         return Row(now, row.fill, rule=False), Row(later, row.fill, row.rule)
 
     @staticmethod
-    def _title_of(row: Row) -> str:
+    def _title_of(row: Row) -> Text:
         """The entry's title: the leading lines of the first cell that share the first line's style."""
         cell = row.cells[0] if row.cells else []
         if not cell:
             return ""
-        return " ".join(line.text for line in takewhile(lambda line: line.style == cell[0].style, cell))
+        lines = [line.content for line in takewhile(lambda line: line.style == cell[0].style, cell)]
+        if all(isinstance(line, str) for line in lines):
+            return " ".join(plain(line) for line in lines)
+        return Composed.join(" ", lines)
 
     @staticmethod
-    def _mark_continued(table: Table, row: Row, title: str) -> Row:
+    def _mark_continued(table: Table, row: Row, title: Text) -> Row:
         """Label the rest of a split row so the reader knows which entry continues on the new page."""
         if row.cells and not row.cells[0]:
             style = Style(table.header_style.font, 7, theme.MUTED)
-            label = f"{title} (continued)" if title else "(continued)"
+            label = concat(title, " (continued)") if plain(title) else "(continued)"
             row.cells[0] = wrap(label, style, table.inner_width(0 if len(row.cells) > 1 else None))
         return row
 

@@ -13,6 +13,7 @@ from sts_snapshots.domain.urls import API_PREFIX
 from sts_snapshots.domain.window import window_text
 from sts_snapshots.report import contents, theme
 from sts_snapshots.report.canvas import Line, Style, wrap
+from sts_snapshots.report.composed import Composed, Text, Value
 from sts_snapshots.report.layout import Flow, Table, fit_columns
 from sts_snapshots.report.styles import Styles
 
@@ -49,18 +50,19 @@ def _reviewed(doc: ReportDocument, styles: Styles) -> list[tuple[str, Style]]:
 def _document_row(table: Table, styles: Styles, doc: ReportDocument, fill: Color) -> None:
     requirement = "Required" if doc["required"] else "Optional"
     criticality = doc["criticality"]
-    meta = " · ".join(x for x in (doc["type_code"], doc["category"]) if x)
+    meta = Composed.join(" · ", [Value(x) for x in (doc["type_code"], doc["category"]) if x])
+    upload: list[tuple[Text, Style]]
     if doc["version"] is not None:
         upload = [
             (f"Version {doc['version']}", styles.strong),
             (doc["file_name"] or "", styles.body),
             (f"SHA-256 {doc['sha256'][:SHORT_HASH]}…" if doc["sha256"] else "SHA-256 not recorded", styles.small),
-            (f"Uploaded by {doc['uploaded_by'] or 'not recorded'}", styles.small),
+            (Composed.of("Uploaded by ", Value(doc["uploaded_by"] or "not recorded")), styles.small),
             (theme.fmt_datetime(doc["uploaded_at"]) if doc["uploaded_at"] else "", styles.small),
         ]
     else:
         upload = [("No file uploaded", styles.small)]
-    expiry: list[tuple[str, Style]] = [(doc["expires_on"] or "—", styles.body)]
+    expiry: list[tuple[Text, Style]] = [(doc["expires_on"] or "—", styles.body)]
     if doc["expired"]:
         expiry.append(("EXPIRED", styles.alert))
     elif doc["operation_note"]:
@@ -73,7 +75,8 @@ def _document_row(table: Table, styles: Styles, doc: ReportDocument, fill: Color
             0,
             (doc["type_name"] or doc["type_code"] or "Document", styles.strong),
             (meta, styles.small),
-            (f"{requirement} · {criticality} criticality" if criticality else requirement, styles.small),
+            (Composed.of(f"{requirement} · ", Value(criticality), " criticality") if criticality else requirement,
+             styles.small),
         ),
         status_cell(table, 1, styles, doc["status"] or "missing"),
         table.cell(2, *upload),
@@ -83,7 +86,7 @@ def _document_row(table: Table, styles: Styles, doc: ReportDocument, fill: Color
         rule=not notes,
     )
     if notes:
-        table.add(table.cell(None, (f"Notes: {notes}", styles.body)), fill=fill)
+        table.add(table.cell(None, (Composed.of("Notes: ", Value(notes)), styles.body)), fill=fill)
 
 
 def documents(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) -> None:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 import uharfbuzz as hb
 
-from sts_snapshots.report.direction import embedding_levels, visual_order
+from sts_snapshots.report.composed import BIDI_CONTROLS, Composed, Text
+from sts_snapshots.report.direction import composed_levels, embedding_levels, visual_order
 from sts_snapshots.report.faces import Face
 
 if TYPE_CHECKING:
@@ -45,7 +46,10 @@ class GlyphRun:
 
 @dataclass(frozen=True)
 class ShapedText:
-    """A shaped line: runs in visual order, total advance, and each character's advance (for line breaking)."""
+    """A shaped line: runs in visual order, total advance, and each character's advance (for line breaking).
+
+    ``text`` is the line's plain text; ``advances`` has one entry per character of it (0 for a bidi control).
+    """
 
     text: str
     runs: tuple[GlyphRun, ...]
@@ -102,16 +106,35 @@ def _shape_run(face: Face, text: str, rtl: bool, advances: list[float], start: i
 
 
 @lru_cache(maxsize=16384)
-def shape(font: MeasuredFont, text: str) -> ShapedText:
-    """Shape one line of ``text`` (no newlines) with the fallback chain of ``font``.
+def shape(font: MeasuredFont, line: Text) -> ShapedText:
+    """Shape one line (no newlines) with the fallback chain of ``font``: plain text, or a composed line whose
+    values are bidi isolates (:mod:`~.composed`).
 
     Runs are split where the embedding level or the face changes, shaped in their own direction, then ordered
-    visually (rule L2). Nothing is dropped: a character no face has becomes the primary face's ``.notdef``.
+    visually (rule L2). Bidi controls (user-typed marks and embeddings) steer the levels and are then dropped: they
+    are never shaped, drawn or extracted. Anything else is kept: a character no face has becomes the primary face's
+    ``.notdef``.
     """
-    advances = [0.0] * len(text)
+    text = line.text if isinstance(line, Composed) else line
     if not text:
         return ShapedText(text, (), 0.0, ())
-    levels = embedding_levels(text)
+    levels = composed_levels(line) if isinstance(line, Composed) else embedding_levels(text)
+    if BIDI_CONTROLS.isdisjoint(text):
+        return _shape_levels(font, text, levels)
+    kept = [index for index, char in enumerate(text) if char not in BIDI_CONTROLS]
+    advances = [0.0] * len(text)
+    bare = "".join(text[i] for i in kept)
+    if not bare:
+        return ShapedText(text, (), 0.0, tuple(advances))
+    shaped = _shape_levels(font, bare, tuple(levels[i] for i in kept))
+    for index, advance in zip(kept, shaped.advances, strict=True):
+        advances[index] = advance
+    return ShapedText(text, shaped.runs, shaped.width, tuple(advances))
+
+
+def _shape_levels(font: MeasuredFont, text: str, levels: tuple[int, ...]) -> ShapedText:
+    """Shape ``text`` whose embedding levels are resolved (one per character)."""
+    advances = [0.0] * len(text)
     faces = faces_of(font, text)
     pieces: list[tuple[int, int, int, Face]] = []
     start = 0
