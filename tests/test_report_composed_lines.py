@@ -29,6 +29,7 @@ FONTS = Path(__file__).resolve().parents[1] / "static" / "fonts"
 VESSEL = "ناقلة الخليج"
 COMPANY = "צים שירותי ספנות"
 NOTE = "تمت المراجعة مع الوكيل"
+PARTY = "محمد الأحمد"
 # what the report must never print: isolates, embeddings' marks (poppler adds U+202B/U+202C itself around RTL text)
 CONTROLS = re.compile("[\u2066-\u2069\u200e\u200f\u061c]")
 
@@ -44,6 +45,9 @@ def model() -> ReportModel:
     daughter["name"], daughter["imo"], daughter["flag"] = VESSEL, "9512343", "UAE"
     m["parties"][1]["company"] = COMPANY
     m["documents"][1]["notes"] = NOTE
+    m["activity"].insert(0, {"at": "2026-11-28T09:00:00+00:00", "actor": "admin@sts.example",
+                             "action": "approval changed", "details": f"{PARTY}: rejected — late"})
+    m["activity_total"] += 1
     return m
 
 
@@ -69,9 +73,9 @@ def test_the_vessel_line_reads_name_imo_flag_and_no_control_is_extracted(pdfs: d
         assert not CONTROLS.search(text), sorted({hex(ord(c)) for c in CONTROLS.findall(text)})
 
 
-def _words(pdf: Path) -> list[tuple[str, float, float, float]]:
-    """(text, xMin, xMax, vertical middle) of each word poppler finds on page 1."""
-    out = run("pdftotext", "-bbox-layout", "-f", "1", "-l", "1", str(pdf), "-")
+def _words(pdf: Path, page: int = 1) -> list[tuple[str, float, float, float]]:
+    """(text, xMin, xMax, vertical middle) of each word poppler finds on ``page``."""
+    out = run("pdftotext", "-bbox-layout", "-f", str(page), "-l", str(page), str(pdf), "-")
     pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
     return [(html.unescape(m[5]), float(m[1]), float(m[3]), (float(m[2]) + float(m[4])) / 2)
             for m in re.finditer(pattern, out)]
@@ -102,6 +106,22 @@ def test_imo_is_drawn_right_of_the_arabic_name(pdfs: dict[str, Path]) -> None:
     name_box = (min(w[1] for w in arabic), imo[3] - 4, max(w[2] for w in arabic), imo[3] + 4)
     assert _ink(pdfs["cover"], name_box) > 40
     assert min(w[1] for w in arabic) == pytest.approx(min(w[1] for w in words if w[0] == "MT"), abs=0.5)
+
+
+def test_an_activity_sentence_that_starts_with_an_arabic_name_keeps_its_words_in_order(pdfs: dict[str, Path]) -> None:
+    pages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", str(pdfs["body"])))[1])  # type: ignore[index]
+    for page in range(1, pages + 1):
+        words = _words(pdfs["body"], page)
+        rejected = [w for w in words if w[0] == "rejected;"]
+        if rejected:
+            break
+    assert rejected, "the activity entry is not in the body"
+    same_line = [w for w in words if abs(w[3] - rejected[0][3]) < 3]
+    arabic = [w for w in same_line if re.search("[\u0600-\u06ff]", w[0])]
+    comment = next(w for w in same_line if w[0] == "comment:")
+    # drawn left to right: the name, then "rejected;", then "comment: late"
+    assert len(arabic) == 2 and rejected[0][1] > max(w[2] for w in arabic), same_line
+    assert comment[1] > rejected[0][2]
 
 
 def test_no_bidi_control_is_mapped_in_any_tounicode(pdfs: dict[str, Path]) -> None:

@@ -71,21 +71,26 @@ def key_values(text: str) -> list[tuple[str, str]] | None:
     return pairs
 
 
-def _phrase(action: str, key: str, value: str) -> str:
+# A sentence as parts: (text, True) is a value a person typed (a name, a note), (text, False) the app's own words.
+# The report draws each value as a bidi isolate, so an Arabic name cannot turn the words around it.
+Parts = list[tuple[str, bool]]
+
+
+def _phrase(action: str, key: str, value: str) -> Parts:
     empty = value.strip() in _EMPTY
     if key == "status":
         label = status_label(value).lower()
-        return label if action == "document reviewed" else f"status set to {status_label(value)}"
+        return [(label if action == "document reviewed" else f"status set to {status_label(value)}", False)]
     if key == "notes":
-        return "note cleared" if empty else f"note: {value}"
+        return [("note cleared", False)] if empty else [("note: ", False), (value, True)]
     if key == "expires_on":
-        return "expiry cleared" if empty else f"expiry set to {format_day(value)}"
+        return [("expiry cleared" if empty else f"expiry set to {format_day(value)}", False)]
     label = _FIELD_LABELS.get(key, key.replace("_", " "))
     if empty:
-        return f"{label} cleared"
+        return [(f"{label} cleared", False)]
     if key == "sts_eta":
-        return f"{label} set to {format_moment(value)}"
-    return f"{label} set to “{value}”"
+        return [(f"{label} set to {format_moment(value)}", False)]
+    return [(f"{label} set to “", False), (value, True), ("”", False)]
 
 
 def describe(action: str, details: str) -> str:
@@ -100,19 +105,34 @@ def describe(action: str, details: str) -> str:
     >>> describe("document uploaded", "Q88 v2 (q88.pdf)")
     'Q88 v2 (q88.pdf)'
     """
+    return "".join(text for text, _ in describe_parts(action, details))
+
+
+def describe_parts(action: str, details: str) -> Parts:
+    """:func:`describe` as parts, each value a person typed marked True (text of an unknown form is the app's own).
+
+    >>> describe_parts("approval changed", "محمد: rejected — late")
+    [('محمد', True), (': rejected', False), ('; comment: ', False), ('late', True)]
+    >>> describe_parts("document reviewed", "Q88: notes=ok")
+    [('Q88', True), (': ', False), ('note: ', False), ('ok', True)]
+    """
     text = details.strip()
     if action == "approval changed":
         match = _APPROVAL.match(text)
         if match:
-            comment = f"; comment: {match['comment']}" if match["comment"] else ""
-            return f"{match['party']}: {match['status']}{comment}"
-        return text
+            comment: Parts = [("; comment: ", False), (match["comment"], True)] if match["comment"] else []
+            return [(match["party"], True), (f": {match['status']}", False), *comment]
+        return [(text, False)]
     subject = ""
     found = _SUBJECT.match(text)
     if found:
         subject, text = found["subject"], text[found.end():]
     pairs = key_values(text)
     if pairs is None:
-        return details.strip()
-    sentence = "; ".join(_phrase(action, k, v) for k, v in pairs)
-    return f"{subject}: {sentence}" if subject else sentence
+        return [(details.strip(), False)]
+    sentence: Parts = []
+    for index, (key, value) in enumerate(pairs):
+        if index:
+            sentence.append(("; ", False))
+        sentence += _phrase(action, key, value)
+    return [(subject, True), (": ", False), *sentence] if subject else sentence

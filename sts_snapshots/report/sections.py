@@ -6,7 +6,7 @@ from typing import Any
 
 from borb.pdf import Color
 
-from sts_snapshots.domain.activity_text import describe
+from sts_snapshots.domain.activity_text import describe_parts
 from sts_snapshots.domain.labels import status_label
 from sts_snapshots.domain.report_model import ReportApproval, ReportDocument, ReportModel
 from sts_snapshots.domain.urls import API_PREFIX
@@ -193,6 +193,14 @@ def activity(flow: Flow, styles: Styles, model: ReportModel, outline: Outline) -
             table.cell(0, (theme.fmt_datetime(item["at"], seconds=True).removesuffix(" UTC"), styles.small)),
             table.cell(1, (theme.text_or_dash(item["actor"]), styles.small)),
             table.cell(2, (theme.text_or_dash(item["action"]), styles.small)),
-            table.cell(3, (describe(item["action"], item["details"]) or "—", styles.small)),
+            table.cell(3, (_what(item["action"], item["details"]), styles.small)),
         )
     table_or_empty(flow, styles, table, "No activity recorded.")
+
+
+def _what(action: str, details: str) -> Composed | str:
+    """An activity entry's details as a left-to-right sentence, each typed value isolated (an Arabic name first)."""
+    parts = [(text, typed) for text, typed in describe_parts(action, details) if text]
+    if not parts:
+        return "—"
+    return Composed.of(*(Value(text) if typed else text for text, typed in parts))
