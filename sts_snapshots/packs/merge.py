@@ -47,7 +47,7 @@ def merge_pack(sts: StsApp, user: User, pack: ReceivedPack,
     if remote.sync is None:
         raise Conflict("this installation has this room already, and the pack comes from a version that cannot be "
                        "merged (it carries no field versions): export it again with this version")
-    sts.rooms.check_ids(remote)
+    sts.rooms.imports.check_ids(remote)
     room_id = remote.room_id
     # every check is passed: from here on, writes. The files first: content-addressed, new ones only
     for entry, target in files:
@@ -64,7 +64,7 @@ def merge_pack(sts: StsApp, user: User, pack: ReceivedPack,
             for record in plan.snapshots:
                 sts.pipeline.records.insert(record)  # type: ignore[arg-type]
             sts.rooms.chain.add_entries(room_id, plan.changes, plan.reads)
-            sts.rooms.put_records(room_id, changed)
+            sts.rooms.imports.put_records(room_id, changed)
         opened = record_conflicts(sts, room_id, plan, pack.signer.installation_id)
     sts.rooms.log(room_id, user.email, "room merged",
                   f"from a room pack of installation {pack.signer.installation_id}: {len(plan.taken)} fields taken, "
@@ -100,7 +100,7 @@ def _store_records(sts: StsApp, room_id: str, before: RoomBundle, after: dict[st
     changed = changed_records(records_of(before), after)
     with sts.stores.transaction():
         sts.checklists.book.put_checklists(room_id, changed["checklists"])  # type: ignore[arg-type]
-        sts.rooms.put_records(room_id, changed)
+        sts.rooms.imports.put_records(room_id, changed)
 
 
 def resolve(sts: StsApp, user: User, room_id: str, conflict_id: str, keep: Literal["local", "remote"]) \
