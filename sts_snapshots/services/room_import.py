@@ -93,3 +93,22 @@ class RoomImport:
             for record in changed.get("room", []):
                 if record["id"] == room_id:
                     self._rooms(room_id).upsert(record)  # type: ignore[arg-type]
+
+    def remove_records(self, room_id: str, removed: dict[str, list[str]]) -> int:
+        """Remove the records a merge of a room pack removed (``removed``: ids by table, of the room's ``vessels``,
+        ``parties``, ``documents``, ``approvals``); how many went."""
+        db = self._db(room_id)
+        count = 0
+        with db.locked():
+            for name in RECORD_TABLES:
+                ids = set(removed.get(name, []))
+                if ids:
+                    table: TableLike[Any] = db.table(name)
+                    count += table.remove_where(_among(ids, room_id))
+        return count
+
+
+def _among(ids: set[str], room_id: str) -> Any:
+    def holds(record: dict[str, Any]) -> bool:
+        return record["id"] in ids and record["room_id"] == room_id
+    return holds
