@@ -21,7 +21,7 @@ from ..packs import PackLimits, PackRefused, import_pack
 from ..packs.export import write_pack
 from ..packs.pairing import TOKEN_HEADER, add_peer, make_code, pairings, peer_token, peer_user
 from ..packs.reader import open_pack
-from ..packs.sync import LEFT_OUT_HEADER, SyncFailed, client_for, held_sha256s, sync_room
+from ..packs.sync import LEFT_OUT_HEADER, ROOM_NOT_FOUND, SyncFailed, client_for, held_sha256s, sync_room
 from ..services.errors import NotFound
 from ..services.pairing import SyncToken
 from ..services.peers import peer_key
@@ -64,7 +64,7 @@ def peer_have(sts: Sts, _token: PeerToken, room_id: RoomId) -> dict[str, list[st
 def peer_pack(sts: Sts, token: PeerToken, room_id: RoomId, body: Have) -> FileResponse:
     """The room's pack, leaving out the files whose SHA-256 the caller says it holds."""
     if sts.rooms.get(room_id) is None:
-        raise NotFound("room not found")
+        raise NotFound(ROOM_NOT_FOUND)
     handle, name = tempfile.mkstemp(prefix="sts-sync-", suffix=".stsroom")
     path = Path(name)
     try:
