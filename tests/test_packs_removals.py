@@ -151,3 +151,37 @@ def test_a_removal_resolved_as_kept_on_the_removing_side_keeps_the_record_on_bot
         assert [ap["status"] for ap in sts.rooms.approvals_of(room_id) if ap["party_id"] == surveyor] == ["approved"]
         assert conflicts(sts, room_id) == []
         sts.stores.close()
+
+
+def test_the_same_imo_or_email_added_on_both_sides_is_a_conflict_not_two_silent_duplicates(
+        two: tuple[Path, Path, str, str, str], tmp_path: Path) -> None:
+    a, b, room_id, _spare, _surveyor = two
+    office, vessel = app(a), app(b)
+    ours = office.rooms.add_vessel(LOCAL_ADMIN, room_id, {"name": "MT Twin", "imo": "9176187", "role": "daughter"})
+    theirs = vessel.rooms.add_vessel(LOCAL_ADMIN, room_id, {"name": "MT Twin II", "imo": "9176187",
+                                                            "role": "daughter"})
+    office.rooms.add_party(LOCAL_ADMIN, room_id, {"role": "broker", "name": "Bo Broker", "email": "bo@example.com"})
+    vessel.rooms.add_party(LOCAL_ADMIN, room_id, {"role": "broker", "name": "B. Broker", "email": "BO@example.com"})
+    office.stores.close()
+    vessel.stores.close()
+    carry(a, b, room_id, tmp_path / "a.stsroom")
+    carry(b, a, room_id, tmp_path / "b.stsroom")
+    for data in (a, b):
+        sts = app(data)
+        assert sorted(conflicts(sts, room_id)) == ["duplicate:parties:bo@example.com", "duplicate:vessels:9176187"]
+        assert {ours["id"], theirs["id"]} <= {v["id"] for v in sts.rooms.vessels_of(room_id)}  # both kept till chosen
+        sts.stores.close()
+
+    office = app(a)
+    [twin] = [c for c in SyncState(office.stores.rooms).conflicts(room_id) if c["key"].startswith("duplicate:v")]
+    assert twin["local"]["id"] == ours["id"] and twin["remote"]["id"] == theirs["id"]
+    office.stores.close()
+    run("room", "resolve", room_id, twin["id"], "--keep", "local", "--data-dir", str(a))  # the office's stays
+    carry(a, b, room_id, tmp_path / "a2.stsroom")
+    for data in (a, b):
+        sts = app(data)
+        ids = {v["id"] for v in sts.rooms.vessels_of(room_id)}
+        assert ours["id"] in ids and theirs["id"] not in ids
+        assert not any(d.get("vessel_id") == theirs["id"] for d in sts.rooms.documents_of(room_id))
+        assert conflicts(sts, room_id) == ["duplicate:parties:bo@example.com"]  # settled on the vessel's side too
+        sts.stores.close()

@@ -23,8 +23,9 @@ from ..domain.room_bundle import RoomBundle
 from ..domain.sync_fields import FieldState, bumped, describe, merged, slots_of
 from ..domain.time import now_iso
 from ..services.errors import Conflict, Forbidden, Invalid, NotFound
-from ..services.sync_state import PARENTS, ConflictRecord, is_presence
+from ..services.sync_state import PARENTS, ConflictRecord, is_presence, presence_key
 from ..services.users import User
+from .duplicates import is_duplicate
 from .export import bundle_of
 from .merge_plan import MergePlan, changed_records, plan_merge, records_of, removed_records
 from .reader import ReceivedPack
@@ -132,7 +133,10 @@ def _resolve(sts: StsApp, user: User, room_id: str, conflict_id: str, keep: Lite
     records = records_of(bundle)
     key = conflict["key"]
     presence = is_presence(key)
-    if conflict["rule"]:
+    if is_duplicate(key):  # the record not kept goes, as removing it here does: its removal travels
+        dropped = conflict["local" if keep == "remote" else "remote"]
+        _remove(records, presence_key(key.split(":")[1], dropped["id"]))
+    elif conflict["rule"]:
         if keep == "remote":
             _reopen(records, conflict, user)
     elif presence:

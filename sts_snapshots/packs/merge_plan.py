@@ -16,6 +16,7 @@ from typing import Any
 from ..domain.checklists import latest_rounds, round_title, state_of, unanswered_required
 from ..domain.room_bundle import RoomBundle
 from ..domain.sync_fields import TABLES, FieldState, Records, compare, merged, slots_of
+from .duplicates import duplicate_conflicts
 from .plan_types import MergePlan, PlannedConflict
 from .removals import plan_removals
 
@@ -94,6 +95,9 @@ def plan_merge(local: RoomBundle, remote: RoomBundle, states: dict[str, FieldSta
     before = {c.key for c in rule_conflicts(records_of(local))} | broken_there
     plan.conflicts += [c for c in broken if c.key not in before]
     plan.rules_broken = {c.key for c in broken}
+    twice, held_twice = duplicate_conflicts(records_of(local), out)  # the same IMO or email added on both sides
+    plan.conflicts += twice
+    plan.rules_broken |= held_twice
     # the other side has the state too, and its sign-offs came from there: decided there (an admin accepted it)
     plan.settled += [key for key in broken_there & plan.rules_broken
                      if any(t.startswith(key.removesuffix("signoffs") + "signoff:") for t in plan.taken)]
