@@ -70,6 +70,8 @@ MATRIX: list[tuple[str, str, dict[str, Any], list[int]]] = [
     ("POST", "/peers/pair-code", {}, [*UNAUTH, 403, 403, 201]),
     ("POST", "/peers", {"json": {"url": "http://127.0.0.1:9", "code": "not a code"}}, [*UNAUTH, 403, 403, 422]),
     ("GET", "/peers", {}, [*UNAUTH, 403, 403, 200]),
+    ("GET", "/peers/trusted", {}, [*UNAUTH, 403, 403, 200]),
+    ("DELETE", "/peers/trusted/{trusted}", {}, [*UNAUTH, 403, 403, 404]),
     ("POST", "/rooms/{room}/sync", {}, [*UNAUTH, 403, 403, 404]),
     ("GET", "/rooms/{room}/sync", {}, [*UNAUTH, 403, 403, 200]),
     # what a paired installation asks: its sync token, not an account's bearer token (none here: 401 for all)
@@ -121,7 +123,8 @@ async def ids_for(harness: Harness) -> dict[str, str]:
     return {"checklist": lists[2]["id"], "signed": lists[1]["id"], "item": "3.5",
             "room": room, "own_party": own["id"], "other_party": other["id"], "doc": doc["id"],
             "snapshot": created.json()["id"], "task": created.json()["task_id"],
-            "vessel": harness.sts.rooms.vessels_of(room)[0]["id"], "conflict": "no-such-conflict"}
+            "vessel": harness.sts.rooms.vessels_of(room)[0]["id"], "conflict": "no-such-conflict",
+            "trusted": "00ff"}
 
 
 @pytest.mark.parametrize("caller", CALLERS)
@@ -145,7 +148,7 @@ async def test_matrix_covers_every_api_endpoint(harness: Harness) -> None:
     names = {"room": "room_id", "own_party": "party_id", "other_party": "party_id", "doc": "doc_id",
              "snapshot": "snapshot_id", "task": "task_id",
              "checklist": "checklist_id", "signed": "checklist_id", "item": "item_id",
-             "vessel": "vessel_id", "conflict": "conflict_id"}
+             "vessel": "vessel_id", "conflict": "conflict_id", "trusted": "ident"}
     covered = {(method, API + path.format(**{k: "{" + v + "}" for k, v in names.items()}))
                for method, path, _kwargs, _expected in MATRIX}
     assert endpoints == covered

@@ -1,27 +1,30 @@
 """Sync between paired installations (``sts_snapshots.packs.sync``).
 
 ``/api/v1/sync/...``: what a paired installation asks of this one, authenticated by the sync token this one
-issued it (header ``X-Sts-Sync-Token``; none: 401, not ours: 403). ``/api/v1/peers`` and
+issued it (header ``X-Sts-Sync-Token``; none: 401, not ours or revoked: 403). ``/api/v1/peers`` (and
+``/api/v1/peers/trusted``: list, revoke) and
 ``/api/v1/rooms/{id}/sync``: pairing and syncing, for admins.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Header, HTTPException, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
 from ..packs import PackLimits, PackRefused, import_pack
 from ..packs.export import write_pack
-from ..packs.pairing import TOKEN_HEADER, add_peer, make_code, pairings, peer_token, peer_user
+from ..packs.pairing import TOKEN_HEADER, add_peer, make_code, pairings, peer_token, peer_user, revoke, trusted
 from ..packs.reader import open_pack
-from ..packs.sync import LEFT_OUT_HEADER, SyncFailed, client_for, held_sha256s, sync_room
+from ..packs.sync import LEFT_OUT_HEADER, ROOM_NOT_FOUND, SyncFailed, client_for, held_sha256s, sync_room
 from ..services.errors import NotFound
 from ..services.pairing import SyncToken
 from ..services.peers import peer_key
@@ -38,10 +41,15 @@ def get_sync_token(sts: Sts, token: Annotated[str | None, Header(alias=TOKEN_HEA
     found = peer_token(sts, token)
     if found is None:
         raise HTTPException(403, "this sync token was not issued by this installation: pair the installations again")
+    if found.get("revoked_at"):
+        raise HTTPException(403, f"an admin of this installation revoked the trust of yours ({found['revoked_at']}): "
+                                 "ask them to trust it and pair again")
     return found
 
 
 PeerToken = Annotated[SyncToken, Depends(get_sync_token)]
+TrustedIdent = Annotated[str, PathParam(max_length=200, pattern=r"^[0-9A-Fa-f:]{1,200}$",
+                                        description="installation id or CA fingerprint")]
 
 
 class Have(BaseModel):
@@ -64,7 +72,7 @@ def peer_have(sts: Sts, _token: PeerToken, room_id: RoomId) -> dict[str, list[st
 def peer_pack(sts: Sts, token: PeerToken, room_id: RoomId, body: Have) -> FileResponse:
     """The room's pack, leaving out the files whose SHA-256 the caller says it holds."""
     if sts.rooms.get(room_id) is None:
-        raise NotFound("room not found")
+        raise NotFound(ROOM_NOT_FOUND)
     handle, name = tempfile.mkstemp(prefix="sts-sync-", suffix=".stsroom")
     path = Path(name)
     try:
@@ -121,6 +129,19 @@ def peer_add(sts: Sts, user: AdminUser, body: AddPeer) -> dict[str, Any]:
 @router.get("/peers")
 def peer_list(sts: Sts, _user: AdminUser) -> list[dict[str, Any]]:
     return [dict(p) for p in pairings(sts).peers()]
+
+
+@router.get("/peers/trusted")
+def trusted_list(sts: Sts, user: AdminUser) -> list[dict[str, Any]]:
+    """The installations whose room packs this one takes (by their CA), each with who trusted it and when."""
+    return [dict(p) for p in trusted(sts, user)]
+
+
+@router.delete("/peers/trusted/{ident}")
+def trusted_revoke(sts: Sts, user: AdminUser, ident: TrustedIdent) -> dict[str, Any]:
+    """Trust an installation (installation id or CA fingerprint) no more: its packs are refused, its sync tokens
+    answer 403, and this installation syncs with it no more."""
+    return dataclasses.asdict(revoke(sts, user, ident))
 
 
 @router.post("/rooms/{room_id}/sync")

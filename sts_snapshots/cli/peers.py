@@ -60,11 +60,34 @@ def peer_add(url: str, code: str, data_dir: Path | None) -> None:
 @peer.command("list")
 @data_dir_option
 def peer_list(data_dir: Path | None) -> None:
-    """The installations this one syncs with."""
-    from ..packs.pairing import pairings
+    """The installations this one syncs with, and those whose room packs it takes (trusted)."""
+    from ..packs.pairing import pairings, trusted
 
-    for p in pairings(open_app(data_dir)).peers():
-        click.echo(f"{p['id']}  {p['url']}  CA SHA-256 {p['ca_fingerprint']}  (added {p['added_at']})")
+    sts = open_app(data_dir)
+    click.echo("paired (this installation syncs with):")
+    for p in pairings(sts).peers():
+        click.echo(f"  {p['id']}  {p['url']}  CA SHA-256 {p['ca_fingerprint']}  (added {p['added_at']})")
+    click.echo("trusted (their room packs are taken; 'peer revoke ID' trusts one no more):")
+    for t in trusted(sts, _admin()):
+        click.echo(f"  {t['installation_id']}  CA SHA-256 {t['fingerprint']}  (trusted by {t['trusted_by'] or '—'} "
+                   f"at {t['trusted_at']})")
+
+
+@peer.command("revoke")
+@click.argument("ident")
+@data_dir_option
+def peer_revoke(ident: str, data_dir: Path | None) -> None:
+    """Trust the installation IDENT (its installation id or CA fingerprint) no more: its room packs are refused as
+    from an unknown installation, its sync token answers 403, and this installation syncs with it no more."""
+    from ..packs.pairing import revoke
+    from ..services.errors import NotFound
+
+    try:
+        done = revoke(open_app(data_dir), _admin(), ident)
+    except NotFound as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"revoked installation {done.installation_id} (CA SHA-256 {done.fingerprint}): {done.tokens} sync "
+               f"token(s) it held work no more, {done.peers} peer record(s) forgotten")
 
 
 @main.command("sync")

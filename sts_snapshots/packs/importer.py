@@ -140,7 +140,7 @@ def _write(sts: StsApp, user: User, pack: ReceivedPack, known: bool) -> ImportRe
                             activity=len(plan.changes) + len(plan.reads), trusted_now=not known, merged=True,
                             taken=len(plan.taken), conflicts=opened)
     # -- end of merging -------------------------------------------------------------------------------
-    sts.rooms.check_import(bundle)
+    sts.rooms.imports.check_import(bundle)
     wanted = _files_to_write(sts, pack)
     # every check is passed: from here on, writes
     if not known:
@@ -152,7 +152,7 @@ def _write(sts: StsApp, user: User, pack: ReceivedPack, known: bool) -> ImportRe
     with sts.stores.transaction():
         sts.checklists.book.import_room(bundle.room_id, bundle.checklist_set, bundle.checklists, user.email)
         sts.pipeline.records.import_room(bundle.room_id, bundle.snapshots)
-        sts.rooms.import_room(bundle)
+        sts.rooms.imports.import_room(bundle)
     adopt_states(sts, bundle)  # after the room: a room killed half way has none, and the next import sets them
     sts.rooms.log(bundle.room_id, user.email, "room imported",
                   f"from a room pack of installation {pack.signer.installation_id}")

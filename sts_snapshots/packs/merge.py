@@ -23,10 +23,11 @@ from ..domain.room_bundle import RoomBundle
 from ..domain.sync_fields import FieldState, bumped, describe, merged, slots_of
 from ..domain.time import now_iso
 from ..services.errors import Conflict, Forbidden, Invalid, NotFound
-from ..services.sync_state import ConflictRecord
+from ..services.sync_state import PARENTS, ConflictRecord, is_presence, presence_key
 from ..services.users import User
+from .duplicates import is_duplicate
 from .export import bundle_of
-from .merge_plan import MergePlan, changed_records, plan_merge, records_of
+from .merge_plan import MergePlan, changed_records, plan_merge, records_of, removed_records
 from .reader import ReceivedPack
 from .states import caught_up, sync_state
 
@@ -47,7 +48,7 @@ def merge_pack(sts: StsApp, user: User, pack: ReceivedPack,
     if remote.sync is None:
         raise Conflict("this installation has this room already, and the pack comes from a version that cannot be "
                        "merged (it carries no field versions): export it again with this version")
-    sts.rooms.check_ids(remote)
+    sts.rooms.imports.check_ids(remote)
     room_id = remote.room_id
     # every check is passed: from here on, writes. The files first: content-addressed, new ones only
     for entry, target in files:
@@ -59,12 +60,14 @@ def merge_pack(sts: StsApp, user: User, pack: ReceivedPack,
         local = local_bundle(sts, room_id)
         plan = plan_merge(local, remote, caught_up(sts, room_id, local))
         changed = changed_records(records_of(local), plan.records)
+        removed = removed_records(records_of(local), plan.records)
         with sts.stores.transaction():
             sts.checklists.book.put_checklists(room_id, changed["checklists"])  # type: ignore[arg-type]
             for record in plan.snapshots:
                 sts.pipeline.records.insert(record)  # type: ignore[arg-type]
             sts.rooms.chain.add_entries(room_id, plan.changes, plan.reads)
-            sts.rooms.put_records(room_id, changed)
+            sts.rooms.imports.put_records(room_id, changed)
+            sts.rooms.imports.remove_records(room_id, removed)
         opened = record_conflicts(sts, room_id, plan, pack.signer.installation_id)
     sts.rooms.log(room_id, user.email, "room merged",
                   f"from a room pack of installation {pack.signer.installation_id}: {len(plan.taken)} fields taken, "
@@ -100,7 +103,8 @@ def _store_records(sts: StsApp, room_id: str, before: RoomBundle, after: dict[st
     changed = changed_records(records_of(before), after)
     with sts.stores.transaction():
         sts.checklists.book.put_checklists(room_id, changed["checklists"])  # type: ignore[arg-type]
-        sts.rooms.put_records(room_id, changed)
+        sts.rooms.imports.put_records(room_id, changed)
+        sts.rooms.imports.remove_records(room_id, removed_records(records_of(before), after))
 
 
 def resolve(sts: StsApp, user: User, room_id: str, conflict_id: str, keep: Literal["local", "remote"]) \
@@ -128,9 +132,16 @@ def _resolve(sts: StsApp, user: User, room_id: str, conflict_id: str, keep: Lite
     bundle = local_bundle(sts, room_id)
     records = records_of(bundle)
     key = conflict["key"]
-    if conflict["rule"]:
+    presence = is_presence(key)
+    if is_duplicate(key):  # the record not kept goes, as removing it here does: its removal travels
+        dropped = conflict["local" if keep == "remote" else "remote"]
+        _remove(records, presence_key(key.split(":")[1], dropped["id"]))
+    elif conflict["rule"]:
         if keep == "remote":
             _reopen(records, conflict, user)
+    elif presence:
+        if conflict[keep].get("state") == "removed":
+            _remove(records, key)
     elif keep == "remote":
         slot = slots_of(records).get(key)
         if slot is not None:
@@ -144,6 +155,9 @@ def _resolve(sts: StsApp, user: User, room_id: str, conflict_id: str, keep: Lite
     for field_key in (k for k in keys if k in states):
         states[field_key] = FieldState(value=states[field_key]["value"],
                                        vv=bumped(merged(states[field_key]["vv"], conflict["remote_vv"]), me))
+    if presence:  # the choice, one up on both sides' vectors: it settles the conflict there too
+        states[key] = FieldState(value={"present": conflict[keep].get("state") != "removed"},
+                                 vv=bumped(merged(conflict["local_vv"], conflict["remote_vv"]), me))
     state.store(room_id, states)
     for other in state.conflicts(room_id):
         if other["key"] == key:
@@ -155,6 +169,17 @@ def _resolve(sts: StsApp, user: User, room_id: str, conflict_id: str, keep: Lite
     found = state.conflict(room_id, conflict_id)
     assert found is not None
     return found
+
+
+def _remove(records: dict[str, Any], key: str) -> None:
+    """Remove the record of a presence conflict, with its document slots (of a vessel, those without versions) or
+    its approval (of a party), as removing it here does."""
+    _, table, record_id = key.split(":", 2)
+    records[table].pop(record_id, None)
+    for child, (parent, attr) in PARENTS.items():
+        if parent == table:
+            for rid in [r for r, c in records[child].items() if c.get(attr) == record_id and not c.get("versions")]:
+                records[child].pop(rid)
 
 
 def _reopen(records: dict[str, Any], conflict: ConflictRecord, user: User) -> None:

@@ -3,47 +3,25 @@
 Per mergeable field (:mod:`..domain.sync_fields`), the version vectors decide: the other side's value when its
 vector dominates, ours when ours dominates or they are equal; concurrent vectors with equal values merge, with
 different values they are a conflict (ours stays in force, both are kept). Records one side has and the other
-does not are added whole; a document's versions are the union of both sides' (content-addressed, append-only).
+does not are added whole, unless it removed them (:mod:`.removals`); a document's versions are the union of both
+sides' (content-addressed, append-only).
 After that, the checklist rules are checked on the merged checklists: a state they forbid is a conflict too.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain.checklists import latest_rounds, round_title, state_of, unanswered_required
 from ..domain.room_bundle import RoomBundle
-from ..domain.sync_fields import TABLES, FieldState, Records, VersionVector, compare, merged, slots_of
+from ..domain.sync_fields import TABLES, FieldState, Records, compare, merged, slots_of
+from .duplicates import duplicate_conflicts
+from .plan_types import MergePlan, PlannedConflict
+from .removals import plan_removals
 
 RULE_ORDER = "signed off while an earlier checklist of its transfer is not"
 RULE_REQUIRED = "signed off while a required item is unanswered"
-
-
-@dataclass(frozen=True)
-class PlannedConflict:
-    key: str
-    label: str
-    local: dict[str, Any]
-    remote: dict[str, Any]
-    local_vv: VersionVector
-    remote_vv: VersionVector
-    rule: str = ""
-
-
-@dataclass
-class MergePlan:
-    records: Records  # the merged records of the room
-    states: dict[str, FieldState]  # this installation's field states after the merge
-    conflicts: list[PlannedConflict] = field(default_factory=list)
-    settled: list[str] = field(default_factory=list)  # keys whose open conflicts the other side's value settles
-    taken: list[str] = field(default_factory=list)  # keys whose value came from the other side
-    changes: list[dict[str, Any]] = field(default_factory=list)  # activity entries new here
-    reads: list[dict[str, Any]] = field(default_factory=list)
-    snapshots: list[dict[str, Any]] = field(default_factory=list)  # snapshot records new here
-    new_versions: int = 0
-    rules_broken: set[str] = field(default_factory=set)  # keys of the checklists whose merged state breaks a rule
 
 
 def records_of(bundle: RoomBundle) -> Records:
@@ -58,6 +36,11 @@ def changed_records(before: Records, after: Records) -> dict[str, list[dict[str,
     """The records of ``after`` new or different from ``before``, by table."""
     return {table: [r for rid, r in after[table].items() if before.get(table, {}).get(rid) != r]
             for table in TABLES}
+
+
+def removed_records(before: Records, after: Records) -> dict[str, list[str]]:
+    """The ids of the records of ``before`` that ``after`` no longer has, by table (a merge removed them)."""
+    return {table: [rid for rid in before.get(table, {}) if rid not in after[table]] for table in TABLES[1:]}
 
 
 def _versions(local: list[dict[str, Any]], remote: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
@@ -76,9 +59,10 @@ def plan_merge(local: RoomBundle, remote: RoomBundle, states: dict[str, FieldSta
     remote_records = records_of(remote)
     out = records_of(local)
     plan = MergePlan(records=out, states=dict(states))
+    stays_out = plan_removals(plan, out, remote_records, remote_states)
     for table in TABLES[1:]:
         for rid, record in remote_records[table].items():
-            if rid not in out[table]:
+            if rid not in out[table] and rid not in stays_out.get(table, ()):
                 out[table][rid] = copy.deepcopy(record)
     for rid, doc in out["documents"].items():
         theirs = remote_records["documents"].get(rid)
@@ -111,6 +95,9 @@ def plan_merge(local: RoomBundle, remote: RoomBundle, states: dict[str, FieldSta
     before = {c.key for c in rule_conflicts(records_of(local))} | broken_there
     plan.conflicts += [c for c in broken if c.key not in before]
     plan.rules_broken = {c.key for c in broken}
+    twice, held_twice = duplicate_conflicts(records_of(local), out)  # the same IMO or email added on both sides
+    plan.conflicts += twice
+    plan.rules_broken |= held_twice
     # the other side has the state too, and its sign-offs came from there: decided there (an admin accepted it)
     plan.settled += [key for key in broken_there & plan.rules_broken
                      if any(t.startswith(key.removesuffix("signoffs") + "signoff:") for t in plan.taken)]

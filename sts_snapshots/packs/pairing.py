@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from ..context import StsApp
 from ..datadir.installation import installation_id
 from ..domain.time import now_iso
-from ..services.errors import Forbidden, Invalid
+from ..services.errors import Forbidden, Invalid, NotFound
 from ..services.pairing import Pairings, SyncPeer, SyncToken
-from ..services.peers import TrustedPeers
+from ..services.peers import TrustedPeer, TrustedPeers
 from ..services.users import User
 from ..signing import load_identity
 
@@ -107,3 +107,35 @@ def peer_token(sts: StsApp, token: str | None) -> SyncToken | None:
 def peer_user(token: SyncToken) -> User:
     """Who a paired installation's request acts as here (what the activity log names)."""
     return User(email=f"paired installation ({token['id'][:8]})", name="a paired installation", role="admin")
+
+
+@dataclass(frozen=True)
+class Revoked:
+    installation_id: str
+    fingerprint: str
+    tokens: int  # sync tokens it held that work no more
+    peers: int  # peer records (and the tokens it issued us) forgotten
+
+
+def trusted(sts: StsApp, user: User) -> list[TrustedPeer]:
+    """The installations whose packs this one takes (their CAs), oldest first."""
+    _admin(user, "see the trusted installations")
+    return sorted(TrustedPeers(sts.stores.users).all(), key=lambda p: p["trusted_at"])
+
+
+def revoke(sts: StsApp, user: User, ident: str) -> Revoked:
+    """Trust the installation ``ident`` (its installation id, or its CA fingerprint) no more: its packs are refused
+    as from an unknown installation, the sync tokens it holds answer 403, and this one syncs with it no more.
+
+    :raises NotFound: no trusted installation has that id or fingerprint.
+    """
+    _admin(user, "revoke a trusted installation")
+    wanted = ident.strip()
+    found = next((p for p in TrustedPeers(sts.stores.users).all()
+                  if wanted in (p["installation_id"], p["id"], p["fingerprint"])), None)
+    if found is None:
+        raise NotFound(f"no trusted installation {wanted[:80]}: 'sts-snapshots peer list' shows them")
+    TrustedPeers(sts.stores.users).revoke(found["fingerprint"])
+    tokens, gone = pairings(sts).revoke(found["fingerprint"], found["installation_id"])
+    return Revoked(installation_id=found["installation_id"], fingerprint=found["fingerprint"], tokens=tokens,
+                   peers=len(gone))

@@ -85,7 +85,26 @@ def client_for(sts: StsApp, peer: SyncPeer) -> httpx.Client:
                         headers={TOKEN_HEADER: pairings(sts).token_for(peer)})
 
 
+OLDER_PEER = "the peer does not support sync (older version): update it, or carry room packs by hand"
+ROOM_NOT_FOUND = "room not found"  # the detail of the sync API's 404 for a room the peer does not have
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        found = response.json()
+    except ValueError:
+        return response.text
+    return str(found.get("detail", response.text)) if isinstance(found, dict) else response.text
+
+
+def _older(response: httpx.Response) -> bool:
+    """A 404 that is not the sync API's: the peer's version has no sync endpoint (an unknown path's 404)."""
+    return response.status_code == 404 and _detail(response) != ROOM_NOT_FOUND
+
+
 def _check(response: httpx.Response, what: str) -> None:
+    if _older(response):
+        raise SyncFailed(OLDER_PEER)
     if response.status_code >= 400:
         try:
             detail = response.json().get("detail", response.text)
@@ -155,7 +174,7 @@ def schedule_sync(sts: StsApp, user: User) -> None:
 def _sync(sts: StsApp, user: User, peer: SyncPeer, room_id: str, client: httpx.Client) -> SyncResult:
     pulled, pulled_bytes, pulled_left_out = None, 0, 0
     response = client.post(f"/sync/rooms/{room_id}/pack", json={"have": held_sha256s(sts, room_id)})
-    if response.status_code != 404:
+    if response.status_code != 404 or _older(response):
         _check(response, "sending its pack")
         pulled_bytes, pulled_left_out = len(response.content), int(response.headers.get(LEFT_OUT_HEADER, "0"))
         with tempfile.TemporaryFile() as handle:

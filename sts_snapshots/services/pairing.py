@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import os
 from pathlib import Path
+from typing import NotRequired
 
 from typing_extensions import TypedDict
 
@@ -27,6 +28,7 @@ class SyncToken(TypedDict):
     issued_by: str
     issued_at: str
     ca_fingerprint: str  # the CA of the installation that first used it; empty until then
+    revoked_at: NotRequired[str]  # an admin revoked that installation's trust: the token works no more
 
 
 class SyncPeer(TypedDict):
@@ -77,6 +79,22 @@ class Pairings:
 
     def bind(self, token: SyncToken, ca_fingerprint: str) -> None:
         self._tokens.update(token["id"], {"ca_fingerprint": ca_fingerprint})
+
+    def revoke(self, ca_fingerprint: str, key: str) -> tuple[int, list[SyncPeer]]:
+        """Revoke the tokens bound to the CA ``ca_fingerprint`` (kept, marked, so a request with one is told why)
+        and forget the peers under that CA or of installation id ``key`` with the tokens they issued us: (tokens
+        revoked, peers forgotten)."""
+        wanted = ca_fingerprint.replace(":", "").lower()
+        tokens = [t for t in self._tokens.all()
+                  if t["ca_fingerprint"] and t["ca_fingerprint"].replace(":", "").lower() == wanted]
+        for t in tokens:
+            self._tokens.update(t["id"], {"revoked_at": now_iso()})
+        gone = [p for p in self._peers.all()
+                if p["id"] == key or p["ca_fingerprint"].replace(":", "").lower() == wanted]
+        for p in gone:
+            self._peers.remove(p["id"])
+            self._token_file(p["id"]).unlink(missing_ok=True)
+        return len(tokens), gone
 
     # -- peers this installation syncs with --------------------------------------------------------
     def add_peer(self, peer: SyncPeer, token: str) -> None:

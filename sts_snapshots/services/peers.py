@@ -46,5 +46,12 @@ class TrustedPeers:
         self._peers.upsert(peer)
         return peer
 
+    def revoke(self, fingerprint: str) -> TrustedPeer | None:
+        """Trust the CA ``fingerprint`` no more; the record it had, or None."""
+        found = self._peers.get(peer_key(fingerprint))
+        if found is not None:
+            self._peers.remove(found["id"])
+        return found
+
     def all(self) -> list[TrustedPeer]:
         return self._peers.all()

@@ -31,12 +31,12 @@ from ..domain.records import (
     RoomView,
     VesselRecord,
 )
-from ..domain.room_bundle import RoomBundle
 from ..domain.time import now_iso, utcnow
 from ..domain.window import OperationWindow
 from ..store import AppendLogLike, DatabaseLike, ShardedDatabaseLike, ShardedTableLike, TableLike
 from .activity_chain import ActivityChain
 from .errors import Conflict, Forbidden, Invalid, NotFound
+from .room_import import RoomImport
 from .users import User
 
 VESSEL_FIELDS = ("name", "imo", "role", "flag", "vessel_type", "dwt", "length_m")
@@ -74,6 +74,7 @@ class RoomService:
         self.chain = chain or ActivityChain("local", activity, audit)  # every entry sealed into its room's chain
         self._checklist_gate = checklist_gate
         self._release_vessel = release_vessel
+        self.imports = RoomImport(rooms_db, self.chain)  # a room brought whole, or merged, from a room pack
 
     # -- the room's store --------------------------------------------------------------------------
     def _db(self, room_id: str) -> DatabaseLike:
@@ -360,67 +361,6 @@ class RoomService:
             raise NotFound("document not found")
         return record
 
-    # -- a room brought whole from a room pack (sts_snapshots.packs) ------------------------------------
-    def check_import(self, bundle: RoomBundle) -> None:
-        """Whether :meth:`import_room` would take ``bundle``; :raises Conflict: saying why not."""
-        if self._record(bundle.room_id) is not None:
-            raise Conflict("this installation has this room already: its pack is merged into it instead")
-        self.check_ids(bundle)
-
-    def check_ids(self, bundle: RoomBundle) -> None:
-        """:raises Conflict: a record id of ``bundle`` is held in the room's file by a record of another room.
-
-        Each room's records are in a file of their own, so a record of another room cannot be overwritten; what is
-        checked is the room's own file (the ids of a pack of another room that claims this room's id)."""
-        room_id = bundle.room_id
-        if not self._shards.has(room_id):
-            return
-        db = self._db(room_id)
-        for name, ids in bundle.record_ids().items():
-            table: TableLike[Any] = db.table(name)
-            for record_id in ids:
-                found = table.get(record_id)
-                if found is not None and found["room_id"] != room_id:
-                    raise Conflict(f"the pack's {name} record {record_id} belongs to another room here")
-
-    def import_room(self, bundle: RoomBundle) -> None:
-        """Insert a room new to this installation exactly as ``bundle`` holds it: same ids, same activity chains.
-
-        Only a room new here: a pack of a room this installation has is merged (``sts_snapshots.packs.merge``,
-        through :meth:`put_records`), so that is a Conflict here. Records of the room's id that an import killed
-        half way left behind are replaced; the room record itself goes in last, in one write, so until then the
-        room does not exist.
-
-        :raises Conflict: see :meth:`check_import`.
-        """
-        room_id = bundle.room_id
-        db = self._db(room_id)
-        with db.locked():
-            self.check_import(bundle)
-            self.chain.adopt(room_id, bundle.changes, bundle.reads)
-            for table, rows in ((self._vessels(room_id), bundle.vessels), (self._parties(room_id), bundle.parties),
-                                (self._documents(room_id), bundle.documents),
-                                (self._approvals(room_id), bundle.approvals)):
-                table.remove_where(lambda r: r["room_id"] == room_id)
-                if rows:
-                    table.insert_many(list(rows))  # type: ignore[arg-type]
-            self._rooms(room_id).insert(bundle.room)
-
-    def put_records(self, room_id: str, changed: dict[str, list[dict[str, Any]]]) -> None:
-        """Store the records a merge of a room pack changed or added (``changed`` by table: ``room`` and the
-        room's ``vessels``, ``parties``, ``documents``, ``approvals``), each replaced whole in one step; the room
-        record last."""
-        db = self._db(room_id)
-        with db.locked():
-            for name in ("vessels", "parties", "documents", "approvals"):
-                table: TableLike[Any] = db.table(name)
-                for record in changed.get(name, []):
-                    if record["room_id"] == room_id:
-                        table.upsert(record)
-            for record in changed.get("room", []):
-                if record["id"] == room_id:
-                    self._rooms(room_id).upsert(record)  # type: ignore[arg-type]
-    # -- end of room packs ----------------------------------------------------------------------------------
 
     def document(self, room_id: str, doc_id: str) -> Document:
         record = self._documents(room_id).get(doc_id) if self._shards.has(room_id) else None

@@ -3,6 +3,12 @@
 Its own two tables in each room's file of the rooms store: ``sync_fields`` (one record per room: every field's
 last seen value and version vector, :mod:`..domain.sync_fields`) and ``merge_conflicts`` (one record per
 conflict: both values, both origins, until an admin keeps one).
+
+Besides the fields, each vessel, party, document and approval has a *presence* state, ``present:<table>:<id>``,
+whose value is ``{"present": true}`` while the record is here. When a catch-up finds the record gone it becomes a
+tombstone, ``{"present": false}``, whose vector is one up on everything this installation had seen of the record
+(its presence and every field): a merge removes the record on the other side when that vector covers all the other
+side knows of it, and opens a conflict when the other side changed it meanwhile.
 """
 
 from __future__ import annotations
@@ -12,9 +18,53 @@ from typing import Any
 from typing_extensions import TypedDict
 
 from ..domain.ids import new_id
-from ..domain.sync_fields import FieldState, Records, VersionVector, bumped, describe, slots_of
+from ..domain.sync_fields import FieldState, Records, VersionVector, bumped, describe, merged, slots_of
 from ..domain.time import now_iso
 from ..store import DatabaseLike, ShardedDatabaseLike, TableLike
+
+# a table whose records' removals travel -> the prefix of its records' field keys
+PRESENCE_TABLES = {"vessels": "vessel", "parties": "party", "documents": "document", "approvals": "approval"}
+# a child table -> (its parent table, the attribute naming its parent): a child goes with its parent
+PARENTS = {"documents": ("vessels", "vessel_id"), "approvals": ("parties", "party_id")}
+
+
+def presence_key(table: str, record_id: str) -> str:
+    """The key of a record's presence state.
+
+    >>> presence_key("vessels", "v1")
+    'present:vessels:v1'
+    """
+    return f"present:{table}:{record_id}"
+
+
+def is_presence(key: str) -> bool:
+    """Whether ``key`` is a presence state's (else a field's).
+
+    >>> is_presence("present:vessels:v1"), is_presence("vessel:v1:name")
+    (True, False)
+    """
+    return key.startswith("present:")
+
+
+def record_vector(states: dict[str, FieldState], table: str, record_id: str) -> VersionVector:
+    """Everything ``states`` has seen of one record: its presence's and its fields' vectors merged.
+
+    >>> record_vector({"vessel:v1:name": {"value": {}, "vv": {"A": 2}}, "present:vessels:v1":
+    ...                {"value": {"present": True}, "vv": {"B": 1}}, "vessel:v2:name": {"value": {}, "vv": {"C": 9}}},
+    ...               "vessels", "v1")
+    {'A': 2, 'B': 1}
+    """
+    prefix = f"{PRESENCE_TABLES[table]}:{record_id}"
+    found: VersionVector = {}
+    for key, state in states.items():
+        if key == prefix or key.startswith(prefix + ":") or key == presence_key(table, record_id):
+            found = merged(found, state["vv"])
+    return found
+
+
+def present(state: FieldState | None) -> bool | None:
+    """What a presence state says: True (here), False (a tombstone), None (no state)."""
+    return None if state is None else bool(state["value"].get("present"))
 
 
 class _FieldsRow(TypedDict):
@@ -98,9 +148,36 @@ class SyncState:
                 if known is None or known["value"] != value:
                     states[key] = FieldState(value=value, vv=bumped(known["vv"] if known else {}, origin))
                     changed = True
+            changed = self._catch_up_presence(room_id, origin, records, states) or changed
             if changed or self._fields(room_id).get(room_id) is None:
                 self.store(room_id, states)
             return states
+
+    def _catch_up_presence(self, room_id: str, origin: str, records: Records, states: dict[str, FieldState]) -> bool:
+        """Presence states: a record here and not known present starts (or comes back) with ``origin``'s counter up;
+        one known present and gone becomes a tombstone. A record whose presence is in an open conflict is left as
+        the merge put it until a person chooses. True when a state changed."""
+        held = {c["key"] for c in self.conflicts(room_id)}
+        changed = False
+        for table in PRESENCE_TABLES:
+            here = records.get(table, {})
+            parent = PARENTS.get(table)
+            for record_id, record in here.items():
+                key = presence_key(table, record_id)
+                known = states.get(key)
+                if parent is not None and presence_key(parent[0], str(record.get(parent[1]))) in held:
+                    continue  # kept with its parent, whose removal is in an open conflict
+                if key not in held and not present(known):
+                    states[key] = FieldState(value={"present": True}, vv=bumped(known["vv"] if known else {}, origin))
+                    changed = True
+            start = presence_key(table, "")
+            for key in [k for k, v in states.items() if k.startswith(start) and present(v) and k not in held]:
+                record_id = key[len(start):]
+                if record_id not in here:
+                    states[key] = FieldState(value={"present": False},
+                                             vv=bumped(record_vector(states, table, record_id), origin))
+                    changed = True
+        return changed
 
     # -- conflicts ---------------------------------------------------------------------------------
     def conflicts(self, room_id: str, *, open_only: bool = True) -> list[ConflictRecord]:

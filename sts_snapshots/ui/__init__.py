@@ -12,10 +12,10 @@ from ..context import StsApp
 def register_pages(sts: StsApp) -> None:
     from nicegui import app
 
-    from .pages import checklist_sets, files, login, metrics, not_found, packs, rooms, task, users, verify
+    from .pages import checklist_sets, files, login, metrics, not_found, packs, peers, rooms, task, users, verify
     from .room import page as room
 
-    for page in (login, rooms, room, task, metrics, users, verify, checklist_sets):
+    for page in (login, rooms, room, task, metrics, users, verify, checklist_sets, peers):
         page.register(sts)
     files.register_files(app, sts)
     packs.register_pack_files(app, sts)

@@ -107,6 +107,8 @@ def open_import_dialog(sts: StsApp, user: User) -> None:
                 .mark("pack-upload")
             ui.label("A room new to this installation is created as it is; one it has is merged: a field both "
                      "installations changed is a conflict, shown on the room page.").classes("sts-muted text-[13px]")
+            ui.link("Paired and trusted installations, pairing →", "/peers").classes("text-[13px]") \
+                .mark("peers-link")
             message = ui.label("").classes("text-negative text-[14px] break-all").mark("pack-message")
             trust_row = ui.row()
         with ui.row().classes("sts-dialog-actions"):

@@ -7,6 +7,7 @@ from typing import Literal
 
 from nicegui import ui
 
+from ...packs.duplicates import is_duplicate
 from ...packs.merge import resolve
 from ...packs.states import sync_state
 from ...services.sync_state import ConflictRecord, ConflictView, conflict_view
@@ -43,7 +44,10 @@ class ConflictsSection:
     def entry(self, c: ConflictView) -> None:
         with ui.column().classes("w-full gap-1 px-4 py-3 border-b border-[#f0f2f5]").mark(f"conflict-{c['id']}"):
             ui.label(c["label"]).classes("font-semibold text-[14px]")
-            if c["rule"]:
+            if c["rule"] and is_duplicate(c["key"]):
+                ui.label(f"{c['rule'][:1].upper()}{c['rule'][1:]}: keeping one removes the other") \
+                    .classes("text-negative text-[13px]")
+            elif c["rule"]:
                 ui.label(f"The checklist rules forbid the merged state: {c['rule']}").classes("text-negative "
                                                                                               "text-[13px]")
             ui.label(f"Here ({c['local_origin'][:8]}): {c['local_text']}").classes("text-[13px] break-words")
