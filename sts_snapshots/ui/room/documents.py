@@ -169,11 +169,14 @@ class DocumentsSection:
 
     def row_content(self, doc: DocumentView, group: str) -> None:
         ctx, latest, status = self.ctx, doc.get("latest_version"), doc["effective_status"]
-        # a row is three blocks of escaped HTML and the buttons: a room shows dozens of rows, and each element costs
-        ui.html(self.describe(doc), sanitize=False).classes("flex-1 min-w-0 flex flex-col gap-1 sts-doc-what")
-        self.expiry(doc)
-        ui.html(widgets.chip_html(status), sanitize=False) \
-            .classes("w-[140px] shrink-0 flex flex-col items-start sts-doc-status").mark(f"status-{status}")
+        # a row is one block of escaped HTML and the buttons: a room shows dozens of rows, and each element costs the
+        # page load (in Python, and a component the browser mounts); the block's box is "contents", so its three
+        # columns (what, expiry, status) lay out as the row's own children
+        expiry, markers = self.expiry(doc)
+        ui.html(f'<div class="flex-1 min-w-0 flex flex-col gap-1 sts-doc-what">{self.describe(doc)}</div>{expiry}'
+                f'<div class="w-[140px] shrink-0 flex flex-col items-start sts-doc-status">'
+                f'{widgets.chip_html(status)}</div>', sanitize=False).classes("contents") \
+            .mark(f"status-{status}", *markers)
         with ui.row().classes("w-[150px] shrink-0 gap-1 justify-end no-wrap sts-doc-actions"):
             if latest:
                 button = ui.button(icon="download").props("flat round color=secondary") \
@@ -209,8 +212,9 @@ class DocumentsSection:
         return "".join(parts)
 
     @staticmethod
-    def expiry(doc: DocumentView) -> ui.html:
-        """The expiry block: the date, "expiring soon", and the operation window's sentence, as one element."""
+    def expiry(doc: DocumentView) -> tuple[str, list[str]]:
+        """The expiry column (the date, "expiring soon", the operation window's sentence) as escaped HTML, and the
+        markers its row carries for it (``status-soon``, ``operation-note``)."""
         esc = widgets.esc
         parts: list[str] = []
         markers: list[str] = []
@@ -229,6 +233,5 @@ class DocumentsSection:
                 note = esc(doc["operation_note"])
                 parts.append(f'<div class="text-[#b42318] text-[13px] font-semibold">{note}</div>')
                 markers.append("operation-note")
-        block = ui.html("".join(parts), sanitize=False) \
-            .classes("w-[150px] shrink-0 flex flex-col gap-1 items-start sts-doc-expiry")
-        return block.mark(*markers) if markers else block
+        box = "w-[150px] shrink-0 flex flex-col gap-1 items-start sts-doc-expiry"
+        return f'<div class="{box}">{"".join(parts)}</div>', markers
