@@ -46,3 +46,33 @@ def test_a_room_whose_log_is_gone_starts_again_from_the_beginning(tmp_path: Path
         assert [e["seq"] for e in entries] == [1] and first_break(entries) is None
     finally:
         stores.close()
+
+
+def test_a_room_held_by_another_writer_does_not_hold_up_other_rooms(tmp_path: Path) -> None:
+    """While another process holds one room's chain lock (its write in progress), this process's entries in other
+    rooms are written at once, and the held room's entry follows, in its chain, when the lock is let go."""
+    import threading
+
+    from sts_snapshots.store import Database
+
+    stores = Stores.open(DataLayout(tmp_path))
+    chain = ActivityChain("inst-1", stores.activity, stores.audit)
+    other = {**entry(1), "id": "b1", "room_id": "room-2"}
+    try:
+        chain.append(ROOM, entry(0), stores.activity.shard(ROOM).insert)  # makes the activity folder
+        assert stores.activity.folder is not None
+        with Database.file_lock(stores.activity.folder / f"{ROOM}.chain"):
+            held = threading.Thread(target=chain.append, args=(ROOM, entry(2), stores.activity.shard(ROOM).insert))
+            held.start()
+            beside = threading.Thread(target=chain.append,
+                                      args=("room-2", other, stores.activity.shard("room-2").insert))
+            beside.start()
+            beside.join(timeout=60)  # a wait for a lock that is never let go, not a measure of speed
+            assert not beside.is_alive(), "room-2's entry waited for room-1's lock"
+            assert [e["id"] for e in chain.entries("room-2")] == ["b1"]
+            assert [e["id"] for e in chain.entries(ROOM)] == ["e0"]
+        held.join(timeout=60)
+        entries = chain.entries(ROOM)
+        assert [e["id"] for e in entries] == ["e0", "e2"] and first_break(entries) is None
+    finally:
+        stores.close()

@@ -34,3 +34,11 @@ def test_bench_doctests() -> None:
     for module in (machine, report, stats):
         failed, _ = doctest.testmod(module)
         assert failed == 0, module.__name__
+
+
+def test_profile_counts_each_frame_once_per_stack(tmp_path: Path) -> None:
+    from bench.profile import top_frames
+
+    raw = tmp_path / "raw.txt"
+    raw.write_text("thread (1): Main;a (m.py:1);b (m.py:2);a (m.py:1) 3\nthread (2): W;b (m.py:2) 2\n")
+    assert top_frames(raw) == [(5, "b (m.py:2)"), (3, "a (m.py:1)")]

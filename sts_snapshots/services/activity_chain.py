@@ -27,7 +27,10 @@ class ActivityChain:
         self.origin = origin
         self._activity = activity
         self._audit = audit
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards _room_locks
+        # One thread lock per room, not one for all: a job logging into a large room's history (a whole-file write
+        # with fsync) used to hold up every other room's entries, e.g. a create in another room
+        self._room_locks: dict[str, threading.Lock] = {}
         self._last: dict[str, int] = {}  # room id -> the seq this process sealed last (see _head)
 
     @contextlib.contextmanager
@@ -39,6 +42,8 @@ class ActivityChain:
                 yield
             return
         with self._lock:
+            room_lock = self._room_locks.setdefault(room_id, threading.Lock())
+        with room_lock:
             self._activity.folder.mkdir(parents=True, exist_ok=True)
             with Database.file_lock(self._activity.folder / f"{room_id}.chain"):
                 yield
