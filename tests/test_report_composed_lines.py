@@ -187,3 +187,29 @@ def test_a_wrapped_composed_line_keeps_each_part_in_order() -> None:
             # a piece of a value cut by the line end keeps the value's own direction
             assert iso.rtl == any(piece in value for value in rtl_values), piece
             assert all(levels[i] % 2 == 1 for i in range(iso.start, iso.end) if not ln.text[i].isspace()) == iso.rtl
+
+
+def test_an_appended_pages_stamp_keeps_its_status_right_of_an_arabic_document_name(tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+    from pypdf.generic import RectangleObject
+
+    from sts_snapshots.report.overlay import overlay_text
+    from sts_snapshots.report.stamps import appended_stamps
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    item = {"path": "", "name": "x.pdf", "kind": "pdf", "title": "", "attachment": "",
+            "label": "شهادة السلامة", "status": "approved"}
+    stamps = appended_stamps(RectangleObject((0, 40, 595, 842)), "Snapshot 7c1e · Page 1 of 1", item)  # type: ignore[arg-type]
+    overlay_text(writer, {0: stamps})
+    path = tmp_path / "stamped.pdf"
+    with path.open("wb") as out:
+        writer.write(out)
+    words = _words(path)
+    status = next(w for w in words if w[0] == "Approved")
+    same_line = [w for w in words if abs(w[3] - status[3]) < 3]
+    arabic = [w for w in same_line if re.search("[\u0600-\u06ff]", w[0])]
+    bar = next(w for w in same_line if w[0] == "|")
+    # drawn left to right: the document's name, then "|", then its status
+    assert len(arabic) == 2 and bar[1] > max(w[2] for w in arabic) and status[1] > bar[2], same_line
+    assert not CONTROLS.search(run("pdftotext", str(path), "-"))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pypdf import PageObject, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, PdfObject
 
+from sts_snapshots.report.composed import Composed
 from sts_snapshots.report.faces import Face
 from sts_snapshots.report.fonts import MeasuredFont, default_fonts_dir, load_fonts
 from sts_snapshots.report.pdftree import Stream, Value, to_pypdf
@@ -32,7 +33,7 @@ class OverlayText:
 
     x: float
     baseline: float
-    text: str
+    text: str | Composed  # a composed line keeps each user value a bidi isolate
     size: float
     bold: bool = False
     color: tuple[float, float, float] = (0.37, 0.42, 0.48)
@@ -44,13 +45,17 @@ def _font(bold: bool) -> MeasuredFont:
     return load_fonts(default_fonts_dir())[1 if bold else 0]
 
 
-def _clean(text: str) -> str:
+def _space(text: str) -> str:
     return re.sub(r"\s", " ", text)
 
 
-def text_width(text: str, size: float, bold: bool = False) -> float:
+def _clean(text: str | Composed) -> str | Composed:
+    return text.map(_space) if isinstance(text, Composed) else _space(text)
+
+
+def text_width(text: str | Composed, size: float, bold: bool = False) -> float:
     """Painted width of ``text`` at ``size`` points (shaped, with the report's fonts)."""
-    return _font(bold).width(_clean(text), size)
+    return shape(_font(bold), _clean(text)).width * size / 1000
 
 
 def _piece(line: OverlayText) -> TextPiece:

@@ -12,6 +12,7 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject, Rectangl
 
 from sts_snapshots.domain.labels import status_label
 from sts_snapshots.domain.report_model import AppendixItem
+from sts_snapshots.report.composed import Composed, Value
 from sts_snapshots.report.overlay import OverlayText, text_width
 
 STAMP_SIZE = 7.5
@@ -50,12 +51,21 @@ def unique_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _fit(text: str, size: float, width: float, bold: bool = False) -> str:
+Fit = str | Composed  # pieces of a stamp's text that :func:`_fit` may cut
+
+
+def _fit(text: Fit, size: float, width: float, bold: bool = False) -> Fit:
+    """``text`` as it is when it fits in ``width``, else cut to fit with "…" (a composed line keeps its isolates)."""
     if text_width(text, size, bold) <= width:
         return text
-    while text and text_width(text + "…", size, bold) > width:
-        text = text[:-1]
-    return text + "…"
+    end = len(text.text) if isinstance(text, Composed) else len(text)
+
+    def cut(n: int) -> Fit:
+        return Composed.of(text.slice(0, n), "…") if isinstance(text, Composed) else text[:n] + "…"
+
+    while end and text_width(cut(end), size, bold) > width:
+        end -= 1
+    return cut(end)
 
 
 def frame_page(writer: PdfWriter, page: PageObject, top_strip: bool) -> RectangleObject:
@@ -92,7 +102,7 @@ def appended_stamps(box: RectangleObject, stamp: str, item: AppendixItem) -> lis
     left, width = float(box.left), float(box.width)
     inner = max(width - 12, 10)
     status = item["status"]
-    described = f"{item['label']}  |  {status_label(status)}"
+    described = Composed.of(Value(item["label"]), f"  |  {status_label(status)}")
     lines = [
         OverlayText(left + 6, float(box.bottom) - 12, _fit(described, STAMP_SIZE, inner, True), STAMP_SIZE, bold=True,
                     color=RED if not_approved(status) else INK, align="center", width=inner),
