@@ -264,6 +264,7 @@ def attention(canvas: PageCanvas, styles: Styles, model: ReportModel, top: float
     # count the documents)
     checklists = _pending_checklists(model, contents.see(model, contents.CHECKLISTS))
     # open merge conflicts of room packs first (issue 19): until an admin chooses, the values shown are this side's
-    conflicts = [Entry("rejected", line, 1, "Conflict") for line in model.get("conflicts") or []]
+    # a conflict line is made by the sync layer: drawn left to right like every composed line, its values as they come
+    conflicts = [Entry("rejected", Composed.of(line), 1, "Conflict") for line in model.get("conflicts") or []]
     pending = [*conflicts, *checklists, *(Entry(status, what) for status, what in _pending_documents(model))]
     _badge_list(canvas, styles, right, top - 22, column, bottom, pending, all_clear, documents_section)
