@@ -199,7 +199,7 @@ def test_an_appended_pages_stamp_keeps_its_status_right_of_an_arabic_document_na
     writer = PdfWriter()
     writer.add_blank_page(595, 842)
     item = {"path": "", "name": "x.pdf", "kind": "pdf", "title": "", "attachment": "",
-            "label": "شهادة السلامة", "status": "approved"}
+            "label": "شهادة السلامة — v2 — x.pdf", "status": "approved", "document": "شهادة السلامة", "version": 2}
     stamps = appended_stamps(RectangleObject((0, 40, 595, 842)), "Snapshot 7c1e · Page 1 of 1", item)  # type: ignore[arg-type]
     overlay_text(writer, {0: stamps})
     path = tmp_path / "stamped.pdf"
@@ -210,6 +210,9 @@ def test_an_appended_pages_stamp_keeps_its_status_right_of_an_arabic_document_na
     same_line = [w for w in words if abs(w[3] - status[3]) < 3]
     arabic = [w for w in same_line if re.search("[\u0600-\u06ff]", w[0])]
     bar = next(w for w in same_line if w[0] == "|")
-    # drawn left to right: the document's name, then "|", then its status
-    assert len(arabic) == 2 and bar[1] > max(w[2] for w in arabic) and status[1] > bar[2], same_line
+    version = next(w for w in same_line if w[0] == "v2")
+    file_name = next(w for w in same_line if w[0] == "x.pdf")
+    # drawn left to right: the document's name, its version, the file's name, then "|" and its status
+    assert len(arabic) == 2 and version[1] > max(w[2] for w in arabic), same_line
+    assert file_name[1] > version[2] and bar[1] > file_name[2] and status[1] > bar[2], same_line
     assert not CONTROLS.search(run("pdftotext", str(path), "-"))

@@ -311,7 +311,8 @@ class AppendixItem(TypedDict):
     :class:`IncludedFile`; ``title`` the bookmark of its pages, ``<group>: <document> (<file name>)``;
     ``attachment`` its name as a PDF attachment, ``<vessel or Operation> - <document> - v<N> - <file name>``
     (unique in the file); ``label`` what its stamped pages say it is, ``<document> — v<N> — <file name>``, and
-    ``status`` the document's effective status (pages of a document that is not approved say so).
+    ``status`` the document's effective status (pages of a document that is not approved say so). ``document``
+    and ``version`` are the label's parts, so the stamp can draw the document's and the file's names as isolates.
     """
 
     path: str
@@ -321,3 +322,5 @@ class AppendixItem(TypedDict):
     attachment: str
     label: str
     status: str
+    document: NotRequired[str]
+    version: NotRequired[int]

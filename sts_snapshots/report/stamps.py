@@ -97,12 +97,20 @@ def frame_page(writer: PdfWriter, page: PageObject, top_strip: bool) -> Rectangl
     return visible
 
 
+def _label(item: AppendixItem) -> tuple[str | Value, ...]:
+    """The stamp's ``<document> — v<N> — <file name>``, each name a value of its own (the whole label when the
+    parts are not given)."""
+    if "document" in item and "version" in item:
+        return Value(item["document"]), f" — v{item['version']} — ", Value(item["name"])
+    return (Value(item["label"]),)
+
+
 def appended_stamps(box: RectangleObject, stamp: str, item: AppendixItem) -> list[OverlayText]:
     """The stamps of one appended page whose document shows in ``box``: what it is, the page, its status."""
     left, width = float(box.left), float(box.width)
     inner = max(width - 12, 10)
     status = item["status"]
-    described = Composed.of(Value(item["label"]), f"  |  {status_label(status)}")
+    described = Composed.of(*_label(item), f"  |  {status_label(status)}")
     lines = [
         OverlayText(left + 6, float(box.bottom) - 12, _fit(described, STAMP_SIZE, inner, True), STAMP_SIZE, bold=True,
                     color=RED if not_approved(status) else INK, align="center", width=inner),

@@ -151,7 +151,8 @@ def appendix_items(p: Pipeline, model: ReportModel) -> list[AppendixItem]:
     return [AppendixItem(path=str(p.layout.documents / f["file_id"]), name=f["file_name"], kind=f["kind"],
                          title=f"{f['group']}: {f['document']} ({f['file_name']})",
                          attachment=f"{f['vessel']} - {f['document']} - v{f['version']} - {f['file_name']}",
-                         label=f"{f['document']} — v{f['version']} — {f['file_name']}", status=f["status"])
+                         label=f"{f['document']} — v{f['version']} — {f['file_name']}", status=f["status"],
+                         document=f["document"], version=f["version"])
             for f in model["included_files"]]
 
 
