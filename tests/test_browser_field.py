@@ -125,7 +125,8 @@ def pages(url: str) -> dict[str, str]:
     room = api(url, token, "/rooms")[0]["id"]
     snap = api(url, token, f"/rooms/{room}/snapshots", {"title": "Field test snapshot"})
     return {"rooms": "/", "room": f"/rooms/{room}", "task": f"/tasks/{snap['task_id']}", "metrics": "/metrics",
-            "users": "/users", "verify": "/verify", "missing": "/no-such-page", "docs": "/docs", "redoc": "/redoc"}
+            "users": "/users", "peers": "/peers", "verify": "/verify", "missing": "/no-such-page", "docs": "/docs",
+            "redoc": "/redoc"}
 
 
 def settle(driver: Any) -> None:

@@ -17,10 +17,12 @@ async def test_an_admin_pairs_from_the_browser_and_revokes_the_trust(harness: Ha
     sts, user = harness.sts, harness.user
     await sign_in(user, MEMBER_EMAIL, "/peers")
     await user.should_see("Only administrators pair installations")
-    assert not elements(user, "make-pair-code")
+    assert not elements(user, "make-pair-code") and not elements(user, "nav-peers")
     await sign_out(user)
 
-    await sign_in(user, ADMIN_EMAIL, "/peers")
+    await sign_in(user, ADMIN_EMAIL, "/")
+    await user.should_see(marker="nav-peers")  # the header leads an admin there
+    await user.open("/peers")
     await user.should_see(marker="pairing-card")
     await user.should_see("None yet: this installation syncs with no other.")
     user.find(marker="make-pair-code").click()

@@ -107,9 +107,13 @@ def register(sts: StsApp) -> None:
         me = await session.current_user(sts)
         if me is None:
             return session.to_login(request)
-        with theme.frame(me, title="Other installations"):
+        with theme.frame(me, active="peers", title="Other installations"):
             if not widgets.admins_only(me, "Only administrators pair installations and decide whom to trust."):
                 return None
+            with ui.column().classes("gap-1 sts-page-head"):
+                widgets.heading("Other installations")
+                ui.label("Pair with another installation to sync rooms; trust decides whose room packs are read.") \
+                    .classes("sts-muted")
             view = PeersView(sts, me)
             await view.reload()
         return None

@@ -47,7 +47,8 @@ def nav_links(user: User | None) -> list[tuple[str, str, str, str]]:
         return []
     links = [("Rooms", "/", "sailing", "rooms")]
     if user.is_admin:
-        links += [("Metrics", "/metrics", "insights", "metrics"), ("Users", "/users", "group", "users")]
+        links += [("Metrics", "/metrics", "insights", "metrics"), ("Users", "/users", "group", "users"),
+                  ("Installations", "/peers", "devices", "peers")]
     return links
 
 
