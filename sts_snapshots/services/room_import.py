@@ -17,22 +17,32 @@ from .errors import Conflict, NotFound
 RECORD_TABLES = ("vessels", "parties", "documents", "approvals")
 
 
+def room_database(shards: ShardedDatabaseLike, room_id: str) -> DatabaseLike:
+    """The room's tables (its shard). :raises NotFound: ``room_id`` is not a plain id (so no room has it)."""
+    try:
+        return shards.database(room_id)
+    except ValueError:
+        raise NotFound("room not found") from None
+
+
+def room_record(shards: ShardedDatabaseLike, room_id: str) -> RoomRecord | None:
+    """The stored room record, or None (also for an id no room can have: nothing is opened for it)."""
+    return room_database(shards, room_id).table("rooms").get(room_id) if shards.has(room_id) else None
+
+
 class RoomImport:
     def __init__(self, rooms_db: ShardedDatabaseLike, chain: ActivityChain) -> None:
         self._shards = rooms_db
         self._chain = chain
 
     def _db(self, room_id: str) -> DatabaseLike:
-        try:
-            return self._shards.database(room_id)
-        except ValueError:
-            raise NotFound("room not found") from None
+        return room_database(self._shards, room_id)
 
     def _rooms(self, room_id: str) -> TableLike[RoomRecord]:
         return self._db(room_id).table("rooms")
 
     def _record(self, room_id: str) -> RoomRecord | None:
-        return self._rooms(room_id).get(room_id) if self._shards.has(room_id) else None
+        return room_record(self._shards, room_id)
 
     def check_import(self, bundle: RoomBundle) -> None:
         """Whether :meth:`import_room` would take ``bundle``; :raises Conflict: saying why not."""

@@ -36,7 +36,7 @@ from ..domain.window import OperationWindow
 from ..store import AppendLogLike, DatabaseLike, ShardedDatabaseLike, ShardedTableLike, TableLike
 from .activity_chain import ActivityChain
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .room_import import RoomImport
+from .room_import import RoomImport, room_database, room_record
 from .users import User
 
 VESSEL_FIELDS = ("name", "imo", "role", "flag", "vessel_type", "dwt", "length_m")
@@ -79,10 +79,7 @@ class RoomService:
     # -- the room's store --------------------------------------------------------------------------
     def _db(self, room_id: str) -> DatabaseLike:
         """The room's tables. :raises NotFound: ``room_id`` is not a plain id (so no room has it)."""
-        try:
-            return self._shards.database(room_id)
-        except ValueError:
-            raise NotFound("room not found") from None
+        return room_database(self._shards, room_id)
 
     def _rooms(self, room_id: str) -> TableLike[RoomRecord]:
         return self._db(room_id).table("rooms")
@@ -101,7 +98,7 @@ class RoomService:
 
     def _record(self, room_id: str) -> RoomRecord | None:
         """The stored room record, or None (also for an id no room can have: nothing is opened for it)."""
-        return self._rooms(room_id).get(room_id) if self._shards.has(room_id) else None
+        return room_record(self._shards, room_id)
 
     def _all_rooms(self) -> list[RoomRecord]:
         return [r for key in self._shards.keys() for r in self._rooms(key).all()]
