@@ -7,33 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from sts_snapshots.app import build_app, seed_if_empty
-from sts_snapshots.cli import main
-from sts_snapshots.context import StsApp
+from sts_snapshots.app import seed_if_empty
 from sts_snapshots.services.sync_state import SyncState
 from sts_snapshots.services.users import LOCAL_ADMIN
-from sts_snapshots.settings import Settings
-
-
-def run(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def app(data: Path) -> StsApp:
-    return build_app(Settings.load({"data_dir": data, "workers": 0}, env={}))
-
-
-def carry(source: Path, target: Path, room_id: str, pack: Path) -> str:
-    run("room", "export", room_id, "-o", str(pack), "--data-dir", str(source))
-    return run("room", "import", str(pack), "--trust", "--data-dir", str(target))
-
-
-def conflicts(sts: StsApp, room_id: str) -> list[str]:
-    return [c["key"] for c in SyncState(sts.stores.rooms).conflicts(room_id)]
+from tests.test_packs_merge import app, carry, conflicts, run
 
 
 @pytest.fixture()
