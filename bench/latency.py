@@ -70,6 +70,28 @@ def _in_progress(counts: dict[str, int]) -> str:
     return f"{counts.get('running', 0)} running / {counts.get('pending', 0)} pending"
 
 
+async def load_round(api: Api, room: str, background: list[str], count: int,
+                     in_flight: int) -> tuple[list[float], list[float]]:
+    """``count`` snapshot creates on ``room``, then as many task GETs over them and ``background``, each with
+    ``in_flight`` requests at once: the seconds of each create and of each GET, at the client."""
+    created: list[str] = []
+
+    async def create(_: int) -> float:
+        snap, seconds = await api.timed_create(room)
+        created.append(snap["task_id"])
+        return seconds
+
+    creates = await gather_limited(count, in_flight, create)
+    ids = background + created
+
+    async def get(i: int) -> float:
+        started = time.perf_counter()
+        await api.task(ids[i % len(ids)])
+        return time.perf_counter() - started
+
+    return creates, await gather_limited(count, in_flight, get)
+
+
 async def _level(ws: Workspace, heavy: str, concurrency: int, count: int) -> dict[str, Any]:
     with ws.server(OPTIONS) as server:
         async with Api(server.base_url) as api:
@@ -78,22 +100,7 @@ async def _level(ws: Workspace, heavy: str, concurrency: int, count: int) -> dic
             background = await _background(api, ws.rooms[heavy])
             at_start = task_counts(server.data_dir)
             sizes = _store_sizes(server.data_dir)
-            created: list[str] = []
-
-            async def create(_: int) -> float:
-                snap, seconds = await api.timed_create(demo)
-                created.append(snap["task_id"])
-                return seconds
-
-            creates = await gather_limited(count, concurrency, create)
-            ids = background + created
-
-            async def get(i: int) -> float:
-                started = time.perf_counter()
-                await api.task(ids[i % len(ids)])
-                return time.perf_counter() - started
-
-            gets = await gather_limited(count, concurrency, get)
+            creates, gets = await load_round(api, demo, background, count, concurrency)
             at_end = task_counts(server.data_dir)
             routes = (await api.summary(1))["api_performance"]["routes"]
     server_create = _route(routes, "POST", "/rooms/{room_id}/snapshots")

@@ -16,11 +16,10 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from . import latency
-from .client import Api, gather_limited
+from .client import Api
 from .generation import timed_generation
 from .stats import summary
 from .workspace import Workspace
@@ -48,24 +47,9 @@ async def _record(ws: Workspace, out: Path, in_flight: int, count: int, spy: str
             recorder = subprocess.Popen([spy, "record", "-p", str(server.pid), "-o", str(out), "-f", "raw", "-r", "100",
                                          "--threads", "--nonblocking", *mode],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            created: list[str] = []
-
-            async def create(_: int) -> float:
-                snap, seconds = await api.timed_create(demo)
-                created.append(snap["task_id"])
-                return seconds
-
             try:
                 await asyncio.sleep(1)  # py-spy attaching
-                creates = await gather_limited(count, in_flight, create)
-                ids = background + created
-
-                async def get(i: int) -> float:
-                    started = time.perf_counter()
-                    await api.task(ids[i % len(ids)])
-                    return time.perf_counter() - started
-
-                gets = await gather_limited(count, in_flight, get)
+                creates, gets = await latency.load_round(api, demo, background, count, in_flight)
             finally:
                 recorder.send_signal(signal.SIGINT)  # py-spy writes its output when interrupted
                 recorder.wait(60)
