@@ -133,15 +133,13 @@ def peer_pack(sts: Sts, token: PeerToken, room_id: RoomId, body: Have) -> FileRe
 
 @peer_router.post(SYNC_IMPORT_PATH.removeprefix(peer_router.prefix))
 def peer_import(sts: Sts, token: PeerToken, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
-    """Merge the paired installation's pack (which may leave out files this one holds). The CA that signs its first
-    pack is bound to the token: a pack signed under another one is refused (403)."""
+    """Merge the paired installation's pack (which may leave out files this one holds). It must be signed under
+    the CA that claimed the token's pairing code: a pack signed under another one is refused (403)."""
     try:
         with open_pack(file.file, PackLimits.of(sts.settings), partial=True) as pack:
             signer = peer_key(pack.signer.ca_fingerprint)
-        if token["ca_fingerprint"] and peer_key(token["ca_fingerprint"]) != signer:
+        if peer_key(token["ca_fingerprint"]) != signer:
             raise HTTPException(403, "the pack is signed by another installation than the one paired with this token")
-        if not token["ca_fingerprint"]:
-            pairings(sts).bind(token, pack.signer.ca_fingerprint)
         file.file.seek(0)
         result = import_pack(sts, peer_user(token), file.file, trust=True, partial=True)
     except PackRefused as exc:
