@@ -76,6 +76,8 @@ class Settings:
     cleanup_hour: int = _setting(2, "Local hour (0-23) of the daily cleanup job.")
     sync_interval_minutes: int = _setting(0, "Sync the rooms both sides have with every paired installation this "
                                              "often (minutes); 0 = off (sync by hand: sts-snapshots sync).")
+    pairing_code_hours: int = _setting(24, "A pairing code (sts-snapshots peer pair-code) no installation used within "
+                                           "this many hours expires: its sync token is refused.")
     task_retention_hours: int = _setting(24, "Finished tasks older than this are removed by cleanup.")
     cache_retention_hours: int = _setting(72, "PDF cache entries older than this are removed by cleanup.")
     metrics_retention_hours: int = _setting(168, "Metrics older than this are removed by cleanup.")
@@ -169,7 +171,7 @@ class Settings:
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must not be negative")
         for name in ("max_concurrent_generations", "worker_recycle_after", "max_upload_mb", "max_pack_mb",
-                     "token_ttl_minutes",
+                     "token_ttl_minutes", "pairing_code_hours",
                      "include_max_file_pages", "include_max_total_pages", "include_max_file_mb",
                      "include_max_file_seconds", "report_activity_limit"):
             if getattr(self, name) < 1:

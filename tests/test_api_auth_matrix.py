@@ -72,10 +72,14 @@ MATRIX: list[tuple[str, str, dict[str, Any], list[int]]] = [
     ("GET", "/peers", {}, [*UNAUTH, 403, 403, 200]),
     ("GET", "/peers/trusted", {}, [*UNAUTH, 403, 403, 200]),
     ("DELETE", "/peers/trusted/{trusted}", {}, [*UNAUTH, 403, 403, 404]),
+    ("GET", "/peers/codes", {}, [*UNAUTH, 403, 403, 200]),
+    ("DELETE", "/peers/codes/{code}", {}, [*UNAUTH, 403, 403, 404]),
+    ("DELETE", "/peers/codes", {}, [*UNAUTH, 403, 403, 200]),
     ("POST", "/rooms/{room}/sync", {}, [*UNAUTH, 403, 403, 404]),
     ("GET", "/rooms/{room}/sync", {}, [*UNAUTH, 403, 403, 200]),
     # what a paired installation asks: its sync token, not an account's bearer token (none here: 401 for all)
     ("GET", "/sync/rooms", {}, [401] * 6),
+    ("POST", "/sync/pair", {"json": {"claim": "", "signature": "", "installation": {}}}, [401] * 6),
     ("POST", "/sync/rooms/{room}/have", {}, [401] * 6),
     ("POST", "/sync/rooms/{room}/pack", {"json": {"have": []}}, [401] * 6),
     ("POST", "/sync/rooms/import", {"files": {"file": ("room.stsroom", b"not a zip", "application/zip")}},
@@ -124,7 +128,7 @@ async def ids_for(harness: Harness) -> dict[str, str]:
             "room": room, "own_party": own["id"], "other_party": other["id"], "doc": doc["id"],
             "snapshot": created.json()["id"], "task": created.json()["task_id"],
             "vessel": harness.sts.rooms.vessels_of(room)[0]["id"], "conflict": "no-such-conflict",
-            "trusted": "00ff"}
+            "trusted": "00ff", "code": "0123456789ab"}
 
 
 @pytest.mark.parametrize("caller", CALLERS)
@@ -148,7 +152,8 @@ async def test_matrix_covers_every_api_endpoint(harness: Harness) -> None:
     names = {"room": "room_id", "own_party": "party_id", "other_party": "party_id", "doc": "doc_id",
              "snapshot": "snapshot_id", "task": "task_id",
              "checklist": "checklist_id", "signed": "checklist_id", "item": "item_id",
-             "vessel": "vessel_id", "conflict": "conflict_id", "trusted": "ident"}
+             "vessel": "vessel_id", "conflict": "conflict_id", "trusted": "ident",
+             "code": "code_id"}
     covered = {(method, API + path.format(**{k: "{" + v + "}" for k, v in names.items()}))
                for method, path, _kwargs, _expected in MATRIX}
     assert endpoints == covered

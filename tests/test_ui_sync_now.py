@@ -25,7 +25,7 @@ async def test_sync_now_pushes_the_room_to_the_paired_office(harness: Harness, t
     try:
         code = tmp_path / "office.pair"
         cli("peer", "pair-code", "-o", str(code), "--data-dir", str(tmp_path / "office"))
-        peer = add_peer(sts, LOCAL_ADMIN, url, code.read_text())
+        peer = add_peer(sts, LOCAL_ADMIN, url, code.read_text()).peer
         await sign_in(user, MEMBER_EMAIL, f"/rooms/{room_id}")
         await user.should_see(marker="sync-now")
         await user.should_not_see("Sync now with")  # admins only

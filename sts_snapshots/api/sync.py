@@ -1,8 +1,9 @@
 """Sync between paired installations (``sts_snapshots.packs.sync``).
 
 ``/api/v1/sync/...``: what a paired installation asks of this one, authenticated by the sync token this one
-issued it (header ``X-Sts-Sync-Token``; none: 401, not ours or revoked: 403). ``/api/v1/peers`` (and
-``/api/v1/peers/trusted``: list, revoke) and
+issued it (header ``X-Sts-Sync-Token``; none: 401, not ours, revoked, cancelled or expired unused: 403); a token
+whose pairing code was not claimed yet (``/sync/pair``) gets nothing else. ``/api/v1/peers`` (and
+``/api/v1/peers/trusted``: list, revoke; ``/api/v1/peers/codes``: the unused pairing codes, cancel) and
 ``/api/v1/rooms/{id}/sync``: pairing and syncing, for admins.
 """
 
@@ -20,14 +21,29 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
+from ..datadir.installation import installation_id
+from ..domain.time import utcnow
 from ..packs import PackLimits, PackRefused, import_pack
+from ..packs.claim import TOKEN_HEADER, read_claim
 from ..packs.export import write_pack
-from ..packs.pairing import TOKEN_HEADER, add_peer, make_code, pairings, peer_token, peer_user, revoke, trusted
+from ..packs.pairing import (
+    add_peer,
+    cancel_codes,
+    make_code,
+    outstanding_codes,
+    pairings,
+    peer_token,
+    peer_user,
+    refusal,
+    revoke,
+    trusted,
+)
 from ..packs.reader import open_pack
 from ..packs.sync import LEFT_OUT_HEADER, ROOM_NOT_FOUND, SyncFailed, client_for, held_sha256s, sync_room
-from ..services.errors import NotFound
+from ..services.errors import Invalid, NotFound
 from ..services.pairing import SyncToken
 from ..services.peers import peer_key
+from ..signing import load_identity
 from .deps import AdminUser, RoomId, Sts
 
 peer_router = APIRouter(prefix="/sync", tags=["sync"])  # included with the pack body limit
@@ -35,25 +51,55 @@ router = APIRouter(tags=["sync"])
 SYNC_IMPORT_PATH = "/sync/rooms/import"
 
 
-def get_sync_token(sts: Sts, token: Annotated[str | None, Header(alias=TOKEN_HEADER)] = None) -> SyncToken:
+def get_issued_token(sts: Sts, token: Annotated[str | None, Header(alias=TOKEN_HEADER)] = None) -> SyncToken:
+    """The sync token of the request, if it still works (its code may not be claimed yet)."""
     if not token:
         raise HTTPException(401, f"not a paired installation: send its sync token in the {TOKEN_HEADER} header")
     found = peer_token(sts, token)
-    if found is None:
-        raise HTTPException(403, "this sync token was not issued by this installation: pair the installations again")
-    if found.get("revoked_at"):
-        raise HTTPException(403, f"an admin of this installation revoked the trust of yours ({found['revoked_at']}): "
-                                 "ask them to trust it and pair again")
+    refused = refusal(found, utcnow())
+    if refused is not None or found is None:
+        raise HTTPException(403, refused)
     return found
 
 
+def get_sync_token(found: Annotated[SyncToken, Depends(get_issued_token)]) -> SyncToken:
+    if not found["ca_fingerprint"]:
+        raise HTTPException(403, "this pairing code was not claimed yet: the installation holding it claims it with "
+                                 "'sts-snapshots peer add' (or its first sync)")
+    return found
+
+
+IssuedToken = Annotated[SyncToken, Depends(get_issued_token)]
 PeerToken = Annotated[SyncToken, Depends(get_sync_token)]
+CodeId = Annotated[str, PathParam(max_length=64, pattern=r"^[0-9a-f]{1,64}$", description="a pairing code's id")]
 TrustedIdent = Annotated[str, PathParam(max_length=200, pattern=r"^[0-9A-Fa-f:]{1,200}$",
                                         description="installation id or CA fingerprint")]
 
 
 class Have(BaseModel):
     have: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = Field(default_factory=list, max_length=50_000)
+
+
+class ClaimIn(BaseModel):
+    claim: str = Field(max_length=4000)
+    signature: str = Field(max_length=1000)
+    installation: dict[str, str]
+
+
+@peer_router.post("/pair")
+def peer_claim(sts: Sts, token: IssuedToken, body: ClaimIn) -> dict[str, str]:
+    """The installation holding a pairing code claims it, signed by its key: the code's token is bound to that
+    installation's CA (a code pairs one installation; another one's claim is refused, 403)."""
+    try:
+        signer = read_claim(token, body.model_dump())
+    except Invalid as exc:
+        raise HTTPException(422, str(exc)) from None
+    taken = pairings(sts).claim(token, signer.ca_fingerprint, signer.installation_id)
+    if taken is None:
+        raise HTTPException(403, f"this pairing code was used already, by installation {token.get('used_by') or '?'}"
+                                 ": a code pairs one installation; ask this installation's admin for a new one")
+    ca = load_identity(sts.layout).ca_info
+    return {"installation_id": installation_id(sts.layout), "ca_fingerprint": ca.fingerprint}
 
 
 @peer_router.get("/rooms")
@@ -87,15 +133,13 @@ def peer_pack(sts: Sts, token: PeerToken, room_id: RoomId, body: Have) -> FileRe
 
 @peer_router.post(SYNC_IMPORT_PATH.removeprefix(peer_router.prefix))
 def peer_import(sts: Sts, token: PeerToken, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
-    """Merge the paired installation's pack (which may leave out files this one holds). The CA that signs its first
-    pack is bound to the token: a pack signed under another one is refused (403)."""
+    """Merge the paired installation's pack (which may leave out files this one holds). It must be signed under
+    the CA that claimed the token's pairing code: a pack signed under another one is refused (403)."""
     try:
         with open_pack(file.file, PackLimits.of(sts.settings), partial=True) as pack:
             signer = peer_key(pack.signer.ca_fingerprint)
-        if token["ca_fingerprint"] and peer_key(token["ca_fingerprint"]) != signer:
+        if peer_key(token["ca_fingerprint"]) != signer:
             raise HTTPException(403, "the pack is signed by another installation than the one paired with this token")
-        if not token["ca_fingerprint"]:
-            pairings(sts).bind(token, pack.signer.ca_fingerprint)
         file.file.seek(0)
         result = import_pack(sts, peer_user(token), file.file, trust=True, partial=True)
     except PackRefused as exc:
@@ -122,8 +166,30 @@ def pair_code(sts: Sts, user: AdminUser) -> dict[str, str]:
 
 @router.post("/peers", status_code=201)
 def peer_add(sts: Sts, user: AdminUser, body: AddPeer) -> dict[str, Any]:
-    """Record the installation of a pairing code as a peer at ``url`` (and trust its CA)."""
-    return dict(add_peer(sts, user, body.url, body.code))
+    """Claim a pairing code at the installation at ``url``, record it as a peer there (and trust its CA). 403: that
+    installation refused the code (cancelled, expired, used); ``note`` non-empty: it could not be asked now, the code
+    is claimed at the first sync."""
+    added = add_peer(sts, user, body.url, body.code)
+    return {**added.peer, "note": added.note}
+
+
+@router.get("/peers/codes")
+def codes_list(sts: Sts, user: AdminUser) -> list[dict[str, Any]]:
+    """The pairing codes this installation issued that no installation used yet and that still work: when each
+    was issued, by whom, when it expires (never the token)."""
+    return [dataclasses.asdict(c) for c in outstanding_codes(sts, user)]
+
+
+@router.delete("/peers/codes")
+def codes_cancel_all(sts: Sts, user: AdminUser) -> dict[str, Any]:
+    """Cancel every outstanding pairing code."""
+    return {"cancelled": [dataclasses.asdict(c) for c in cancel_codes(sts, user, None)]}
+
+
+@router.delete("/peers/codes/{code_id}")
+def codes_cancel(sts: Sts, user: AdminUser, code_id: CodeId) -> dict[str, Any]:
+    """Cancel one outstanding pairing code: an installation that tries it is refused (403)."""
+    return {"cancelled": [dataclasses.asdict(c) for c in cancel_codes(sts, user, code_id)]}
 
 
 @router.get("/peers")

@@ -119,11 +119,11 @@ def room_conflicts(room_id: str, data_dir: Path | None) -> None:
 def room_resolve(room_id: str, conflict_id: str, keep: str, data_dir: Path | None) -> None:
     """Resolve the merge conflict CONFLICT_ID of the room ROOM_ID: the choice travels with the next pack."""
     from ..packs.merge import resolve
-    from ..services.errors import NotFound
+    from ..services.errors import Conflict, NotFound
 
     sts = open_app(data_dir)
     try:
         done = resolve(sts, _admin(), room_id, conflict_id, "local" if keep == "local" else "remote")
-    except NotFound as exc:
+    except (NotFound, Conflict) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"resolved {done['label']}: kept the {keep} value")

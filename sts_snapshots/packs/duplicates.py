@@ -1,8 +1,10 @@
-"""Cross-record checks after a merge: both installations added a vessel with the same IMO number, or a party with
-the same email, under different ids. Never two silent duplicates: each such pair is a conflict (a rule conflict,
-as the checklist rules' are), both records kept until an admin keeps one; the other one is then removed, as
-removing it by hand does, and that removal travels (:mod:`.removals`). When the other side's pack no longer holds
-the pair, the conflict there settles."""
+"""Cross-record checks after a merge: two vessel records with the same IMO number, or two parties with the same
+email, under different ids. Never two silent duplicates: each such pair in the merged room is a conflict (a rule
+conflict, as the checklist rules' are), whether both sides added one, or each side changed one to the same value;
+both records kept until an admin keeps one; the other one is then removed, as removing it by hand does, and that
+removal travels (:mod:`.removals`). Every merge checks the merged room whole; a pair whose conflict is open already
+is not opened again (:func:`~sts_snapshots.packs.merge.record_conflicts`). When the other side's pack no longer
+holds the pair, the conflict there settles."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from typing import Any
 from ..domain.sync_fields import Records
 from .plan_types import PlannedConflict
 
-RULE_IMO = "a vessel with this IMO number was added on both installations"
-RULE_EMAIL = "a party with this email was added on both installations"
+RULE_IMO = "two vessels have this IMO number (added or changed on both installations)"
+RULE_EMAIL = "two parties have this email (added on both installations)"
 # table -> (the attribute that must be unique, the rule, what a person calls the record)
 UNIQUE = {"vessels": ("imo", RULE_IMO, "vessel IMO"), "parties": ("email", RULE_EMAIL, "party")}
 
@@ -35,24 +37,28 @@ def _shown(table: str, record: dict[str, Any]) -> dict[str, Any]:
             **({"imo": record.get("imo")} if table == "vessels" else {"email": record.get("email")})}
 
 
+def _value(record: dict[str, Any] | None, attr: str) -> str:
+    return str((record or {}).get(attr) or "").strip().lower()
+
+
 def duplicate_conflicts(local: Records, merged_records: Records) -> tuple[list[PlannedConflict], set[str]]:
-    """The conflicts to open: one per unique value held, in ``merged_records``, by a record of this installation (in
-    ``local``) and one that came from the other side under another id; and the keys of every value still held
-    twice (an open conflict of one of them stays open)."""
+    """The conflicts to open: one per unique value held by two records of ``merged_records``, the one that held it
+    here before the merge (in ``local``) as this installation's; and the keys of every value held twice (an open
+    conflict of one of them stays open)."""
     found, held_twice = [], set()
     for table, (attr, rule, what) in UNIQUE.items():
         by_value: dict[str, list[dict[str, Any]]] = {}
         for _rid, record in sorted(merged_records.get(table, {}).items()):
-            value = str(record.get(attr) or "").strip().lower()
+            value = _value(record, attr)
             if value:
                 by_value.setdefault(value, []).append(record)
         for value, records in by_value.items():
             if len(records) < 2:
                 continue
             held_twice.add(duplicate_key(table, value))
-            mine = [r for r in records if r["id"] in local.get(table, {})]
-            new = [r for r in records if r["id"] not in local.get(table, {})]
-            if mine and new:
-                found.append(PlannedConflict(duplicate_key(table, value), f"{what} {new[0].get(attr)}: added twice",
-                                             _shown(table, mine[0]), _shown(table, new[0]), {}, {}, rule))
+            mine = [r for r in records if _value(local.get(table, {}).get(r["id"]), attr) == value] or \
+                [r for r in records if r["id"] in local.get(table, {})] or records
+            other = next(r for r in records if r["id"] != mine[0]["id"])
+            found.append(PlannedConflict(duplicate_key(table, value), f"{what} {mine[0].get(attr)}: on two records",
+                                         _shown(table, mine[0]), _shown(table, other), {}, {}, rule))
     return found, held_twice

@@ -25,6 +25,7 @@ from ..domain.time import now_iso
 from ..services.errors import Conflict, Forbidden, Invalid, NotFound
 from ..services.sync_state import PARENTS, ConflictRecord, is_presence, presence_key
 from ..services.users import User
+from .derived import evidence_of, evidence_text, without_orphans
 from .duplicates import is_duplicate
 from .export import bundle_of
 from .merge_plan import MergePlan, changed_records, plan_merge, records_of, removed_records
@@ -68,6 +69,7 @@ def merge_pack(sts: StsApp, user: User, pack: ReceivedPack,
             sts.rooms.chain.add_entries(room_id, plan.changes, plan.reads)
             sts.rooms.imports.put_records(room_id, changed)
             sts.rooms.imports.remove_records(room_id, removed)
+            sts.checklists.book.remove_checklists(room_id, removed["checklists"])
         opened = record_conflicts(sts, room_id, plan, pack.signer.installation_id)
     sts.rooms.log(room_id, user.email, "room merged",
                   f"from a room pack of installation {pack.signer.installation_id}: {len(plan.taken)} fields taken, "
@@ -92,7 +94,10 @@ def record_conflicts(sts: StsApp, room_id: str, plan: MergePlan, origin: str) ->
     for stored in state.conflicts(room_id):
         if stored["rule"] and stored["key"] not in plan.rules_broken:  # the merged checklists keep the rules again
             state.close(room_id, stored["id"], "settled", f"installation {origin}", None)
+    open_pairs = {c["key"] for c in state.conflicts(room_id) if is_duplicate(c["key"])}
     for c in plan.conflicts:
+        if is_duplicate(c.key) and c.key in open_pairs:
+            continue  # the pair has its conflict open already (which of the two is "this installation's" may differ)
         opened += state.open_conflict(room_id, c.key, c.label, c.local, c.remote, (me, origin),
                                       (c.local_vv, c.remote_vv), c.rule)
     state.store(room_id, plan.states)
@@ -104,7 +109,9 @@ def _store_records(sts: StsApp, room_id: str, before: RoomBundle, after: dict[st
     with sts.stores.transaction():
         sts.checklists.book.put_checklists(room_id, changed["checklists"])  # type: ignore[arg-type]
         sts.rooms.imports.put_records(room_id, changed)
-        sts.rooms.imports.remove_records(room_id, removed_records(records_of(before), after))
+        removed = removed_records(records_of(before), after)
+        sts.rooms.imports.remove_records(room_id, removed)
+        sts.checklists.book.remove_checklists(room_id, removed["checklists"])
 
 
 def resolve(sts: StsApp, user: User, room_id: str, conflict_id: str, keep: Literal["local", "remote"]) \
@@ -135,13 +142,14 @@ def _resolve(sts: StsApp, user: User, room_id: str, conflict_id: str, keep: Lite
     presence = is_presence(key)
     if is_duplicate(key):  # the record not kept goes, as removing it here does: its removal travels
         dropped = conflict["local" if keep == "remote" else "remote"]
-        _remove(records, presence_key(key.split(":")[1], dropped["id"]))
+        _remove(records, presence_key(key.split(":")[1], dropped["id"]),
+                "keep the other record instead, or correct the IMO number of one of them")
     elif conflict["rule"]:
         if keep == "remote":
             _reopen(records, conflict, user)
     elif presence:
         if conflict[keep].get("state") == "removed":
-            _remove(records, key)
+            _remove(records, key, "keep it (the value 'kept'), and correct it if need be")
     elif keep == "remote":
         slot = slots_of(records).get(key)
         if slot is not None:
@@ -171,15 +179,26 @@ def _resolve(sts: StsApp, user: User, room_id: str, conflict_id: str, keep: Lite
     return found
 
 
-def _remove(records: dict[str, Any], key: str) -> None:
-    """Remove the record of a presence conflict, with its document slots (of a vessel, those without versions) or
-    its approval (of a party), as removing it here does."""
+def _remove(records: dict[str, Any], key: str, instead: str) -> None:
+    """Remove the record of a presence conflict, with its document slots and its transfer pairs' empty checklists
+    (of a vessel) or its approval (of a party), as removing it here does.
+
+    :raises Conflict: a vessel holding uploaded documents or checklists with entries, named (evidence is never
+        removed); ``instead`` says what the admin may do; nothing changed.
+    """
     _, table, record_id = key.split(":", 2)
+    if table == "vessels" and record_id in records[table]:
+        vessel = records[table][record_id]
+        held = evidence_text(f"{vessel.get('name')} (IMO {vessel.get('imo')})", *evidence_of(records, record_id))
+        if held:
+            raise Conflict(f"{held}: they are evidence and stay in the room, so the vessel cannot be removed; "
+                           f"{instead}")
     records[table].pop(record_id, None)
     for child, (parent, attr) in PARENTS.items():
         if parent == table:
             for rid in [r for r, c in records[child].items() if c.get(attr) == record_id and not c.get("versions")]:
                 records[child].pop(rid)
+    without_orphans(records)
 
 
 def _reopen(records: dict[str, Any], conflict: ConflictRecord, user: User) -> None:

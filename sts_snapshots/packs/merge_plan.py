@@ -16,6 +16,7 @@ from typing import Any
 from ..domain.checklists import latest_rounds, round_title, state_of, unanswered_required
 from ..domain.room_bundle import RoomBundle
 from ..domain.sync_fields import TABLES, FieldState, Records, compare, merged, slots_of
+from .derived import without_orphans
 from .duplicates import duplicate_conflicts
 from .plan_types import MergePlan, PlannedConflict
 from .removals import plan_removals
@@ -64,6 +65,7 @@ def plan_merge(local: RoomBundle, remote: RoomBundle, states: dict[str, FieldSta
         for rid, record in remote_records[table].items():
             if rid not in out[table] and rid not in stays_out.get(table, ()):
                 out[table][rid] = copy.deepcopy(record)
+    without_orphans(out)  # what was a removed vessel's and is empty goes with it, as a removal by hand takes it
     for rid, doc in out["documents"].items():
         theirs = remote_records["documents"].get(rid)
         if theirs is not None:

@@ -5,8 +5,9 @@ For a vessel, party, document or approval one side holds and the other removed, 
 with everything the holding side has seen of the record: when the removal covers it, the record goes; when the
 holder changed the record meanwhile (concurrent), it is a conflict, and the record stays on both sides (brought
 back on the side that removed it) until a person chooses. A document holding uploaded versions is never removed
-by a merge (versions are evidence, append-only): its removal is a conflict. A vessel or party kept by a conflict
-keeps its document slots and approval too, whatever their own removals say.
+by a merge (versions are evidence, append-only): its removal is a conflict; so is a vessel's while either side
+holds a checklist of its pairs with entries, or a document of its with versions (:mod:`.derived`). A vessel or
+party kept by a conflict keeps its document slots and approval too, whatever their own removals say.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, Literal
 
 from ..domain.sync_fields import FieldState, Records, compare, merged
 from ..services.sync_state import PARENTS, PRESENCE_TABLES, presence_key, present, record_vector
+from .derived import holds_evidence
 from .plan_types import MergePlan, PlannedConflict
 
 Decision = Literal["remove", "keep", "conflict"]
@@ -52,6 +54,12 @@ def plan_removals(plan: MergePlan, out: Records, remote: Records, remote_states:
             decision = _decide(plan, out, remote, remote_states, table, record_id)
             if decision is not None:
                 decisions[(table, record_id)] = decision
+    for (table, record_id), decision in list(decisions.items()):
+        holder = out[table].get(record_id) or remote[table].get(record_id)
+        if table == "vessels" and decision == "remove" and holder is not None \
+                and (holds_evidence(out, record_id) or holds_evidence(remote, record_id)):
+            decisions[(table, record_id)] = "conflict"  # its checklists' entries or uploads are not removed by a merge
+            _undo(plan, before, presence_key(table, record_id))
     for (table, record_id), decision in list(decisions.items()):
         parent = PARENTS.get(table)
         if decision == "conflict" and parent is not None:  # one conflict for a record and its children: the parent's

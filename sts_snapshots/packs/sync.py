@@ -23,10 +23,11 @@ from ..services.errors import Conflict, Invalid
 from ..services.pairing import SyncPeer, SyncRun
 from ..services.peers import peer_key
 from ..services.users import User
+from .claim import TOKEN_HEADER, ClaimRefused, ClaimUnchecked, send_claim
 from .export import bundle_of, files_of, write_pack
 from .format import MEDIA_TYPE, PackLimits, PackRefused
 from .importer import ImportResult, import_pack
-from .pairing import TOKEN_HEADER, pairings
+from .pairing import pairings
 from .reader import open_pack
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,24 @@ def _check(response: httpx.Response, what: str) -> None:
         raise SyncFailed(f"{what}: the peer answered {response.status_code}: {str(detail)[:300]}")
 
 
+def ensure_claimed(sts: StsApp, peer: SyncPeer, client: httpx.Client) -> SyncPeer:
+    """Claim the pairing code of ``peer`` at it, unless it took our claim already (at ``peer add``): the issuer
+    answers nothing else to a token not claimed yet.
+
+    :raises SyncFailed: it refused the code, could not be reached, or predates sync.
+    """
+    if peer.get("confirmed_at"):
+        return peer
+    try:
+        send_claim(client, sts.layout, pairings(sts).token_for(peer), peer["ca_fingerprint"])
+    except ClaimRefused as exc:
+        raise SyncFailed(f"the peer refused our pairing code: {exc}") from None
+    except ClaimUnchecked as exc:
+        raise SyncFailed(OLDER_PEER if exc.older else f"the peer cannot be reached to claim the pairing code: {exc}") \
+            from None
+    return pairings(sts).confirm(peer)
+
+
 def peer_rooms(client: httpx.Client) -> list[str]:
     try:
         response = client.get("/sync/rooms")
@@ -151,9 +170,10 @@ def sync_all(sts: StsApp, user: User) -> list[str]:
     for peer in pairings(sts).peers():
         try:
             with client_for(sts, peer) as client:
+                claimed = ensure_claimed(sts, peer, client)
                 for room_id in sorted(set(sts.rooms.room_ids()) & set(peer_rooms(client))):
                     try:
-                        done.append(f"room {room_id}: {sync_room(sts, user, peer, room_id, client).text()}")
+                        done.append(f"room {room_id}: {sync_room(sts, user, claimed, room_id, client).text()}")
                     except (SyncFailed, PackRefused, Conflict) as exc:
                         log.warning("room %s not synced with %s: %s", room_id, peer["url"], exc)
                         done.append(f"room {room_id}: not synced: {exc}")
@@ -172,6 +192,7 @@ def schedule_sync(sts: StsApp, user: User) -> None:
 
 
 def _sync(sts: StsApp, user: User, peer: SyncPeer, room_id: str, client: httpx.Client) -> SyncResult:
+    peer = ensure_claimed(sts, peer, client)
     pulled, pulled_bytes, pulled_left_out = None, 0, 0
     response = client.post(f"/sync/rooms/{room_id}/pack", json={"have": held_sha256s(sts, room_id)})
     if response.status_code != 404 or _older(response):

@@ -202,6 +202,15 @@ class ChecklistBook:
             for checklist in checklists:
                 if checklist["room_id"] == room_id:
                     table.upsert(checklist)
+
+    def remove_checklists(self, room_id: str, ids: list[str]) -> int:
+        """Remove the checklists a merge of a room pack removed (those of a vessel it removed); how many went."""
+        wanted = set(ids)
+        if not wanted:
+            return 0
+        table = self.checklists_of(room_id)
+        with table.locked():
+            return table.remove_where(lambda c: c["id"] in wanted and c["room_id"] == room_id)
     # -- end of room packs ----------------------------------------------------------------------------------
 
     def gate(self, room_id: str, vessels: list[VesselRecord]) -> tuple[int, int]:

@@ -3,7 +3,8 @@
 Three tables in the users store (installation-wide, like the accounts):
 
 - ``sync_tokens``: a token this installation issued in a pairing code, kept as its SHA-256 only; the CA of the
-  installation that first used it is bound to it then (a pack it pushes must be signed under that CA);
+  installation that first used it is bound to it then (a pack it pushes must be signed under that CA). Until
+  then it is an *outstanding* code: it expires, and an admin may cancel it;
 - ``sync_peers``: an installation this one syncs with, by its URL; the token it issued us is kept in a file of
   the secrets folder (0600), not in a store;
 - ``sync_runs``: per (peer, room), the last attempt, its outcome, and when a sync last succeeded.
@@ -14,12 +15,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import NotRequired
 
 from typing_extensions import TypedDict
 
-from ..domain.time import now_iso
+from ..domain.time import now_iso, parse_moment, utcnow
 from ..store import DatabaseLike, TableLike
 
 
@@ -28,6 +30,11 @@ class SyncToken(TypedDict):
     issued_by: str
     issued_at: str
     ca_fingerprint: str  # the CA of the installation that first used it; empty until then
+    expires_at: NotRequired[str]  # unused until then, it works no more (older records: issued_at + a day)
+    used_at: NotRequired[str]  # when the installation ``used_by`` claimed it (its CA bound)
+    used_by: NotRequired[str]
+    cancelled_at: NotRequired[str]  # an admin cancelled the code before it was used: the token works no more
+    cancelled_by: NotRequired[str]
     revoked_at: NotRequired[str]  # an admin revoked that installation's trust: the token works no more
 
 
@@ -38,6 +45,7 @@ class SyncPeer(TypedDict):
     subject: str
     added_by: str
     added_at: str
+    confirmed_at: NotRequired[str]  # the peer took our claim of its code (its token bound to our CA)
 
 
 class SyncRun(TypedDict):
@@ -59,6 +67,34 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+CODE_ID_LENGTH = 12
+DEFAULT_VALIDITY = timedelta(hours=24)  # of a code recorded before codes had an expiry
+
+
+def code_id(token: SyncToken) -> str:
+    """How people name an issued code: the start of its token's hash (never the token).
+
+    >>> code_id(SyncToken(id="ab" * 32, issued_by="", issued_at="", ca_fingerprint=""))
+    'abababababab'
+    """
+    return token["id"][:CODE_ID_LENGTH]
+
+
+def expires_at(token: SyncToken) -> datetime:
+    """When the unused code of ``token`` stops working."""
+    found = parse_moment(token.get("expires_at"))
+    if found is not None:
+        return found
+    issued = parse_moment(token["issued_at"])
+    return (issued or utcnow()) + DEFAULT_VALIDITY
+
+
+def is_outstanding(token: SyncToken, now: datetime) -> bool:
+    """Issued, not used yet, and still usable: neither expired, cancelled nor revoked."""
+    return not token["ca_fingerprint"] and not token.get("cancelled_at") and not token.get("revoked_at") \
+        and now < expires_at(token)
+
+
 class Pairings:
     def __init__(self, db: DatabaseLike, secrets: Path) -> None:
         self._db = db
@@ -68,8 +104,12 @@ class Pairings:
         self._folder = secrets / "peers"
 
     # -- tokens this installation issued -----------------------------------------------------------
-    def issue(self, token: str, actor: str) -> None:
-        self._tokens.upsert(SyncToken(id=token_hash(token), issued_by=actor, issued_at=now_iso(), ca_fingerprint=""))
+    def issue(self, token: str, actor: str, valid_for: timedelta) -> SyncToken:
+        now = utcnow().replace(microsecond=0)
+        record = SyncToken(id=token_hash(token), issued_by=actor, issued_at=now.isoformat(), ca_fingerprint="",
+                           expires_at=(now + valid_for).isoformat())
+        self._tokens.upsert(record)
+        return record
 
     def token(self, token: str) -> SyncToken | None:
         """The issued token ``token`` is, if any (compared by its hash)."""
@@ -77,8 +117,36 @@ class Pairings:
         found = self._tokens.get(wanted)
         return found if found is not None and hmac.compare_digest(found["id"], wanted) else None
 
-    def bind(self, token: SyncToken, ca_fingerprint: str) -> None:
-        self._tokens.update(token["id"], {"ca_fingerprint": ca_fingerprint})
+    def bind(self, token: SyncToken, ca_fingerprint: str, installation: str = "") -> None:
+        self._tokens.update(token["id"], {"ca_fingerprint": ca_fingerprint, "used_at": now_iso(),
+                                          "used_by": installation})
+
+    def claim(self, token: SyncToken, ca_fingerprint: str, installation: str) -> SyncToken | None:
+        """Bind the unused ``token`` to the CA ``ca_fingerprint`` (the check and the write under one lock, so of two
+        installations claiming one code only the first wins): the token as it is now; None when another CA has it
+        already. A claim by the CA that holds it already is taken again (a peer added once more)."""
+        with self._tokens.locked():
+            now = self._tokens.get(token["id"])
+            if now is None:
+                return None
+            if now["ca_fingerprint"]:
+                same = now["ca_fingerprint"].replace(":", "").lower() == ca_fingerprint.replace(":", "").lower()
+                return now if same else None
+            self.bind(now, ca_fingerprint, installation)
+            return self._tokens.get(token["id"])
+
+    def outstanding(self) -> list[SyncToken]:
+        """The codes issued and not used yet that still work, oldest first."""
+        now = utcnow()
+        return sorted((t for t in self._tokens.all() if is_outstanding(t, now)), key=lambda t: t["issued_at"])
+
+    def cancel(self, ident: str | None, actor: str) -> list[SyncToken]:
+        """Cancel the outstanding code ``ident`` (its :func:`code_id`), or every one (None): the cancelled ones."""
+        wanted = (ident or "").strip().lower()
+        found = [t for t in self.outstanding() if ident is None or code_id(t) == wanted]
+        for t in found:
+            self._tokens.update(t["id"], {"cancelled_at": now_iso(), "cancelled_by": actor})
+        return found
 
     def revoke(self, ca_fingerprint: str, key: str) -> tuple[int, list[SyncPeer]]:
         """Revoke the tokens bound to the CA ``ca_fingerprint`` (kept, marked, so a request with one is told why)
@@ -110,6 +178,12 @@ class Pairings:
 
     def peers(self) -> list[SyncPeer]:
         return sorted(self._peers.all(), key=lambda p: p["added_at"])
+
+    def confirm(self, peer: SyncPeer) -> SyncPeer:
+        """Note that ``peer`` took our claim of the code it issued us."""
+        confirmed = SyncPeer(**{**peer, "confirmed_at": now_iso()})  # type: ignore[typeddict-item]
+        self._peers.upsert(confirmed)
+        return confirmed
 
     def peer_at(self, url: str) -> SyncPeer | None:
         wanted = url.rstrip("/")

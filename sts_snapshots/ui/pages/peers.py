@@ -1,6 +1,7 @@
 """Other installations, for admins (issue 19): pair with one from the browser (this installation's pairing code to
-copy, the other's code to paste), the installations this one syncs with, and those whose room packs it trusts,
-each revocable. The work is :mod:`sts_snapshots.packs.pairing`'s."""
+copy, the other's code to paste), the pairing codes issued here and not used yet (each cancellable), the
+installations this one syncs with, and those whose room packs it trusts, each revocable. The work is
+:mod:`sts_snapshots.packs.pairing`'s."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from ...context import StsApp
-from ...packs.pairing import add_peer, make_code, pairings, revoke, trusted
+from ...packs.pairing import (
+    OutstandingCode,
+    add_peer,
+    cancel_codes,
+    make_code,
+    outstanding_codes,
+    pairings,
+    revoke,
+    trusted,
+)
 from ...services.errors import Forbidden, Invalid, NotFound
 from ...services.pairing import SyncPeer
 from ...services.peers import TrustedPeer
@@ -19,8 +29,8 @@ from ..shell import session, theme, threads, widgets
 PEERS_PAGE = "/peers"
 
 
-def load(sts: StsApp, user: User) -> tuple[list[SyncPeer], list[TrustedPeer]]:
-    return pairings(sts).peers(), trusted(sts, user)
+def load(sts: StsApp, user: User) -> tuple[list[SyncPeer], list[TrustedPeer], list[OutstandingCode]]:
+    return pairings(sts).peers(), trusted(sts, user), outstanding_codes(sts, user)
 
 
 class PeersView:
@@ -28,9 +38,10 @@ class PeersView:
         self.sts, self.user = sts, user
         with widgets.card("Pair with another installation", "link", marker="pairing-card"):
             with ui.column().classes("w-full gap-2 px-4 py-3"):
-                ui.label("Give the other installation's admin this installation's pairing code (each code works "
-                         "once per installation; only its hash is kept here), and paste theirs below with the "
-                         "address this installation reaches it at.").classes("sts-muted text-[13px]")
+                ui.label("Give the other installation's admin this installation's pairing code (a code pairs one "
+                         f"installation, within {sts.settings.pairing_code_hours} hours; only its hash is kept "
+                         "here), and paste theirs below with the address this installation reaches it at.") \
+                    .classes("sts-muted text-[13px]")
                 ui.button("Make a pairing code", icon="key", on_click=self.make_code) \
                     .props("outline dense no-caps color=primary").mark("make-pair-code")
                 self.code = ui.textarea("This installation's pairing code").props("readonly outlined autogrow") \
@@ -49,16 +60,21 @@ class PeersView:
         code = await threads.io(make_code, self.sts, self.user)
         self.code.set_value(code.text())
         self.code.set_visibility(True)
+        await self.reload()
 
     async def pair(self) -> None:
         self.message.set_text("")
         try:
-            peer = await threads.io(add_peer, self.sts, self.user, self.url.value or "", self.their_code.value or "")
+            added = await threads.io(add_peer, self.sts, self.user, self.url.value or "",
+                                     self.their_code.value or "")
         except (Invalid, Forbidden) as exc:
             self.message.set_text(f"Not paired: {widgets.user_message(exc)}")
             return
+        peer = added.peer
         widgets.notify_ok(f"Paired with installation {peer['id']} at {peer['url']} (CA SHA-256 "
                           f"{peer['ca_fingerprint']}: compare it with its admin)")
+        if added.note:
+            self.message.set_text(f"Paired, not checked yet: {added.note}")
         self.url.set_value("")
         self.their_code.set_value("")
         await self.reload()
@@ -73,12 +89,22 @@ class PeersView:
                           "sync token works no more")
         await self.reload()
 
+    async def cancel(self, ident: str | None) -> None:
+        try:
+            done = await threads.io(cancel_codes, self.sts, self.user, ident)
+        except (NotFound, Forbidden) as exc:
+            widgets.notify_error(exc)
+            return
+        widgets.notify_ok(f"{len(done)} pairing code(s) cancelled: an installation that tries one is refused")
+        await self.reload()
+
     async def reload(self) -> None:
-        peers, trusted_ones = await threads.io(load, self.sts, self.user)
+        peers, trusted_ones, codes = await threads.io(load, self.sts, self.user)
         if self.box.is_deleted:
             return
         self.box.clear()
         with self.box:
+            self._codes(codes)
             with widgets.card(f"Paired ({len(peers)})", "sync", marker="paired-card"):
                 with ui.column().classes("w-full gap-0"):
                     if not peers:
@@ -99,6 +125,23 @@ class PeersView:
                                 .classes("text-[13px] break-all grow")
                             ui.button("Revoke", icon="block", on_click=lambda i=t["installation_id"]: self.revoke(i)) \
                                 .props("outline dense no-caps color=negative").mark(f"revoke-{t['installation_id']}")
+
+
+    def _codes(self, codes: list[OutstandingCode]) -> None:
+        with widgets.card(f"Pairing codes not used yet ({len(codes)})", "key", marker="codes-card"):
+            with ui.column().classes("w-full gap-0"):
+                if not codes:
+                    ui.label("None: every pairing code made here was used, cancelled or has expired.") \
+                        .classes("sts-muted text-[13px] px-4 py-3")
+                for c in codes:
+                    with ui.row().classes("w-full items-center gap-2 px-4 py-2 border-b border-[#f0f2f5]"):
+                        ui.label(f"code {c.id}, made by {c.issued_by} at {c.issued_at}, expires {c.expires_at}") \
+                            .classes("text-[13px] break-all grow").mark(f"code-{c.id}")
+                        ui.button("Cancel", icon="cancel", on_click=lambda i=c.id: self.cancel(i)) \
+                            .props("outline dense no-caps color=negative").mark(f"cancel-code-{c.id}")
+                if len(codes) > 1:
+                    ui.button("Cancel all", icon="cancel", on_click=lambda: self.cancel(None)) \
+                        .props("outline dense no-caps color=negative").classes("mx-4 my-2").mark("cancel-codes")
 
 
 def register(sts: StsApp) -> None:
