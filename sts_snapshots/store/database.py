@@ -75,11 +75,17 @@ def durable_at_end() -> Iterator[None]:
         failed = False
     finally:
         _DEFERRED.reset(token)
-        for database, version in pending:
-            if failed:
-                database.settle(version)
-            else:
-                database.wait_written(version)
+        _wait_all(pending, raise_errors=not failed)
+
+
+def _wait_all(pending: list[tuple[Database, int]], *, raise_errors: bool) -> None:
+    """Wait until each database holds its version, in the order the changes were made (a crash keeps the order:
+    a later file never holds a change whose earlier one a crash took back)."""
+    for database, version in pending:
+        if raise_errors:
+            database.wait_written(version)
+        else:
+            database.settle(version)
 
 
 class Database:
