@@ -16,7 +16,7 @@ from typing import Any
 from ..datadir.atomic import atomic_write_bytes
 from ..domain.chain import ChainHead, head_of, heads, seal
 from ..domain.time import now_iso
-from ..store import AppendLogLike, Database, ShardedTableLike
+from ..store import AppendLogLike, Database, ShardedTableLike, durable_at_end
 
 log = logging.getLogger(__name__)
 MARKER = ".chained"  # in the activity folder: every room's log has been chained (see ActivityChain.migrate)
@@ -53,8 +53,9 @@ class ActivityChain:
 
     def append(self, room_id: str, record: dict[str, Any], write: Callable[[dict[str, Any]], object]) -> None:
         """Seal ``record`` as the next link of this installation's chain for the room, and ``write`` it, under the
-        room's lock."""
-        with self._room_lock(room_id):
+        room's lock. The entry's file is written after the lock is released (the call still returns only once it
+        is): the next entry of the room is sealed meanwhile, and the two share the write (group commit)."""
+        with durable_at_end(), self._room_lock(room_id):
             sealed = seal(record, self.origin, self._head(room_id))
             write(sealed)
             self._last[room_id] = int(sealed["seq"])

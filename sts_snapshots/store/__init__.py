@@ -1,7 +1,7 @@
 """The stores behind a small interface (:mod:`.interface`): TinyDB files (the embedded default), or PostgreSQL."""
 
 from .appendlog import AppendLog
-from .database import Database, StoreCorruptError, Table
+from .database import Database, StoreCorruptError, Table, durable_at_end
 from .interface import (
     AppendLogLike,
     AttemptLogLike,
@@ -21,4 +21,4 @@ from .transaction import after_commit, current_connection
 __all__ = ["AppendLog", "AppendLogLike", "AtomicJSONStorage", "AttemptLogLike", "Database", "DatabaseLike",
            "ShardedDatabase", "ShardedDatabaseLike", "ShardedTable", "ShardedTableLike", "StoreBackend",
            "StoreCorruptError", "StoreSetupError", "StoreUnavailable", "Table", "TableLike", "after_commit",
-           "current_connection", "hashed_key"]
+           "current_connection", "durable_at_end", "hashed_key"]
