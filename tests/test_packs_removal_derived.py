@@ -206,3 +206,33 @@ def test_two_vessels_made_duplicates_by_an_edit_on_each_side_are_one_conflict(
         assert spare in ids and other["id"] not in ids
         assert conflicts(sts, room_id) == []
         sts.stores.close()
+
+
+def test_a_duplicate_put_right_here_settles_at_once_without_a_merge(
+        two: tuple[Path, Path, str, str], tmp_path: Path) -> None:
+    """Both twins hold an upload, so neither may be dropped; correcting the mistyped IMO of one closes the pair's
+    conflict at once: the room page and the next snapshot's cover no longer show it."""
+    a, b, room_id, _spare = two
+    office, vessel = app(a), app(b)
+    ours = office.rooms.add_vessel(LOCAL_ADMIN, room_id, {"name": "MT Twin", "imo": "9176187", "role": "daughter"})
+    doc = next(d for d in office.rooms.documents_of(room_id) if d.get("vessel_id") == ours["id"])
+    office.documents.upload(LOCAL_ADMIN, room_id, doc["id"], "twin-q88.pdf", b"%PDF-1.4 our twin\n")
+    theirs = vessel.rooms.add_vessel(LOCAL_ADMIN, room_id, {"name": "MT Twin II", "imo": "9176187",
+                                                            "role": "daughter"})
+    doc = next(d for d in vessel.rooms.documents_of(room_id) if d.get("vessel_id") == theirs["id"])
+    vessel.documents.upload(LOCAL_ADMIN, room_id, doc["id"], "twin2-q88.pdf", b"%PDF-1.4 their twin\n")
+    office.stores.close()
+    vessel.stores.close()
+    carry(b, a, room_id, tmp_path / "b.stsroom")
+    office = app(a)
+    try:
+        assert conflicts(office, room_id) == ["duplicate:vessels:9176187"]
+        assert any("9176187" in line for line in office.pipeline.sync.open_lines(room_id))  # on the cover
+        office.rooms.update_vessel(LOCAL_ADMIN, room_id, ours["id"], {"imo": "9412347"})  # the typo put right
+        assert conflicts(office, room_id) == [] and office.pipeline.sync.open_lines(room_id) == []
+        [settled] = [c for c in SyncState(office.stores.rooms).conflicts(room_id, open_only=False)
+                     if c["key"] == "duplicate:vessels:9176187"]
+        assert settled["status"] == "settled" and "differ now" in str(settled["resolved_by"])
+        assert {ours["id"], theirs["id"]} <= {v["id"] for v in office.rooms.vessels_of(room_id)}  # both kept
+    finally:
+        office.stores.close()

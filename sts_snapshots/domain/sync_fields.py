@@ -24,6 +24,38 @@ PARTY_ATTRS = ("role", "name", "company", "email", "vessel_id")
 DOCUMENT_FIELDS = (("status", ("status",), ()), ("expires_on", ("expires_on",), ()), ("notes", ("notes",), ()),
                    ("reviewer", ("reviewed_by",), ("reviewed_at",)))
 TABLES = ("room", "vessels", "parties", "documents", "approvals", "checklists")
+# a table -> the attribute no two of its records in a room may share (the key of a duplicate pair's conflict)
+UNIQUE_ATTRS = {"vessels": "imo", "parties": "email"}
+
+
+def duplicate_key(table: str, value: str) -> str:
+    """The conflict key of a pair of records with one unique value.
+
+    >>> duplicate_key("parties", "Ana@Example.com")
+    'duplicate:parties:ana@example.com'
+    """
+    return f"duplicate:{table}:{value.strip().lower()}"
+
+
+def is_duplicate(key: str) -> bool:
+    return key.startswith("duplicate:")
+
+
+def held_twice(records: Records) -> set[str]:
+    """The duplicate keys of every unique value two of ``records``' records hold.
+
+    >>> sorted(held_twice({"vessels": {"a": {"imo": "9412347"}, "b": {"imo": " 9412347"}, "c": {"imo": "1"}}}))
+    ['duplicate:vessels:9412347']
+    """
+    found: set[str] = set()
+    for table, attr in UNIQUE_ATTRS.items():
+        seen: set[str] = set()
+        for record in records.get(table, {}).values():
+            value = str(record.get(attr) or "").strip().lower()
+            if value and value in seen:
+                found.add(duplicate_key(table, value))
+            seen.add(value)
+    return found
 
 
 class FieldState(TypedDict):

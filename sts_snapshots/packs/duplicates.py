@@ -10,26 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.sync_fields import Records
+from ..domain.sync_fields import UNIQUE_ATTRS, Records, duplicate_key, is_duplicate
 from .plan_types import PlannedConflict
 
 RULE_IMO = "two vessels have this IMO number (added or changed on both installations)"
 RULE_EMAIL = "two parties have this email (added on both installations)"
 # table -> (the attribute that must be unique, the rule, what a person calls the record)
-UNIQUE = {"vessels": ("imo", RULE_IMO, "vessel IMO"), "parties": ("email", RULE_EMAIL, "party")}
-
-
-def duplicate_key(table: str, value: str) -> str:
-    """The conflict key of a pair of records with one unique value.
-
-    >>> duplicate_key("parties", "Ana@Example.com")
-    'duplicate:parties:ana@example.com'
-    """
-    return f"duplicate:{table}:{value.strip().lower()}"
-
-
-def is_duplicate(key: str) -> bool:
-    return key.startswith("duplicate:")
+UNIQUE = {"vessels": (UNIQUE_ATTRS["vessels"], RULE_IMO, "vessel IMO"),
+          "parties": (UNIQUE_ATTRS["parties"], RULE_EMAIL, "party")}
+__all__ = ["UNIQUE", "duplicate_conflicts", "duplicate_key", "is_duplicate"]
 
 
 def _shown(table: str, record: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,18 @@ from typing import Any
 from typing_extensions import TypedDict
 
 from ..domain.ids import new_id
-from ..domain.sync_fields import FieldState, Records, VersionVector, bumped, describe, merged, slots_of
+from ..domain.sync_fields import (
+    UNIQUE_ATTRS,
+    FieldState,
+    Records,
+    VersionVector,
+    bumped,
+    describe,
+    held_twice,
+    is_duplicate,
+    merged,
+    slots_of,
+)
 from ..domain.time import now_iso
 from ..store import DatabaseLike, ShardedDatabaseLike, TableLike
 
@@ -182,7 +193,27 @@ class SyncState:
     # -- conflicts ---------------------------------------------------------------------------------
     def conflicts(self, room_id: str, *, open_only: bool = True) -> list[ConflictRecord]:
         found = self._conflicts(room_id).find(room_id=room_id) if self._rooms.has(room_id) else []
+        found = self._settle_duplicates(room_id, found)
         return sorted((c for c in found if c["status"] == "open" or not open_only), key=lambda c: c["opened_at"])
+
+    def _settle_duplicates(self, room_id: str, found: list[ConflictRecord]) -> list[ConflictRecord]:
+        """Close the open conflicts of duplicate pairs that the room no longer holds twice (one of the two records
+        was corrected or removed here since, e.g. a mistyped IMO number put right): the room page and a snapshot's
+        cover then no longer show them. Returns ``found`` as it is now."""
+        pairs = [c for c in found if c["status"] == "open" and is_duplicate(c["key"])]
+        if not pairs:
+            return found
+        database = self._db(room_id)
+        with database.locked():
+            records = {table: {r["id"]: r for r in database.table(table).all()} for table in UNIQUE_ATTRS}
+            twice = held_twice(records)
+            gone = {c["id"] for c in pairs if c["key"] not in twice}
+            for conflict_id in gone:
+                self.close(room_id, conflict_id, "settled", "this installation (the two records differ now)", None)
+        if not gone:
+            return found
+        return [c for c in found if c["id"] not in gone] + [
+            c for c in self._conflicts(room_id).find(room_id=room_id) if c["id"] in gone]
 
     def conflict(self, room_id: str, conflict_id: str) -> ConflictRecord | None:
         found = self._conflicts(room_id).get(conflict_id) if self._rooms.has(room_id) else None
