@@ -25,6 +25,7 @@ from ...services.pairing import SyncPeer
 from ...services.peers import TrustedPeer
 from ...services.users import User
 from ..shell import session, theme, threads, widgets
+from ..shell.formatting import when
 
 PEERS_PAGE = "/peers"
 
@@ -121,7 +122,7 @@ class PeersView:
                     for t in trusted_ones:
                         with ui.row().classes("w-full items-center gap-2 px-4 py-2 border-b border-[#f0f2f5]"):
                             ui.label(f"installation {t['installation_id']}, CA SHA-256 {t['fingerprint']} (trusted "
-                                     f"by {t['trusted_by'] or '—'} at {t['trusted_at']})") \
+                                     f"by {t['trusted_by'] or '—'} on {when(t['trusted_at'])})") \
                                 .classes("text-[13px] break-all grow")
                             ui.button("Revoke", icon="block", on_click=lambda i=t["installation_id"]: self.revoke(i)) \
                                 .props("outline dense no-caps color=negative").mark(f"revoke-{t['installation_id']}")
@@ -135,7 +136,8 @@ class PeersView:
                         .classes("sts-muted text-[13px] px-4 py-3")
                 for c in codes:
                     with ui.row().classes("w-full items-center gap-2 px-4 py-2 border-b border-[#f0f2f5]"):
-                        ui.label(f"code {c.id}, made by {c.issued_by} at {c.issued_at}, expires {c.expires_at}") \
+                        ui.label(f"code {c.id}, made by {c.issued_by} on {when(c.issued_at)}, "
+                                 f"expires {when(c.expires_at)}") \
                             .classes("text-[13px] break-all grow").mark(f"code-{c.id}")
                         ui.button("Cancel", icon="cancel", on_click=lambda i=c.id: self.cancel(i)) \
                             .props("outline dense no-caps color=negative").mark(f"cancel-code-{c.id}")
