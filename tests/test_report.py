@@ -227,6 +227,10 @@ def test_assembled_report_is_stamped_and_bookmarked(
     pdf, total = assemble(drawn, body, facts, [])
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert total == len(reader.pages) == page_count(cover) + page_count(body)
+    # the cover the assembly paints is the cover on its own, plus the page stamp
+    alone = " ".join(text_of(cover).split())
+    painted = " ".join(reader.pages[0].extract_text().split())
+    assert alone and painted.startswith(alone) and painted.endswith(f"Page 1 of {total}")
     for number, page in enumerate(reader.pages, start=1):
         assert f"Snapshot {facts['snapshot_id']} | Page {number} of {total}" in " ".join(page.extract_text().split())
     titles = outline_titles(reader)
