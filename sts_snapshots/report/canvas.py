@@ -77,6 +77,8 @@ class Line:
 def _clean(text: str) -> str:
     """NFC, with tabs and control characters as spaces and every line separator as a newline."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n")).replace("\u2028", "\n").replace("\u2029", "\n")
+    if text.isprintable():  # no control character at all (nor a newline): nothing to replace, checked in C
+        return text
     return "".join(" " if c != "\n" and unicodedata.category(c) == "Cc" else c for c in text)
 
 
