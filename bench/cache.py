@@ -52,7 +52,7 @@ def _stages(ws: Workspace, reps: int) -> dict[bool, dict[str, float]]:
     import pickle
     import time
 
-    from sts_snapshots.report import assemble, clear_borb_caches, render_body, render_cover
+    from sts_snapshots.report import assemble, clear_borb_caches, draw_cover, render_body
     from sts_snapshots.report.evidence import Limits, prepare
     from sts_snapshots.snapshots.pipeline import appendix_items
     from sts_snapshots.snapshots.worker import RenderJob, build_pdf
@@ -82,7 +82,7 @@ def _stages(ws: Workspace, reps: int) -> dict[bool, dict[str, float]]:
                 t3 = time.perf_counter()
                 build_pdf(job)
                 t4 = time.perf_counter()
-                cover = render_cover(model, facts, fonts_dir())
+                cover = draw_cover(model, facts, fonts_dir())
                 t5 = time.perf_counter()
                 appendix = job["appendix"]
                 assemble(cover, body, facts,

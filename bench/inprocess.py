@@ -47,14 +47,14 @@ def _timed(fn: Any, *args: Any) -> tuple[Any, float]:
 
 def borb_stages(sts: StsApp, room_id: str, include_documents: bool, repeat: int = 3) -> dict[str, Any]:
     """Median seconds of gather, body, cover and assemble (and the page count) for one room."""
-    from sts_snapshots.report import assemble, clear_borb_caches, render_body, render_cover
+    from sts_snapshots.report import assemble, clear_borb_caches, draw_cover, render_body
 
     runs: dict[str, list[float]] = {"gather": [], "body": [], "cover": [], "assemble": []}
     pages = 0
     for _ in range(repeat):
         (model, facts), t_gather = _timed(model_and_facts, sts, room_id, include_documents)
         body, t_body = _timed(render_body, model, fonts_dir())
-        cover, t_cover = _timed(render_cover, model, facts, fonts_dir())
+        cover, t_cover = _timed(draw_cover, model, facts, fonts_dir())
         (_pdf, pages), t_assemble = _timed(assemble, cover, body, facts, appendix_items(sts.pipeline, model))
         clear_borb_caches()
         for key, value in (("gather", t_gather), ("body", t_body), ("cover", t_cover), ("assemble", t_assemble)):

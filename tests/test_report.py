@@ -17,8 +17,16 @@ import pytest
 from pypdf.generic import Destination
 
 from sts_snapshots.domain.report_model import AppendixItem, ReportModel, SnapshotFacts
-from sts_snapshots.report import assemble, clear_borb_caches, disable_borb_telemetry, render_body, render_cover
+from sts_snapshots.report import (
+    assemble,
+    clear_borb_caches,
+    disable_borb_telemetry,
+    draw_cover,
+    render_body,
+    render_cover,
+)
 from sts_snapshots.report.borb_setup import find_borb_caches
+from sts_snapshots.report.canvas import PageContent
 from sts_snapshots.report.evidence import Limits, prepare
 from tests import report_model
 
@@ -63,6 +71,12 @@ def facts(model: ReportModel) -> SnapshotFacts:
 @pytest.fixture(scope="module")
 def cover(model: ReportModel, facts: SnapshotFacts) -> bytes:
     return render_cover(model, facts, FONTS)
+
+
+@pytest.fixture(scope="module")
+def drawn(model: ReportModel, facts: SnapshotFacts) -> PageContent:
+    """The cover as the assembly paints it."""
+    return draw_cover(model, facts, FONTS)
 
 
 @pytest.fixture(scope="module")
@@ -207,10 +221,16 @@ def test_sparse_model_with_empty_values_renders() -> None:
     assert "NOT READY" in cover_text and "abc" in cover_text
 
 
-def test_assembled_report_is_stamped_and_bookmarked(cover: bytes, body: bytes, facts: SnapshotFacts) -> None:
-    pdf, total = assemble(cover, body, facts, [])
+def test_assembled_report_is_stamped_and_bookmarked(
+    cover: bytes, drawn: PageContent, body: bytes, facts: SnapshotFacts
+) -> None:
+    pdf, total = assemble(drawn, body, facts, [])
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert total == len(reader.pages) == page_count(cover) + page_count(body)
+    # the cover the assembly paints is the cover on its own, plus the page stamp
+    alone = " ".join(text_of(cover).split())
+    painted = " ".join(reader.pages[0].extract_text().split())
+    assert alone and painted.startswith(alone) and painted.endswith(f"Page 1 of {total}")
     for number, page in enumerate(reader.pages, start=1):
         assert f"Snapshot {facts['snapshot_id']} | Page {number} of {total}" in " ".join(page.extract_text().split())
     titles = outline_titles(reader)
@@ -225,13 +245,13 @@ def _item(path: Path, kind: str, status: str = "approved") -> AppendixItem:
 
 
 def test_appendix_pdfs_are_appended_and_other_files_attached(
-    tmp_path: Path, cover: bytes, body: bytes, facts: SnapshotFacts
+    tmp_path: Path, cover: bytes, drawn: PageContent, body: bytes, facts: SnapshotFacts
 ) -> None:
     extra = render_body(report_model.model(3, included=False), FONTS)
     (tmp_path / "q88.pdf").write_bytes(extra)
     (tmp_path / "notes.txt").write_bytes(b"plain notes")
     items = [_item(tmp_path / "q88.pdf", "pdf"), _item(tmp_path / "notes.txt", "attachment")]
-    pdf, total = assemble(cover, body, facts, prepare(items, [Limits()] * 2))
+    pdf, total = assemble(drawn, body, facts, prepare(items, [Limits()] * 2))
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     report_pages = page_count(cover) + page_count(body)
     assert total == len(reader.pages) == report_pages + page_count(extra)
@@ -244,13 +264,13 @@ def test_appendix_pdfs_are_appended_and_other_files_attached(
 
 
 def test_unreadable_appendix_pdf_is_left_out_with_its_reason(
-    tmp_path: Path, cover: bytes, body: bytes, facts: SnapshotFacts
+    tmp_path: Path, cover: bytes, drawn: PageContent, body: bytes, facts: SnapshotFacts
 ) -> None:
     broken = tmp_path / "hose_certificate.pdf"
     broken.write_bytes(b"%PDF-1.7\nthis is not really a pdf")
     [done] = prepare([_item(broken, "pdf")], [Limits()])
     assert done.pdf is None and done.reason and "damaged" in done.reason
-    _, total = assemble(cover, body, facts, [done])
+    _, total = assemble(drawn, body, facts, [done])
     assert total == page_count(cover) + page_count(body)
 
 

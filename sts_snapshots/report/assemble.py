@@ -13,11 +13,16 @@ from pypdf.generic import IndirectObject, RectangleObject
 
 from sts_snapshots.domain.report_model import AppendixItem, SnapshotFacts
 from sts_snapshots.domain.time import parse_moment
+from sts_snapshots.report import theme
 from sts_snapshots.report.body import OUTLINE_KEY
+from sts_snapshots.report.canvas import PageContent
 from sts_snapshots.report.evidence import Prepared
 from sts_snapshots.report.overlay import OverlayText, overlay_text
+from sts_snapshots.report.pypdf_page import paint_page
 from sts_snapshots.report.stamps import STAMP_SIZE, appended_stamps, frame_page, not_approved, unique_name
 
+# The cover is one page (draw_cover); the body's pages follow it.
+COVER_PAGES = 1
 # The report's own pages are stamped inside the 15 mm the body and cover leave free, below their own footer.
 REPORT_STAMP_BASELINE = 24
 
@@ -71,24 +76,24 @@ def _pdf_date(generated_at: str) -> str | None:
 
 
 def assemble(
-    cover_pdf: bytes, body_pdf: bytes, facts: SnapshotFacts, appendix: Sequence[Prepared]
+    cover: PageContent, body_pdf: bytes, facts: SnapshotFacts, appendix: Sequence[Prepared]
 ) -> tuple[bytes, int]:
-    """Join cover and body, append/attach the included files, stamp every page, add bookmarks and metadata.
+    """Paint the cover, join the body, append/attach the included files, stamp every page, add bookmarks and
+    metadata.
 
-    :param cover_pdf: output of ``render_cover``.
+    :param cover: output of ``draw_cover`` (painted here as the first page).
     :param body_pdf: output of ``render_body``.
     :param facts: the snapshot's facts (its id, title, time and author).
     :param appendix: the included files as :func:`~sts_snapshots.report.evidence.prepare` left them, in order;
         a file left out adds nothing.
     :return: (PDF bytes, total page count).
     """
-    cover = PdfReader(io.BytesIO(cover_pdf))
     body = PdfReader(io.BytesIO(body_pdf))
     writer = PdfWriter()
-    writer.append(cover, import_outline=False)
+    paint_page(writer, cover, theme.PAGE_W, theme.PAGE_H)
     writer.append(body, import_outline=False)
     report_pages = len(writer.pages)
-    _add_bookmarks(writer, body, len(cover.pages))
+    _add_bookmarks(writer, body, COVER_PAGES)
 
     frames: list[tuple[int, AppendixItem, RectangleObject]] = []
     used_names: set[str] = set()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from borb.pdf import Color, Page
 from borb.pdf.primitives import stream
@@ -76,6 +77,8 @@ class Line:
 def _clean(text: str) -> str:
     """NFC, with tabs and control characters as spaces and every line separator as a newline."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n")).replace("\u2028", "\n").replace("\u2029", "\n")
+    if text.isprintable():  # no control character at all (nor a newline): nothing to replace, checked in C
+        return text
     return "".join(" " if c != "\n" and unicodedata.category(c) == "Cc" else c for c in text)
 
 
@@ -206,20 +209,24 @@ class PageContent(stream):
         """The faces the page's text uses, in order of first use."""
         return list(dict.fromkeys(run.face for piece in self.pieces() for run in piece.shaped.runs))
 
+    def data(self, writer: TextWriter) -> bytes:
+        """The final operators (glyph ids of the embedded subsets), uncompressed."""
+        return "".join(item if isinstance(item, str) else writer.ops(item) for item in self.ops).encode("latin-1")
+
     def serialize(self, writer: TextWriter) -> None:
-        """Write the final operators (glyph ids of the embedded subsets) as the stream's data."""
-        data = "".join(item if isinstance(item, str) else writer.ops(item) for item in self.ops)
-        self["DecodedBytes"] = data.encode("latin-1")
+        """Write :meth:`data` as the (borb) stream's data."""
+        self["DecodedBytes"] = self.data(writer)
 
 
 class PageCanvas:
-    """Paints onto one borb ``Page``; coordinates are PDF points from the bottom-left corner.
+    """Paints onto one borb ``Page`` (or any page dictionary); coordinates are PDF points from the bottom-left corner.
 
     ``fonts`` are the styles the page's text may use; the faces actually drawn are embedded when the document is
-    written (:func:`~.borb_setup.write_document`), one subset per face for the whole document.
+    written (:func:`~.borb_setup.write_document`, or :func:`~.pypdf_page.paint_page` for a page written by pypdf),
+    one subset per face for the whole document.
     """
 
-    def __init__(self, page: Page, fonts: tuple[MeasuredFont, ...]) -> None:
+    def __init__(self, page: Page | dict[str, Any], fonts: tuple[MeasuredFont, ...]) -> None:
         """Attach a :class:`PageContent` to ``page`` (or continue the one it has)."""
         self.page = page
         self.fonts = fonts

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from borb.pdf import Page
-
 from sts_snapshots.domain.labels import status_label
 from sts_snapshots.domain.report_model import ReportModel, SnapshotFacts
 from sts_snapshots.domain.window import window_text
 from sts_snapshots.report import contents, theme
-from sts_snapshots.report.borb_setup import clear_borb_caches, new_document, write_document
-from sts_snapshots.report.canvas import Line, PageCanvas, Style, wrap
+from sts_snapshots.report.canvas import Line, PageCanvas, PageContent, Style, wrap
 from sts_snapshots.report.composed import Composed, Text, Value
 from sts_snapshots.report.cover_conflicts import conflicts_note
 from sts_snapshots.report.cover_parts import (
@@ -25,6 +22,7 @@ from sts_snapshots.report.cover_parts import (
     value_lines,
 )
 from sts_snapshots.report.fonts import default_fonts_dir
+from sts_snapshots.report.pypdf_page import page_pdf
 from sts_snapshots.report.styles import Styles, make_styles
 
 BAND_H = 96
@@ -54,20 +52,28 @@ def _vessel_rows(model: ReportModel, styles: Styles, width: float) -> list[tuple
 
 
 def render_cover(model: ReportModel, facts: SnapshotFacts, fonts_dir: Path | None = None) -> bytes:
-    """Render the per-snapshot cover: exactly one A4 page.
+    """The per-snapshot cover on its own: exactly one A4 page (:func:`draw_cover`, written as a PDF).
+
+    :return: PDF bytes.
+    """
+    return page_pdf(draw_cover(model, facts, fonts_dir), theme.PAGE_W, theme.PAGE_H)
+
+
+def draw_cover(model: ReportModel, facts: SnapshotFacts, fonts_dir: Path | None = None) -> PageContent:
+    """Draw the per-snapshot cover, one A4 page, which the assembly paints as the file's first page.
+
+    Not written through borb: the page is the report's own operators and shaped text, painted straight into the
+    assembled file (:func:`~.pypdf_page.paint_page`), which saves a cache hit borb's serialisation and the parse back.
 
     :param model: the snapshot's report model (room, vessels, readiness...).
     :param facts: the snapshot's id, title, time and author.
     :param fonts_dir: folder holding the DejaVu Sans files.
-    :return: PDF bytes.
+    :return: the page's content (operators and text), theme.PAGE_W x theme.PAGE_H points.
     """
     styles = make_styles(fonts_dir or default_fonts_dir())
     room = model["room"]
     readiness = model["readiness"]
-    doc = new_document()
-    page = Page(width_in_points=theme.PAGE_W, height_in_points=theme.PAGE_H)
-    doc.append_page(page)
-    canvas = PageCanvas(page, styles.fonts)
+    canvas = PageCanvas({}, styles.fonts)
     regular, bold = styles.fonts
     w = theme.CONTENT_W
 
@@ -127,7 +133,4 @@ def render_cover(model: ReportModel, facts: SnapshotFacts, fonts_dir: Path | Non
     canvas.lines(theme.MARGIN_X, theme.FOOTER_RULE_Y + 40, wrap(note, styles.small, w), w)
     canvas.hline(theme.MARGIN_X, theme.PAGE_W - theme.MARGIN_X, theme.FOOTER_RULE_Y, theme.RULE, 0.5)
     canvas.text(theme.MARGIN_X, theme.FOOTER_BASELINE, theme.CONFIDENTIAL, styles.running)
-    try:
-        return write_document(doc, seed=f"cover:{facts['snapshot_id']}")
-    finally:
-        clear_borb_caches()
+    return canvas.content

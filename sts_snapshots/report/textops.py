@@ -59,6 +59,8 @@ class TextWriter:
         self.fonts = fonts
         self.names = names
         self._codes = {face: {old: f"{new:04X}" for old, new in font.new_gid.items()} for face, font in fonts.items()}
+        # each glyph's /W width, once per part: a part draws a few hundred glyphs thousands of times
+        self._widths = {face: {old: pdf_width(face, old) for old in font.new_gid} for face, font in fonts.items()}
         self._runs: dict[tuple[int, float], list[str]] = {}
 
     def ops(self, piece: TextPiece) -> str:
@@ -79,17 +81,16 @@ class TextWriter:
         actual = not run.rtl and not _extracts_as_text(run, font)
         if actual:
             ops.append(f"/Span <</ActualText <{_hex_utf16(run.text)}>>> BDC")
-        ops += _tj(run, font, self._codes[run.face], size)
+        ops += _tj(run, self._codes[run.face], self._widths[run.face], size)
         if actual:
             ops.append("EMC")
         return ops
 
 
-def _tj(run: GlyphRun, font: EmbeddedFont, code_of: dict[int, str], size: float) -> list[str]:
+def _tj(run: GlyphRun, code_of: dict[int, str], width_of: dict[int, float], size: float) -> list[str]:
     """``TJ`` arrays for one run; glyphs with a vertical offset get their own array under a text rise."""
     segments: list[tuple[float, list[str]]] = []
     codes = ""
-    face = font.face
     for glyph in run.glyphs:
         if not segments or segments[-1][0] != glyph.y_offset:
             if codes:
@@ -103,7 +104,7 @@ def _tj(run: GlyphRun, font: EmbeddedFont, code_of: dict[int, str], size: float)
                 codes = ""
             items.append(_number(-glyph.x_offset))
         codes += code_of[glyph.gid]
-        adjust = pdf_width(face, glyph.gid) + glyph.x_offset - glyph.advance
+        adjust = width_of[glyph.gid] + glyph.x_offset - glyph.advance
         if abs(adjust) >= 0.005:
             items.append(f"<{codes}>")
             codes = ""

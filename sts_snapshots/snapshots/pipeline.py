@@ -72,14 +72,20 @@ def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | 
     try:
         model = gather_snapshot(p.rooms, p.documents, snapshot, p.checklists, limits=p.include_limits,
                                 conflicts=p.sync.open_lines(snapshot["room_id"]) if p.sync else None)
-        p.tasks.progress(task_id, GATHERED)
         key = model["content_key"]
         hit = p.cache.get(key)
+        # A hit without included files is done in tens of milliseconds, before a poller could see a step: its steps
+        # between 0 and 100 are not written (each is a store write with fsync). A render (and a hit with included
+        # files, which the worker may have to render after all: see build_pdf) shows every one as it happens.
+        steps = hit is None or bool(model["included_files"])
+        if steps:
+            p.tasks.progress(task_id, GATHERED)
         job: RenderJob = {"model": model, "facts": snapshot_facts(p, snapshot, key), "body": hit[0] if hit else None,
                "fonts_dir": str(p.fonts_dir), "output": str(output), "appendix": appendix_items(p, model),
                "signer": p.signer}
         out = p.pool.run(job)
-        p.tasks.progress(task_id, RENDERED)
+        if steps:
+            p.tasks.progress(task_id, RENDERED)
         if out["body"] is not None:  # None when the cached body served, or the body holds outcomes of this run only
             p.cache.put(key, out["body"])
         was_cached = hit is not None and out["body_reused"]
@@ -96,7 +102,8 @@ def generate_snapshot(pipeline: Pipeline, snapshot_id: str) -> dict[str, Any] | 
         p.records.update(snapshot_id, {"status": "completed", "file_url": file_url, "file_size": out["size"],
                                        "sha256": out["sha256"], "pages": out["pages"], "content_key": key,
                                        "completed_at": now_iso(), "error": None})
-        p.tasks.progress(task_id, STORED)
+        if steps:
+            p.tasks.progress(task_id, STORED)
         p.metrics.record_generation(duration_ms=duration_ms, was_cached=was_cached, size=out["size"],
                                     pages=out["pages"], room_id=snapshot["room_id"])
         p.rooms.log(snapshot["room_id"], snapshot["created_by"], "snapshot generated",

@@ -127,7 +127,8 @@ def build_pdf(job: RenderJob) -> RenderResult:
     """Inspect the included files, render (or reuse) the report body, add the cover and appendix, and write
     ``job["output"]`` atomically. A file that cannot be included is listed as such; it never fails the job.
     """
-    from ..report import assemble, clear_borb_caches, disable_borb_telemetry, render_cover, unprintable_characters
+    from ..report import assemble, clear_borb_caches, disable_borb_telemetry, draw_cover, unprintable_characters
+    from ..report.assemble import COVER_PAGES
     from ..report.evidence import Limits, prepare
 
     disable_borb_telemetry()
@@ -139,12 +140,12 @@ def build_pdf(job: RenderJob) -> RenderResult:
         prepared = prepare(appendix, [Limits.of(f) for f in model["included_files"]]) if appendix else []
         # an outcome of this run only (too slow, file gone) must not reuse, nor become, the cached body
         volatile = any(p.volatile for p in prepared)
-        cover = render_cover(model, job["facts"], fonts_dir)
+        cover = draw_cover(model, job["facts"], fonts_dir)
         body = None if volatile else job.get("body")
         reused = body is not None
         rendered = None
         if body is None:
-            body = _render_placed(model, prepared, _count(cover), fonts_dir)
+            body = _render_placed(model, prepared, COVER_PAGES, fonts_dir)
             rendered = None if volatile else body
         pdf, pages = assemble(cover, body, job["facts"], prepared)
     finally:
