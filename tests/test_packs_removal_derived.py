@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -24,6 +25,8 @@ from tests.test_packs_merge import app, carry, conflicts, run
 def of_vessel(sts: StsApp, room_id: str, vessel_id: str) -> list[str]:
     """The ids of the room's stored checklists of the vessel's transfer pairs."""
     return [c["id"] for c in sts.checklists.book.of_room(room_id) if vessel_id in (c["mother_id"], c["daughter_id"])]
+
+TWIN_IMO = "9176187"
 
 
 @pytest.fixture()
@@ -104,6 +107,16 @@ def test_a_checklist_with_entries_on_the_other_side_keeps_the_vessel_as_a_confli
     assert "resolved" in run("room", "resolve", room_id, conflict["id"], "--keep", "remote", "--data-dir", str(a))
 
 
+def add_twin(sts: StsApp, room_id: str, name: str, upload: str | None = None) -> dict[str, Any]:
+    """A daughter vessel with the IMO number the other side's twin has, with one file uploaded to its first
+    document when ``upload`` names it."""
+    vessel = sts.rooms.add_vessel(LOCAL_ADMIN, room_id, {"name": name, "imo": TWIN_IMO, "role": "daughter"})
+    if upload is not None:
+        doc = next(d for d in sts.rooms.documents_of(room_id) if d.get("vessel_id") == vessel["id"])
+        sts.documents.upload(LOCAL_ADMIN, room_id, doc["id"], upload, f"%PDF-1.4 {upload}\n".encode())
+    return dict(vessel)
+
+
 def snapshot_text(sts: StsApp, room_id: str) -> str:
     """The report model of the room as a snapshot with its documents would draw it, as text."""
     model = gather(sts.rooms, sts.documents, room_id, True, checklists=sts.checklists)
@@ -138,11 +151,8 @@ def test_a_duplicate_resolved_by_dropping_the_record_with_uploads_is_refused_the
         two: tuple[Path, Path, str, str], tmp_path: Path) -> None:
     a, b, room_id, _spare = two
     office, vessel = app(a), app(b)
-    ours = office.rooms.add_vessel(LOCAL_ADMIN, room_id, {"name": "MT Twin", "imo": "9176187", "role": "daughter"})
-    theirs = vessel.rooms.add_vessel(LOCAL_ADMIN, room_id, {"name": "MT Twin II", "imo": "9176187",
-                                                            "role": "daughter"})
-    doc = next(d for d in vessel.rooms.documents_of(room_id) if d.get("vessel_id") == theirs["id"])
-    vessel.documents.upload(LOCAL_ADMIN, room_id, doc["id"], "twin-q88.pdf", b"%PDF-1.4 twin q88\n")
+    ours = add_twin(office, room_id, "MT Twin")
+    theirs = add_twin(vessel, room_id, "MT Twin II", upload="twin-q88.pdf")
     office.stores.close()
     vessel.stores.close()
     carry(b, a, room_id, tmp_path / "b.stsroom")
@@ -214,13 +224,8 @@ def test_a_duplicate_put_right_here_settles_at_once_without_a_merge(
     conflict at once: the room page and the next snapshot's cover no longer show it."""
     a, b, room_id, _spare = two
     office, vessel = app(a), app(b)
-    ours = office.rooms.add_vessel(LOCAL_ADMIN, room_id, {"name": "MT Twin", "imo": "9176187", "role": "daughter"})
-    doc = next(d for d in office.rooms.documents_of(room_id) if d.get("vessel_id") == ours["id"])
-    office.documents.upload(LOCAL_ADMIN, room_id, doc["id"], "twin-q88.pdf", b"%PDF-1.4 our twin\n")
-    theirs = vessel.rooms.add_vessel(LOCAL_ADMIN, room_id, {"name": "MT Twin II", "imo": "9176187",
-                                                            "role": "daughter"})
-    doc = next(d for d in vessel.rooms.documents_of(room_id) if d.get("vessel_id") == theirs["id"])
-    vessel.documents.upload(LOCAL_ADMIN, room_id, doc["id"], "twin2-q88.pdf", b"%PDF-1.4 their twin\n")
+    ours = add_twin(office, room_id, "MT Twin", upload="twin-q88.pdf")
+    theirs = add_twin(vessel, room_id, "MT Twin II", upload="twin2-q88.pdf")
     office.stores.close()
     vessel.stores.close()
     carry(b, a, room_id, tmp_path / "b.stsroom")
